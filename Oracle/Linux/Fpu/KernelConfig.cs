@@ -1,0 +1,35 @@
+namespace Xsave.Oracle.Linux.Fpu;
+
+/// <summary>Which CET supervisor design the kernel follows (the seed discussion of the CET series).</summary>
+public enum CetSupervisorPolicy
+{
+    /// <summary>The merged design: CET_KERNEL is guest-only (XFEATURE_MASK_GUEST_SUPERVISOR).</summary>
+    Merged,
+    /// <summary>Case 3 of the series' cover letter: CET supervisor state enabled in every task's fpstate.</summary>
+    AllTasks,
+    /// <summary>No CET supervisor state at all (neither host nor guest fpstates carry it).</summary>
+    None,
+}
+
+/// <summary>
+/// The kernel build and command line, as far as the FPU policy depends on them. Defaults are a stock x86_64 kernel:
+/// protection keys enabled (so OSPKE follows PKU), hardware feature flags as enumerated, XFD when 0xD.1 EAX[4].
+/// </summary>
+public sealed record KernelConfig
+{
+    public static KernelConfig Default { get; } = new();
+
+    public CetSupervisorPolicy Policy { get; init; } = CetSupervisorPolicy.Merged;
+
+    /// <summary>CONFIG_X86_64. A 32-bit kernel has no dynamic features (R64, SPEC conventions).</summary>
+    public bool Is64Bit { get; init; } = true;
+
+    /// <summary>CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS: with it, OSPKE is set whenever the CPU has PKU.</summary>
+    public bool ProtectionKeys { get; init; } = true;
+
+    /// <summary>Boot with "noxsave" and similar: XSAVE cleared before the xstate setup.</summary>
+    public bool NoXsave { get; init; }
+
+    /// <summary>Apply the AMD family 0x17 erratum 1386 workaround (clear XSAVES, R38a). Stock kernels do.</summary>
+    public bool AmdZenXsavesErratum { get; init; } = true;
+}
