@@ -58,13 +58,14 @@ public sealed record CpuProfile
         Model = Model,
         Leaf0D = Leaf0D,
         Flags = Flags,
-        MxcsrMask = MxcsrMaskFor(Vendor, Family),
+        MxcsrMask = MxcsrMaskFor(Vendor),
     };
 
     /// <summary>
-    /// MXCSR_MASK is not in CPUID. AMD parts since family 10h implement MXCSR bit 17 (MM, misaligned exception mask):
-    /// measured 0x2FFFF on Zen 5 (KERNEL-OBSERVATIONS §3g); Intel parts report 0xFFFF. An assumption per vendor.
+    /// MXCSR_MASK is not in CPUID. AMD parts since family 10h (all AMD parts with XSAVE are 15h or later) implement
+    /// MXCSR bit 17 (MM, misaligned exception mask): measured 0x2FFFF on Zen 5 (KERNEL-OBSERVATIONS §3g); Intel parts
+    /// report 0xFFFF. An assumption per vendor, not a measurement per profile.
     /// </summary>
-    public static uint MxcsrMaskFor(string vendor, int family) =>
-        vendor is "AuthenticAMD" or "HygonGenuine" && family >= 0x10 ? 0x2FFFFu : 0xFFFFu;
+    public static uint MxcsrMaskFor(string vendor) =>
+        vendor is "AuthenticAMD" or "HygonGenuine" ? 0x2FFFFu : 0xFFFFu;
 }

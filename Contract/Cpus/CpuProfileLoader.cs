@@ -124,6 +124,7 @@ public static class CpuProfileLoader
                 anomalies.Add(a.ValueKind == JsonValueKind.String ? a.GetString()! : a.GetRawText());
         else Fail("missing-field", "anomalies", "required array 'anomalies' is missing");
 
+        int family = OptionalInt("family"), model = OptionalInt("model"), stepping = OptionalInt("stepping");
         if (errors.Count > 0 || leaf0d is null) return (null, errors);
 
         var (flags, fromDump) = ReadFlags(e, leaf1, leaf7!, leaf0d);
@@ -134,9 +135,9 @@ public static class CpuProfileLoader
             Name = name,
             Codename = OptionalString("codename"),
             Category = OptionalString("category"),
-            Family = OptionalInt("family"),
-            Model = OptionalInt("model"),
-            Stepping = OptionalInt("stepping"),
+            Family = family,
+            Model = model,
+            Stepping = stepping,
             Source = source,
             Leaf0D = leaf0d,
             Leaf1 = leaf1,
@@ -168,7 +169,8 @@ public static class CpuProfileLoader
 
         int OptionalInt(string field)
         {
-            if (!e.TryGetProperty(field, out var v)) return 0;
+            // Absent or null: unknown (transcribed profiles from mailing lists do not always name the signature).
+            if (!e.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null) return 0;
             if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n)) return n;
             Fail("bad-field", field, $"'{field}' must be an integer, found {v.GetRawText()}");
             return 0;
