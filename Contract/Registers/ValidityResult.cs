@@ -1,7 +1,29 @@
 namespace Xsave.Contract.Registers;
 
-/// <summary>Why a value was refused, with the SPEC rule that refuses it.</summary>
-public sealed record Rejection(string Rule, string Reason)
+/// <summary>
+/// Stable names for why a register value is refused. Implementations are compared on these codes, never on the
+/// wording of <see cref="Rejection.Reason"/>, which is for people.
+/// </summary>
+public enum RejectionCode
+{
+    // XCR0 (SPEC R8, R9)
+    X87Missing,
+    AvxWithoutSse,
+    Xcr0Unsupported,
+    MpxHalf,
+    Avx512Partial,
+    Avx512WithoutAvx,
+    AmxHalf,
+    // IA32_XSS (R10)
+    XssWithoutXsaves,
+    XssUnsupported,
+    // IA32_XFD (R11)
+    XfdAbsent,
+    XfdNotCapable,
+}
+
+/// <summary>Why a value was refused: the SPEC rule, a stable code, and a sentence for people.</summary>
+public sealed record Rejection(string Rule, RejectionCode Code, string Reason)
 {
     public override string ToString() => $"{Rule}: {Reason}";
 }
@@ -13,6 +35,9 @@ public sealed record ValidityResult(IReadOnlyList<Rejection> Rejections)
 
     public bool Valid => Rejections.Count == 0;
 
-    public bool Equals(ValidityResult? other) => other is not null && Rejections.SequenceEqual(other.Rejections);
+    /// <summary>The codes, in the order the rules were checked: what two implementations must agree on.</summary>
+    public IEnumerable<RejectionCode> Codes => Rejections.Select(r => r.Code);
+
+    public bool Equals(ValidityResult? other) => other is not null && Codes.SequenceEqual(other.Codes);
     public override int GetHashCode() => Rejections.Count;
 }

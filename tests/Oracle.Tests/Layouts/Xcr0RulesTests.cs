@@ -1,4 +1,5 @@
 using Xsave.Contract;
+using Xsave.Contract.Registers;
 using Xsave.Oracle.Architecture;
 using Xsave.Oracle.Tests.Support;
 
@@ -55,6 +56,7 @@ public class Xcr0RulesTests
         // 0x26: no x87 (R8), AVX-512 opmask without ZMM_Hi256/Hi16_ZMM (R9).
         var result = Xcr0Rules.Check(new FeatureMask(0x26), HostSupported);
         Assert.Equal(new[] { "R8", "R9" }, result.Rejections.Select(r => r.Rule));
+        Assert.Equal(new[] { RejectionCode.X87Missing, RejectionCode.Avx512Partial }, result.Codes);
         Assert.Contains("x87", result.Rejections[0].Reason);
         Assert.Contains("AVX-512", result.Rejections[1].Reason);
     }
