@@ -1,0 +1,61 @@
+using System.Numerics;
+using Xsave.Contract;
+using Xsave.Contract.Implementations;
+using Xsave.Contract.Layouts;
+using Xsave.Contract.Registers;
+
+namespace Xsave.Optimized.Architecture;
+
+/// <summary>The contract's architecture part over <see cref="XstateTables"/>.</summary>
+public sealed class OptimizedCpuArchitecture(CpuModel cpu) : ICpuArchitecture
+{
+    private readonly XstateTables _t = new(cpu);
+
+    public CpuModel Cpu => _t.Cpu;
+    public XstateTables Tables => _t;
+
+    public int StandardSize(FeatureMask xcr0) => _t.StandardSize(xcr0.Bits);
+
+    public int CompactedSize(FeatureMask xcompBv) => _t.CompactedSize(xcompBv.Bits);
+
+    public XsaveLayout StandardLayout(FeatureMask xcr0)
+    {
+        ulong present = xcr0.Bits & _t.SupportedXcr0;
+        var placements = new ComponentPlacement[BitOperations.PopCount(present)];
+        int n = 0;
+        for (ulong m = present; m != 0; m &= m - 1)
+        {
+            int i = BitOperations.TrailingZeroCount(m);
+            placements[n++] = i switch
+            {
+                0 => new(0, 0, 160),
+                1 => new(1, 160, 256),
+                _ => new(i, _t.StandardOffset(i), _t.Size(i)),
+            };
+        }
+        return new XsaveLayout(XsaveFormat.Standard, new FeatureMask(present), _t.StandardSize(present), placements);
+    }
+
+    public XsaveLayout CompactedLayout(FeatureMask xcompBv)
+    {
+        ulong c = xcompBv.Bits & ~(1UL << 63);
+        var placements = new ComponentPlacement[BitOperations.PopCount(c)];
+        int n = 0, offset = 576;
+        for (ulong m = c; m != 0; m &= m - 1)
+        {
+            int i = BitOperations.TrailingZeroCount(m);
+            if (i == 0) { placements[n++] = new(0, 0, 160); continue; }
+            if (i == 1) { placements[n++] = new(1, 160, 256); continue; }
+            if (((_t.Aligned64 >> i) & 1) != 0) offset = (offset + 63) & ~63;
+            placements[n++] = new(i, offset, _t.Size(i));
+            offset += _t.Size(i);
+        }
+        return new XsaveLayout(XsaveFormat.Compacted, new FeatureMask(c), offset, placements);
+    }
+
+    public ValidityResult CheckXcr0(FeatureMask value) => RegisterChecks.CheckXcr0(value.Bits, _t.SupportedXcr0);
+
+    public ValidityResult CheckXss(FeatureMask value) => RegisterChecks.CheckXss(value.Bits, _t.SupportedXss, Cpu.HasXsaves);
+
+    public ValidityResult CheckXfd(FeatureMask value) => RegisterChecks.CheckXfd(value.Bits, _t.XfdCapable, Cpu.HasXfd);
+}

@@ -1,0 +1,125 @@
+using System.Numerics;
+using Xsave.Contract;
+
+namespace Xsave.Optimized.Architecture;
+
+/// <summary>
+/// Per-CPU xstate tables, computed once from CPUID leaf 0xD (the kernel's setup_xstate_cache): sizes, standard
+/// offsets and flag masks, plus byte-sliced lookup tables so that the size of any mask is eight table reads.
+/// </summary>
+public sealed class XstateTables
+{
+    private const int LegacyAndHeader = 576;
+    private const ulong ExtendedBits = ~0x3UL & ~(1UL << 63); // bits 2..62 carry sizes; 0/1 are legacy, 63 the format flag
+
+    private readonly int[] _size = new int[64];
+    private readonly int[] _standardOffset = new int[64];
+
+    // _sizeSum[b << 8 | v]: total size of the components whose bits are v in byte b of a mask.
+    private readonly int[] _sizeSum = new int[8 * 256];
+    // _standardEnd[b << 8 | v]: max(offset + size) over user components whose bits are v in byte b.
+    private readonly int[] _standardEnd = new int[8 * 256];
+
+    public XstateTables(CpuModel cpu)
+    {
+        Cpu = cpu;
+        SupportedXcr0 = cpu.SupportedXcr0.Bits;
+        SupportedXss = cpu.SupportedXss.Bits;
+        for (int i = 2; i < 63; i++)
+        {
+            var regs = cpu.SubLeaf(i);
+            _size[i] = (int)regs.Eax;
+            _standardOffset[i] = (int)regs.Ebx;
+            if ((regs.Ecx & 2) != 0) Aligned64 |= 1UL << i;
+            if ((regs.Ecx & 4) != 0) XfdCapable |= 1UL << i;
+        }
+
+        ulong standardUser = SupportedXcr0 & ExtendedBits;
+        for (int b = 0; b < 8; b++)
+            for (int v = 0; v < 256; v++)
+            {
+                int sum = 0, end = 0;
+                for (int k = 0; k < 8; k++)
+                {
+                    if ((v & (1 << k)) == 0) continue;
+                    int i = b * 8 + k;
+                    if (((ExtendedBits >> i) & 1) == 0) continue;
+                    sum += _size[i];
+                    if (((standardUser >> i) & 1) != 0) end = Math.Max(end, _standardOffset[i] + _size[i]);
+                }
+                _sizeSum[b << 8 | v] = sum;
+                _standardEnd[b << 8 | v] = end;
+            }
+    }
+
+    public CpuModel Cpu { get; }
+    public ulong SupportedXcr0 { get; }
+    public ulong SupportedXss { get; }
+    public ulong Aligned64 { get; }
+    public ulong XfdCapable { get; }
+
+    public int Size(int feature) => _size[feature];
+    public int StandardOffset(int feature) => _standardOffset[feature];
+
+    /// <summary>Sum of the sizes of the components in <paramref name="mask"/> (bits 2..62 only).</summary>
+    public int SumSizes(ulong mask)
+    {
+        mask &= ExtendedBits;
+        return _sizeSum[(int)(mask & 0xFF)]
+             + _sizeSum[0x100 | (int)((mask >> 8) & 0xFF)]
+             + _sizeSum[0x200 | (int)((mask >> 16) & 0xFF)]
+             + _sizeSum[0x300 | (int)((mask >> 24) & 0xFF)]
+             + _sizeSum[0x400 | (int)((mask >> 32) & 0xFF)]
+             + _sizeSum[0x500 | (int)((mask >> 40) & 0xFF)]
+             + _sizeSum[0x600 | (int)((mask >> 48) & 0xFF)]
+             + _sizeSum[0x700 | (int)((mask >> 56) & 0xFF)];
+    }
+
+    /// <summary>Standard-format size: the furthest end of any supported user component, at least 576.</summary>
+    public int StandardSize(ulong xcr0)
+    {
+        ulong m = xcr0 & SupportedXcr0 & ExtendedBits;
+        int end = LegacyAndHeader;
+        for (int b = 0; m != 0; b++, m >>= 8)
+        {
+            int e = _standardEnd[b << 8 | (int)(m & 0xFF)];
+            if (e > end) end = e;
+        }
+        return end;
+    }
+
+    /// <summary>
+    /// Compacted size. Without 64-byte-aligned components the size is additive (576 + sum); each aligned component
+    /// present rounds the running offset up before it, so only those few need a step of their own.
+    /// </summary>
+    public int CompactedSize(ulong xcompBv)
+    {
+        ulong m = xcompBv & ExtendedBits;
+        ulong aligned = m & Aligned64;
+        if (aligned == 0) return LegacyAndHeader + SumSizes(m);
+
+        int offset = LegacyAndHeader;
+        ulong done = 0; // bits below the current position
+        while (aligned != 0)
+        {
+            int j = BitOperations.TrailingZeroCount(aligned);
+            ulong below = (1UL << j) - 1;
+            offset += SumSizes(m & below & ~done);
+            offset = (offset + 63) & ~63;
+            offset += _size[j];
+            done = below | (1UL << j);
+            aligned &= aligned - 1;
+        }
+        return offset + SumSizes(m & ~done);
+    }
+
+    /// <summary>Compacted offset of <paramref name="feature"/> within XCOMP_BV (x87/SSE at their legacy offsets).</summary>
+    public int CompactedOffset(ulong xcompBv, int feature)
+    {
+        if (feature == 0) return 0;
+        if (feature == 1) return 160;
+        // The offset of i is the size of the compacted area holding only the components below i, aligned if i is.
+        int offset = CompactedSize(xcompBv & ((1UL << feature) - 1));
+        return ((Aligned64 >> feature) & 1) != 0 ? (offset + 63) & ~63 : offset;
+    }
+}
