@@ -1,0 +1,113 @@
+using System.Text.Json.Serialization;
+
+namespace Xsave.Contract.Linux;
+
+/// <summary>
+/// One step a Linux/KVM implementation executes: a system call, an ioctl, or an event (fork, #NM, INIT) — the
+/// user-visible surface of SPEC parts B and C. Processes, threads and vCPUs are named by small integers assigned in
+/// creation order (the world starts with process 1, thread 0), so the same sequence gives the same names everywhere.
+/// Plain records with a type discriminator, so a process protocol and a regression file can carry them as JSON.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "op")]
+[JsonDerivedType(typeof(ArchPrctlOp), "arch_prctl")]
+[JsonDerivedType(typeof(SigaltstackOp), "sigaltstack")]
+[JsonDerivedType(typeof(SpawnThreadOp), "clone_thread")]
+[JsonDerivedType(typeof(ForkOp), "fork")]
+[JsonDerivedType(typeof(ExecOp), "exec")]
+[JsonDerivedType(typeof(XfdFaultOp), "xfd_nm")]
+[JsonDerivedType(typeof(PtraceGetXstateOp), "ptrace_getregset")]
+[JsonDerivedType(typeof(PtraceSetXstateOp), "ptrace_setregset")]
+[JsonDerivedType(typeof(KvmCheckExtensionOp), "kvm_check_extension")]
+[JsonDerivedType(typeof(KvmGetSupportedCpuidOp), "kvm_get_supported_cpuid")]
+[JsonDerivedType(typeof(VcpuCreateOp), "kvm_create_vcpu")]
+[JsonDerivedType(typeof(VcpuDestroyOp), "kvm_destroy_vcpu")]
+[JsonDerivedType(typeof(SetCpuid2Op), "kvm_set_cpuid2")]
+[JsonDerivedType(typeof(GetXcrsOp), "kvm_get_xcrs")]
+[JsonDerivedType(typeof(SetXcrsOp), "kvm_set_xcrs")]
+[JsonDerivedType(typeof(GuestXsetbvOp), "guest_xsetbv")]
+[JsonDerivedType(typeof(SetMsrOp), "set_msr")]
+[JsonDerivedType(typeof(GetMsrOp), "get_msr")]
+[JsonDerivedType(typeof(KvmRunOp), "kvm_run")]
+[JsonDerivedType(typeof(GetXsaveOp), "kvm_get_xsave")]
+[JsonDerivedType(typeof(GetXsave2Op), "kvm_get_xsave2")]
+[JsonDerivedType(typeof(SetXsaveOp), "kvm_set_xsave")]
+[JsonDerivedType(typeof(VcpuInitOp), "vcpu_init")]
+public abstract record KernelOp;
+
+/// <summary>arch_prctl(option, arg) in process <paramref name="Pid"/> (R64). For the GET options the value is returned
+/// in <see cref="KernelOutcome.Value"/>; <paramref name="BadPointer"/> makes the put_user fail (-EFAULT).</summary>
+public sealed record ArchPrctlOp(int Pid, int Option, ulong Arg, bool BadPointer = false) : KernelOp;
+
+/// <summary>sigaltstack() installing a stack of <paramref name="Size"/> bytes on one thread (R66); 0 disables it.</summary>
+public sealed record SigaltstackOp(int Pid, int Tid, ulong Size) : KernelOp;
+
+/// <summary>clone(CLONE_THREAD): a new thread in the group; <see cref="KernelOutcome.Created"/> is its tid.</summary>
+public sealed record SpawnThreadOp(int Pid) : KernelOp;
+
+/// <summary>fork(): a new process; <see cref="KernelOutcome.Created"/> is its pid (R61).</summary>
+public sealed record ForkOp(int Pid) : KernelOp;
+
+/// <summary>execve() in the process: permissions and state reset (R61).</summary>
+public sealed record ExecOp(int Pid) : KernelOp;
+
+/// <summary>A user-mode #NM because a thread touched XFD-disabled state; IA32_XFD_ERR = <paramref name="XfdErr"/>
+/// (R58, R59). <see cref="KernelOutcome.Signal"/> names the signal sent, if any.</summary>
+public sealed record XfdFaultOp(int Pid, int Tid, FeatureMask XfdErr) : KernelOp;
+
+/// <summary>PTRACE_GETREGSET NT_X86_XSTATE with an iovec of <paramref name="IovLen"/> bytes (R71).</summary>
+public sealed record PtraceGetXstateOp(int Pid, int Tid, int IovLen) : KernelOp;
+
+/// <summary>PTRACE_SETREGSET NT_X86_XSTATE with <paramref name="Data"/> as the iovec (R71).</summary>
+public sealed record PtraceSetXstateOp(int Pid, int Tid, byte[] Data) : KernelOp;
+
+/// <summary>KVM_CHECK_EXTENSION on /dev/kvm from process <paramref name="Pid"/> (R88).</summary>
+public sealed record KvmCheckExtensionOp(int Pid, int Capability) : KernelOp;
+
+/// <summary>KVM_GET_SUPPORTED_CPUID from process <paramref name="Pid"/>; the leaf 0xD entries come back in
+/// <see cref="KernelOutcome.Cpuid"/> (R75, R76).</summary>
+public sealed record KvmGetSupportedCpuidOp(int Pid) : KernelOp;
+
+/// <summary>KVM_CREATE_VCPU in a VM of process <paramref name="Pid"/>; <see cref="KernelOutcome.Created"/> is the
+/// vCPU id (R85).</summary>
+public sealed record VcpuCreateOp(int Pid) : KernelOp;
+
+public sealed record VcpuDestroyOp(int Vcpu) : KernelOp;
+
+/// <summary>KVM_SET_CPUID2 (R78, R79). Entries not listed are absent from the guest CPUID.</summary>
+public sealed record SetCpuid2Op(int Vcpu, IReadOnlyList<CpuidEntry> Entries) : KernelOp;
+
+public sealed record GetXcrsOp(int Vcpu) : KernelOp;
+
+/// <summary>KVM_SET_XCRS (R81): <paramref name="NrXcrs"/> as given by user space (may exceed the entries).</summary>
+public sealed record SetXcrsOp(int Vcpu, uint Flags, int NrXcrs, IReadOnlyList<XcrEntry> Xcrs) : KernelOp;
+
+/// <summary>The guest executes XSETBV (R80); a refused value injects #GP, reported in
+/// <see cref="KernelOutcome.Signal"/> as "#GP".</summary>
+public sealed record GuestXsetbvOp(int Vcpu, uint Ecx, ulong Value, int Cpl = 0) : KernelOp;
+
+/// <summary>WRMSR of IA32_XSS (0xDA0), IA32_XFD (0x1C4) or IA32_XFD_ERR (0x1C5), by the guest or by user space
+/// (KVM_SET_MSRS, host-initiated) (R82, R83).</summary>
+public sealed record SetMsrOp(int Vcpu, uint Msr, ulong Value, bool HostInitiated) : KernelOp;
+
+public sealed record GetMsrOp(int Vcpu, uint Msr, bool HostInitiated) : KernelOp;
+
+/// <summary>KVM_RUN: load the guest FPU, run, put it back (R86).</summary>
+public sealed record KvmRunOp(int Vcpu) : KernelOp;
+
+/// <summary>KVM_GET_XSAVE: a 4096-byte image in <see cref="KernelOutcome.Data"/> (R89).</summary>
+public sealed record GetXsaveOp(int Vcpu) : KernelOp;
+
+/// <summary>KVM_GET_XSAVE2 with a buffer of <paramref name="Size"/> bytes (R89).</summary>
+public sealed record GetXsave2Op(int Vcpu, int Size) : KernelOp;
+
+/// <summary>KVM_SET_XSAVE with <paramref name="Image"/> (4096 bytes or the uABI size) (R89).</summary>
+public sealed record SetXsaveOp(int Vcpu, byte[] Image) : KernelOp;
+
+/// <summary>An INIT signal delivered to the vCPU (R91).</summary>
+public sealed record VcpuInitOp(int Vcpu) : KernelOp;
+
+/// <summary>One CPUID entry as KVM_SET_CPUID2/KVM_GET_SUPPORTED_CPUID carry it.</summary>
+public sealed record CpuidEntry(uint Function, uint Index, CpuidRegs Regs);
+
+/// <summary>One struct kvm_xcr.</summary>
+public sealed record XcrEntry(uint Xcr, ulong Value);
