@@ -1,0 +1,28 @@
+using Xsave.Contract;
+using Xsave.Contract.Implementations;
+using Xsave.Optimized.Architecture;
+
+namespace Xsave.Optimized;
+
+/// <summary>
+/// The default system under test. Per-CPU tables are built once per CPU model (the kernel builds them once per boot)
+/// and kept for the life of this object.
+/// </summary>
+public sealed class OptimizedImplementation : IXstateImplementation
+{
+    public const string ImplementationName = "optimized";
+
+    // Keyed by the model object and dropped with it: property runs create thousands of synthetic CPUs.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<CpuModel, OptimizedCpuArchitecture> _booted = new();
+
+    public string Name => ImplementationName;
+
+    public string Description => "kernel-style: boot-time tables, bit operations, no allocation on hot queries";
+
+    public ImplementationCapabilities Capabilities { get; } = new(ContractPart.Layout | ContractPart.RegisterValidity);
+
+    public ICpuArchitecture Architecture(CpuModel cpu)
+    {
+        return _booted.GetValue(cpu, static c => new OptimizedCpuArchitecture(c));
+    }
+}

@@ -1,0 +1,49 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Xsave.Contract;
+
+namespace Xsave.Properties.Generators;
+
+/// <summary>A CPU and one mask to ask about it: the input of most architecture laws.</summary>
+public sealed record CpuAndMask(CpuCase Cpu, FeatureMask Mask)
+{
+    public override string ToString() => $"{Cpu} mask={Mask.ToHex()} ({Mask.Describe()})";
+}
+
+/// <summary>A CPU and two masks with <see cref="Small"/> ⊆ <see cref="Large"/>.</summary>
+public sealed record CpuAndNestedMasks(CpuCase Cpu, FeatureMask Small, FeatureMask Large)
+{
+    public override string ToString() => $"{Cpu} small={Small.ToHex()} large={Large.ToHex()}";
+}
+
+public static class InputGen
+{
+    /// <summary>The CPUs a law runs on: the subject's fixed CPU, or the corpus and synthetic ones.</summary>
+    public static Gen<CpuCase> Cpus(PropertyContext ctx) =>
+        ctx.FixedCpu is { } fixedCpu ? Gen.Constant(new CpuCase(fixedCpu, null)) : CpuGen.Any(ctx.CorpusCpus);
+
+    private static IEnumerable<CpuCase> ShrinkCpu(PropertyContext ctx, CpuCase c) =>
+        ctx.FixedCpu is null ? CpuGen.Shrink(c, ctx.CorpusCpus) : [];
+
+    /// <summary>A CPU with a mask drawn by <paramref name="maskFor"/>; shrinks the mask, then the CPU.</summary>
+    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, Func<CpuModel, Gen<FeatureMask>> maskFor)
+    {
+        var gen = from cpu in Cpus(ctx) from mask in maskFor(cpu.Cpu) select new CpuAndMask(cpu, mask);
+        return Arb.From(gen, x =>
+            MaskGen.Shrink(x.Mask).Select(m => x with { Mask = m })
+                .Concat(ShrinkCpu(ctx, x.Cpu).Select(c => x with { Cpu = c })));
+    }
+
+    /// <summary>Two nested masks within what the CPU enumerates (<paramref name="universe"/> of it).</summary>
+    public static Arbitrary<CpuAndNestedMasks> NestedMasks(PropertyContext ctx, Func<CpuModel, FeatureMask> universe)
+    {
+        var gen = from cpu in Cpus(ctx)
+                  from large in MaskGen.SubsetOf(universe(cpu.Cpu))
+                  from small in MaskGen.SubsetOf(large)
+                  select new CpuAndNestedMasks(cpu, small, large);
+        return Arb.From(gen, x =>
+            MaskGen.Shrink(x.Large).Select(l => x with { Large = l, Small = x.Small & l })
+                .Concat(MaskGen.Shrink(x.Small).Select(s => x with { Small = s }))
+                .Concat(ShrinkCpu(ctx, x.Cpu).Select(c => x with { Cpu = c })));
+    }
+}

@@ -1,0 +1,96 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Xsave.Contract;
+
+namespace Xsave.Properties.Generators;
+
+/// <summary>
+/// CPU models: every real profile of the corpus, and architecturally valid synthetic ones (bundles whole, no
+/// overlapping standard regions, realistic sizes, alignment/XFD/supervisor flags, vendor-style layouts with and
+/// without the MPX gap). Shrinking goes toward fewer components and toward the nearest real profile.
+/// </summary>
+public static class CpuGen
+{
+    public static Gen<SyntheticCpu> Synthetic { get; } =
+        from style in Gen.Elements(OffsetStyle.Intel, OffsetStyle.Amd, OffsetStyle.Packed)
+        from ymm in Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from mpx in Gen.Elements(true, false)
+        from avx512 in Gen.Elements(true, false)
+        from pkru in Gen.Elements(true, false)
+        from amx in Gen.Frequency((1, Gen.Constant(true)), (3, Gen.Constant(false)))
+        from apx in Gen.Frequency((1, Gen.Constant(true)), (5, Gen.Constant(false)))
+        from xsaveopt in Gen.Frequency((5, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from xsavec in Gen.Frequency((5, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from xsaves in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from xfd in Gen.Elements(true, false)
+        from supervisor in MaskGen.SubsetOf(FeatureMask.Range(8, 16).Without(9))
+        from cetTogether in Gen.Elements(true, false)
+        from extraAligned in Gen.Frequency((4, Gen.Constant(FeatureMask.None)), (1, MaskGen.SubsetOf(FeatureMask.Of(XFeature.Pkru, XFeature.CetUser, XFeature.CetKernel, XFeature.Pasid))))
+        select Build(style, ymm, mpx, avx512, pkru, amx, apx, xsaveopt, xsavec, xsaves, xfd, supervisor, cetTogether, extraAligned);
+
+    private static SyntheticCpu Build(OffsetStyle style, bool ymm, bool mpx, bool avx512, bool pkru, bool amx, bool apx,
+        bool xsaveopt, bool xsavec, bool xsaves, bool xfd, FeatureMask supervisor, bool cetTogether, FeatureMask extraAligned)
+    {
+        var user = ArchMasks.FpSse;
+        if (ymm) user |= FeatureMask.Of(XFeature.Ymm);
+        if (ymm && avx512) user |= ArchMasks.Avx512;          // AVX-512 state needs AVX state (R9)
+        if (mpx && !apx && style != OffsetStyle.Amd) user |= ArchMasks.Mpx; // APX reuses the MPX region (R7)
+        if (apx) user |= FeatureMask.Of(XFeature.Apx);
+        if (pkru) user |= FeatureMask.Of(XFeature.Pkru);
+        if (amx) user |= ArchMasks.Xtile;
+        var xss = xsaves ? supervisor : FeatureMask.None;     // supervisor state needs XSAVES (R5)
+        if (cetTogether && xss.Overlaps(ArchMasks.Cet)) xss |= ArchMasks.Cet;
+        return new SyntheticCpu(style, user, xss, xsaveopt, xsavec, xsaves, xfd && amx, extraAligned & (user | xss));
+    }
+
+    /// <summary>Real profiles (clean ones only: the others have inconsistent enumerations) and synthetic CPUs.</summary>
+    public static Gen<CpuCase> Any(IReadOnlyList<CpuModel> corpus)
+    {
+        var synthetic = Synthetic.Select(s => new CpuCase(s.ToCpuModel(), s));
+        if (corpus.Count == 0) return synthetic;
+        var real = Gen.Elements(corpus.ToArray()).Select(c => new CpuCase(c, null));
+        return Gen.Frequency((1, real), (1, synthetic));
+    }
+
+    public static Arbitrary<CpuCase> Arbitrary(IReadOnlyList<CpuModel> corpus) =>
+        Arb.From(Any(corpus), c => Shrink(c, corpus));
+
+    /// <summary>
+    /// Candidates strictly smaller by <see cref="CpuCase.Measure"/>: the nearest real profiles first (most shared
+    /// components), then the synthetic description with one thing removed.
+    /// </summary>
+    public static IEnumerable<CpuCase> Shrink(CpuCase c, IReadOnlyList<CpuModel> corpus)
+    {
+        var all = c.Cpu.SupportedAll;
+        foreach (var real in corpus
+                     .Select(r => new CpuCase(r, null))
+                     .Where(r => r.Measure.CompareTo(c.Measure) < 0 && r.Cpu.SupportedAll.IsSubsetOf(all))
+                     .OrderByDescending(r => r.Cpu.SupportedAll.Count)
+                     .Take(3))
+            yield return real;
+
+        if (c.Synthetic is not { } s) yield break;
+        foreach (var smaller in ShrinkSynthetic(s).Where(x => x.Weight < s.Weight))
+            yield return new CpuCase(smaller.ToCpuModel(), smaller);
+    }
+
+    private static IEnumerable<SyntheticCpu> ShrinkSynthetic(SyntheticCpu s)
+    {
+        // Whole groups first: the bundles stay whole, so the result stays architecturally valid.
+        FeatureMask[] groups = [ArchMasks.Xtile, ArchMasks.Avx512, ArchMasks.Mpx, FeatureMask.Of(XFeature.Apx),
+            FeatureMask.Of(XFeature.Pkru), FeatureMask.Of(XFeature.Lwp)];
+        foreach (var g in groups.Where(g => s.User.Overlaps(g)))
+            yield return s with { User = s.User.Except(g), Xfd = s.Xfd && !g.Overlaps(ArchMasks.Xtile), ExtraAligned = s.ExtraAligned.Except(g) };
+        if (s.User.Contains(XFeature.Ymm) && !s.User.Overlaps(ArchMasks.Avx512))
+            yield return s with { User = s.User.Without(XFeature.Ymm) };
+        if (!s.Supervisor.IsEmpty) yield return s with { Supervisor = FeatureMask.None, ExtraAligned = s.ExtraAligned & s.User };
+        foreach (int i in s.Supervisor.Indices())
+            yield return s with { Supervisor = s.Supervisor.Without(i), ExtraAligned = s.ExtraAligned.Without(i) };
+        if (!s.ExtraAligned.IsEmpty) yield return s with { ExtraAligned = FeatureMask.None };
+        if (s.Xsaves && s.Supervisor.IsEmpty) yield return s with { Xsaves = false };
+        if (s.Xfd) yield return s with { Xfd = false };
+        if (s.Xsaveopt) yield return s with { Xsaveopt = false };
+        if (s.Xsavec && !s.Xsaves) yield return s with { Xsavec = false };
+        if (s.Style != OffsetStyle.Packed) yield return s with { Style = OffsetStyle.Packed };
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using FsCheck;
+using FsCheck.Fluent;
+using Microsoft.FSharp.Core;
+
+namespace Xsave.Properties.Running;
+
+/// <summary>How much to run: the number of cases, the seed, and the size range.</summary>
+public sealed record RunBudget(int MaxTests = 100, ulong? Seed = null, int EndSize = 100)
+{
+    public static RunBudget Default { get; } = new();
+}
+
+/// <summary>
+/// Runs one <see cref="ConformanceProperty"/> with FsCheck and reports a <see cref="PropertyOutcome"/>. Deterministic
+/// for a given seed. Never throws for a failing property: failures are values.
+/// </summary>
+public static class PropertyRunner
+{
+    public static PropertyOutcome Run(ConformanceProperty property, PropertyContext context, RunBudget budget)
+    {
+        if (property.SkipReason(context.Subject) is { } reason)
+            return new PropertyOutcome(property.Name, PropertyVerdict.Skipped, 0, 0, TimeSpan.Zero, reason);
+
+        var runner = new CapturingRunner();
+        var config = Config.QuickThrowOnFailure
+            .WithMaxTest(budget.MaxTests)
+            .WithEndSize(budget.EndSize)
+            .WithQuietOnSuccess(true)
+            .WithRunner(runner)
+            .WithName(property.Name);
+        if (budget.Seed is { } seed)
+            config = config.WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, OddGamma(seed)), FSharpOption<int>.None)));
+
+        var clock = Stopwatch.StartNew();
+        Check.One(config, property.Build(context));
+        clock.Stop();
+
+        return runner.Result switch
+        {
+            TestResult.Passed => new(property.Name, PropertyVerdict.Passed, runner.Cases, 0, clock.Elapsed),
+            TestResult.Exhausted e => new(property.Name, PropertyVerdict.Exhausted, runner.Cases, 0, clock.Elapsed,
+                $"gave up after {e.Item.NumberOfTests} cases: too many discarded"),
+            TestResult.Failed f => new(property.Name, PropertyVerdict.Failed, f.Item1.NumberOfTests, f.Item1.NumberOfShrinks, clock.Elapsed,
+                Message: FailureMessage(f), Original: f.Item2.ToList(), Shrunk: f.Item3.ToList(),
+                ReplaySeed: f.Item6.Seed, ReplayGamma: f.Item6.Gamma, ReplaySize: f.Item7),
+            _ => new(property.Name, PropertyVerdict.Failed, runner.Cases, 0, clock.Elapsed, "FsCheck returned no result"),
+        };
+    }
+
+    /// <summary>Re-runs exactly one stored failing case (FSCHECK.md §5: build the Replay record directly so size 0 works).</summary>
+    public static PropertyOutcome Replay(ConformanceProperty property, PropertyContext context, ulong seed, ulong gamma, int size)
+    {
+        var runner = new CapturingRunner();
+        var config = Config.QuickThrowOnFailure.WithMaxTest(1).WithQuietOnSuccess(true).WithRunner(runner)
+            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, gamma), FSharpOption<int>.Some(size))));
+        var clock = Stopwatch.StartNew();
+        Check.One(config, property.Build(context));
+        return runner.Result is TestResult.Failed f
+            ? new(property.Name, PropertyVerdict.Failed, 1, f.Item1.NumberOfShrinks, clock.Elapsed, Message: FailureMessage(f),
+                Original: f.Item2.ToList(), Shrunk: f.Item3.ToList(), ReplaySeed: seed, ReplayGamma: gamma, ReplaySize: size)
+            : new(property.Name, PropertyVerdict.Passed, 1, 0, clock.Elapsed);
+    }
+
+    private static string FailureMessage(TestResult.Failed f)
+    {
+        var labels = f.Item1.Labels.Count == 0 ? "" : "labels: " + string.Join("; ", f.Item1.Labels) + "\n";
+        var error = f.Item4 is Outcome.Failed of && of.Item is not null ? Unwrap(of.Item).Message : "property returned false";
+        return labels + error;
+    }
+
+    private static Exception Unwrap(Exception e) => e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
+
+    /// <summary>FsCheck's Rnd needs an odd gamma; derive one from the seed so one number names a run.</summary>
+    private static ulong OddGamma(ulong seed) => (seed * 0x9E3779B97F4A7C15UL) | 1UL;
+}
