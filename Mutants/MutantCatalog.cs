@@ -1,0 +1,13 @@
+using Xsave.Contract.Implementations;
+
+namespace Xsave.Mutants;
+
+/// <summary>Every mutant, built on top of a given correct implementation.</summary>
+public static class MutantCatalog
+{
+    public static IReadOnlyList<MutantImplementation> All(IXstateImplementation correct) =>
+    [
+        new UnalignedCompactedSize(correct),
+        new HalfAmxAccepted(correct),
+    ];
+}

@@ -1,0 +1,23 @@
+using Xsave.Contract;
+using Xsave.Contract.Implementations;
+
+namespace Xsave.Mutants;
+
+/// <summary>
+/// A correct implementation with one bug put back. Subclasses override only the answer they break; everything else
+/// goes to <see cref="Inner"/>.
+/// </summary>
+public abstract class MutantImplementation(IXstateImplementation inner) : IXstateImplementation
+{
+    protected IXstateImplementation Inner { get; } = inner;
+
+    /// <summary>Stable name, "mutant:" + a short slug, e.g. "mutant:h13-unaligned-compacted".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The bug, and the SPEC part E entry it comes from.</summary>
+    public abstract string Description { get; }
+
+    public virtual ImplementationCapabilities Capabilities => Inner.Capabilities;
+
+    public virtual ICpuArchitecture Architecture(CpuModel cpu) => Inner.Architecture(cpu);
+}
