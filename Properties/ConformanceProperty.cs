@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using FsCheck;
+using FsCheck.Fluent;
 using Xsave.Contract.Implementations;
 
 namespace Xsave.Properties;
@@ -16,16 +19,18 @@ public enum LawKind
 
 /// <summary>
 /// One entry of the catalogue: a stable name (used on the command line, in regression files and as the xunit test
-/// name), the SPEC rules and invariants it checks, what it needs from the implementation, and the FsCheck property.
+/// name), the SPEC rules and invariants it checks, what it needs from the implementation, how it generates inputs and
+/// what must hold for each. Inputs can be written to JSON and read back, so a shrunk counterexample can be stored and
+/// re-checked directly, whatever the generators become later (FSCHECK.md §5).
 /// </summary>
-public sealed record ConformanceProperty(
-    string Name,
-    LawKind Kind,
-    IReadOnlyList<string> Rules,
-    ContractPart Needs,
-    string Description,
-    Func<PropertyContext, Property> Build)
+public abstract class ConformanceProperty(string name, LawKind kind, IReadOnlyList<string> rules, ContractPart needs, string description)
 {
+    public string Name { get; } = name;
+    public LawKind Kind { get; } = kind;
+    public IReadOnlyList<string> Rules { get; } = rules;
+    public ContractPart Needs { get; } = needs;
+    public string Description { get; } = description;
+
     /// <summary>Why the property cannot run against an implementation, or null when it can.</summary>
     public string? SkipReason(IXstateImplementation subject)
     {
@@ -33,5 +38,49 @@ public sealed record ConformanceProperty(
         return missing == ContractPart.None ? null : $"{subject.Name} does not implement {missing}";
     }
 
+    /// <summary>Generate inputs and check each: the FsCheck property.</summary>
+    public abstract Property Build(PropertyContext context);
+
+    /// <summary>Check one given input (a stored counterexample).</summary>
+    public abstract Property CheckInput(PropertyContext context, object input);
+
+    public abstract JsonNode EncodeInput(object input);
+
+    public abstract bool TryDecodeInput(JsonElement json, out object? input, out string? error);
+
     public override string ToString() => Name;
+}
+
+/// <summary>How a law's input type is written to and read from JSON.</summary>
+public interface IInputCodec<T>
+{
+    JsonNode Encode(T input);
+    bool TryDecode(JsonElement json, out T? input, out string? error);
+}
+
+/// <summary>A property over inputs of type <typeparamref name="T"/>.</summary>
+public sealed class Law<T>(
+    string name,
+    LawKind kind,
+    IReadOnlyList<string> rules,
+    ContractPart needs,
+    string description,
+    Func<PropertyContext, Arbitrary<T>> inputs,
+    IInputCodec<T> codec,
+    Func<PropertyContext, T, Property> holds)
+    : ConformanceProperty(name, kind, rules, needs, description) where T : class
+{
+    public override Property Build(PropertyContext context) => Prop.ForAll(inputs(context), x => holds(context, x));
+
+    public override Property CheckInput(PropertyContext context, object input) =>
+        Prop.ForAll(Arb.From(Gen.Constant((T)input)), x => holds(context, x));
+
+    public override JsonNode EncodeInput(object input) => codec.Encode((T)input);
+
+    public override bool TryDecodeInput(JsonElement json, out object? input, out string? error)
+    {
+        var ok = codec.TryDecode(json, out var value, out error);
+        input = value;
+        return ok;
+    }
 }

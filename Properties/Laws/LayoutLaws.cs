@@ -9,46 +9,54 @@ namespace Xsave.Properties.Laws;
 /// <summary>Standard and compacted layouts and sizes (R12-R16; I1).</summary>
 public static class LayoutLaws
 {
+    private static ConformanceProperty Law(string name, LawKind kind, string[] rules, ContractPart needs, string description,
+        Func<PropertyContext, Arbitrary<CpuAndMask>> inputs, Func<PropertyContext, CpuAndMask, Property> holds) =>
+        new Law<CpuAndMask>(name, kind, rules, needs, description, inputs, InputCodecs.CpuAndMask, holds);
+
+    private static ConformanceProperty Law(string name, LawKind kind, string[] rules, ContractPart needs, string description,
+        Func<PropertyContext, Arbitrary<CpuAndNestedMasks>> inputs, Func<PropertyContext, CpuAndNestedMasks, Property> holds) =>
+        new Law<CpuAndNestedMasks>(name, kind, rules, needs, description, inputs, InputCodecs.CpuAndNestedMasks, holds);
+
     private static Gen<FeatureMask> Xcr0Like(CpuModel cpu) => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0);
     private static Gen<FeatureMask> AnyEnumerated(CpuModel cpu) =>
         Gen.Frequency((4, MaskGen.SubsetOf(cpu.SupportedAll)), (1, MaskGen.Uniform));
 
     public static IEnumerable<ConformanceProperty> All()
     {
-        yield return new("layout.standard.differential", LawKind.Differential, ["R12", "R14", "I1"], ContractPart.Layout,
+        yield return Law("layout.standard.differential", LawKind.Differential, ["R12", "R14", "I1"], ContractPart.Layout,
             "The standard layout (offset and size of every user component, total size) equals the oracle's.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, Xcr0Like), x =>
+            ctx => InputGen.CpuAndMask(ctx, Xcr0Like), (ctx, x) =>
                 Check.Same("standard layout", ctx.Subject.Architecture(x.Cpu.Cpu).StandardLayout(x.Mask),
-                    ctx.Reference.Architecture(x.Cpu.Cpu).StandardLayout(x.Mask))));
+                    ctx.Reference.Architecture(x.Cpu.Cpu).StandardLayout(x.Mask)));
 
-        yield return new("layout.compacted.differential", LawKind.Differential, ["R15", "I1"], ContractPart.Layout,
+        yield return Law("layout.compacted.differential", LawKind.Differential, ["R15", "I1"], ContractPart.Layout,
             "The compacted layout for any XCOMP_BV equals the oracle's.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, AnyEnumerated), x =>
+            ctx => InputGen.CpuAndMask(ctx, AnyEnumerated), (ctx, x) =>
                 Check.Same("compacted layout", ctx.Subject.Architecture(x.Cpu.Cpu).CompactedLayout(x.Mask),
-                    ctx.Reference.Architecture(x.Cpu.Cpu).CompactedLayout(x.Mask))));
+                    ctx.Reference.Architecture(x.Cpu.Cpu).CompactedLayout(x.Mask)));
 
-        yield return new("layout.sizes.differential", LawKind.Differential, ["R14", "R15", "R46", "I1"], ContractPart.Layout,
+        yield return Law("layout.sizes.differential", LawKind.Differential, ["R14", "R15", "R46", "I1"], ContractPart.Layout,
             "Standard and compacted sizes of any mask equal the oracle's.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, AnyEnumerated), x =>
+            ctx => InputGen.CpuAndMask(ctx, AnyEnumerated), (ctx, x) =>
             {
                 var s = ctx.Subject.Architecture(x.Cpu.Cpu);
                 var r = ctx.Reference.Architecture(x.Cpu.Cpu);
                 return Check.Same("standard size", s.StandardSize(x.Mask), r.StandardSize(x.Mask))
                     .And(Check.Same("compacted size", s.CompactedSize(x.Mask), r.CompactedSize(x.Mask)));
-            }));
+            });
 
-        yield return new("layout.size-monotonic", LawKind.Invariant, ["R14", "R15", "I1"], ContractPart.Layout,
+        yield return Law("layout.size-monotonic", LawKind.Invariant, ["R14", "R15", "I1"], ContractPart.Layout,
             "A ⊆ B ⇒ size(A) ≤ size(B), in both formats.",
-            ctx => Prop.ForAll(InputGen.NestedMasks(ctx, cpu => cpu.SupportedAll), x =>
+            ctx => InputGen.NestedMasks(ctx, cpu => cpu.SupportedAll), (ctx, x) =>
             {
                 var a = ctx.Subject.Architecture(x.Cpu.Cpu);
                 return Check.That(a.StandardSize(x.Small) <= a.StandardSize(x.Large), "standard size not monotonic")
                     .And(Check.That(a.CompactedSize(x.Small) <= a.CompactedSize(x.Large), "compacted size not monotonic"));
-            }));
+            });
 
-        yield return new("layout.compacted.aligned-and-disjoint", LawKind.Invariant, ["R15"], ContractPart.Layout,
+        yield return Law("layout.compacted.aligned-and-disjoint", LawKind.Invariant, ["R15"], ContractPart.Layout,
             "Compacted components follow each other in ascending order from 576, never overlap, start on 64 bytes when ECX[1] says so, and the size is the last end.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, AnyEnumerated), x =>
+            ctx => InputGen.CpuAndMask(ctx, AnyEnumerated), (ctx, x) =>
             {
                 var cpu = x.Cpu.Cpu;
                 var layout = ctx.Subject.Architecture(cpu).CompactedLayout(x.Mask);
@@ -61,11 +69,11 @@ public static class LayoutLaws
                     end = p.End;
                 }
                 return Check.That(layout.Size == end, $"size {layout.Size} != last end {end}");
-            }));
+            });
 
-        yield return new("layout.standard.size-is-max-end", LawKind.Invariant, ["R14"], ContractPart.Layout,
+        yield return Law("layout.standard.size-is-max-end", LawKind.Invariant, ["R14"], ContractPart.Layout,
             "The standard size is the furthest end of any listed component, at least 576; the listed components are exactly the enumerated user bits of the mask.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, Xcr0Like), x =>
+            ctx => InputGen.CpuAndMask(ctx, Xcr0Like), (ctx, x) =>
             {
                 var cpu = x.Cpu.Cpu;
                 var layout = ctx.Subject.Architecture(cpu).StandardLayout(x.Mask);
@@ -73,11 +81,11 @@ public static class LayoutLaws
                 var listed = layout.Placements.Aggregate(FeatureMask.None, (m, p) => m.With(p.Index));
                 return Check.That(layout.Size == maxEnd, $"size {layout.Size} != max end {maxEnd}")
                     .And(Check.That(listed == (x.Mask & cpu.SupportedXcr0), $"listed {listed} != mask ∩ supported XCR0 {(x.Mask & cpu.SupportedXcr0)}"));
-            }));
+            });
 
-        yield return new("layout.compacted.append-invariance", LawKind.Metamorphic, ["R15"], ContractPart.Layout,
+        yield return Law("layout.compacted.append-invariance", LawKind.Metamorphic, ["R15"], ContractPart.Layout,
             "Adding a component numbered above every present one leaves every present component's compacted offset unchanged.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, AnyEnumerated), x =>
+            ctx => InputGen.CpuAndMask(ctx, AnyEnumerated), (ctx, x) =>
             {
                 var cpu = x.Cpu.Cpu;
                 var above = cpu.SupportedAll.Indices().Where(i => i > x.Mask.Without(63).Highest && i >= 2).ToList();
@@ -87,15 +95,15 @@ public static class LayoutLaws
                 var after = a.CompactedLayout(x.Mask.With(above[0]));
                 return Check.That(before.Placements.All(p => after.Find(p.Index) == p),
                     $"appending {above[0]} moved a component: {Check.Show(before.Placements)} -> {Check.Show(after.Placements)}");
-            }));
+            });
 
-        yield return new("layout.size-agrees-with-layout", LawKind.Invariant, ["R14", "R15"], ContractPart.Layout,
+        yield return Law("layout.size-agrees-with-layout", LawKind.Invariant, ["R14", "R15"], ContractPart.Layout,
             "The size queries agree with the size of the full layouts.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, AnyEnumerated), x =>
+            ctx => InputGen.CpuAndMask(ctx, AnyEnumerated), (ctx, x) =>
             {
                 var a = ctx.Subject.Architecture(x.Cpu.Cpu);
                 return Check.Same("standard", a.StandardSize(x.Mask), a.StandardLayout(x.Mask).Size)
                     .And(Check.Same("compacted", a.CompactedSize(x.Mask), a.CompactedLayout(x.Mask).Size));
-            }));
+            });
     }
 }

@@ -9,31 +9,35 @@ namespace Xsave.Properties.Laws;
 /// <summary>XCR0, IA32_XSS and IA32_XFD acceptance (R8-R11; I2, I18).</summary>
 public static class RegisterLaws
 {
+    private static ConformanceProperty Law(string name, LawKind kind, string[] rules, ContractPart needs, string description,
+        Func<PropertyContext, Arbitrary<CpuAndMask>> inputs, Func<PropertyContext, CpuAndMask, Property> holds) =>
+        new Law<CpuAndMask>(name, kind, rules, needs, description, inputs, InputCodecs.CpuAndMask, holds);
+
     public static IEnumerable<ConformanceProperty> All()
     {
-        yield return new("registers.xcr0.differential", LawKind.Differential, ["R8", "R9", "I2"], ContractPart.RegisterValidity,
+        yield return Law("registers.xcr0.differential", LawKind.Differential, ["R8", "R9", "I2"], ContractPart.RegisterValidity,
             "XSETBV acceptance, and every reason for a refusal, equal the oracle's for values around the legal lattice.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, cpu => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)), x =>
+            ctx => InputGen.CpuAndMask(ctx, cpu => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)), (ctx, x) =>
                 Check.Same("XCR0 verdict", ctx.Subject.Architecture(x.Cpu.Cpu).CheckXcr0(x.Mask),
-                    ctx.Reference.Architecture(x.Cpu.Cpu).CheckXcr0(x.Mask))));
+                    ctx.Reference.Architecture(x.Cpu.Cpu).CheckXcr0(x.Mask)));
 
-        yield return new("registers.xss.differential", LawKind.Differential, ["R10"], ContractPart.RegisterValidity,
+        yield return Law("registers.xss.differential", LawKind.Differential, ["R10"], ContractPart.RegisterValidity,
             "IA32_XSS acceptance equals the oracle's.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, cpu => Gen.Frequency(
-                    (3, MaskGen.SubsetOf(cpu.SupportedXss)), (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedXss))), (1, MaskGen.Uniform))), x =>
+            ctx => InputGen.CpuAndMask(ctx, cpu => Gen.Frequency(
+                    (3, MaskGen.SubsetOf(cpu.SupportedXss)), (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedXss))), (1, MaskGen.Uniform))), (ctx, x) =>
                 Check.Same("XSS verdict", ctx.Subject.Architecture(x.Cpu.Cpu).CheckXss(x.Mask),
-                    ctx.Reference.Architecture(x.Cpu.Cpu).CheckXss(x.Mask))));
+                    ctx.Reference.Architecture(x.Cpu.Cpu).CheckXss(x.Mask)));
 
-        yield return new("registers.xfd.differential", LawKind.Differential, ["R11"], ContractPart.RegisterValidity,
+        yield return Law("registers.xfd.differential", LawKind.Differential, ["R11"], ContractPart.RegisterValidity,
             "IA32_XFD acceptance equals the oracle's.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, cpu => Gen.Frequency(
-                    (3, MaskGen.SubsetOf(cpu.SupportedXcr0)), (1, MaskGen.Uniform))), x =>
+            ctx => InputGen.CpuAndMask(ctx, cpu => Gen.Frequency(
+                    (3, MaskGen.SubsetOf(cpu.SupportedXcr0)), (1, MaskGen.Uniform))), (ctx, x) =>
                 Check.Same("XFD verdict", ctx.Subject.Architecture(x.Cpu.Cpu).CheckXfd(x.Mask),
-                    ctx.Reference.Architecture(x.Cpu.Cpu).CheckXfd(x.Mask))));
+                    ctx.Reference.Architecture(x.Cpu.Cpu).CheckXfd(x.Mask)));
 
-        yield return new("registers.xcr0.accepted-values-are-coherent", LawKind.Invariant, ["R8", "R9", "I18"], ContractPart.RegisterValidity,
+        yield return Law("registers.xcr0.accepted-values-are-coherent", LawKind.Invariant, ["R8", "R9", "I18"], ContractPart.RegisterValidity,
             "Every accepted XCR0 has x87, stays within the supported set, and enables MPX, AVX-512 and AMX as whole bundles.",
-            ctx => Prop.ForAll(InputGen.CpuAndMask(ctx, cpu => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)), x =>
+            ctx => InputGen.CpuAndMask(ctx, cpu => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)), (ctx, x) =>
             {
                 if (!ctx.Subject.Architecture(x.Cpu.Cpu).CheckXcr0(x.Mask).Valid) return Check.That(true, "refused");
                 var m = x.Mask;
@@ -42,6 +46,6 @@ public static class RegisterLaws
                     .And(Check.That(m.IsSubsetOf(x.Cpu.Cpu.SupportedXcr0), "accepted unsupported bits"))
                     .And(Check.That(whole(ArchMasks.Mpx) && whole(ArchMasks.Avx512) && whole(ArchMasks.Xtile), "accepted half a bundle"))
                     .And(Check.That(!m.Contains(XFeature.Ymm) || m.Contains(XFeature.Sse), "accepted AVX without SSE"));
-            }));
+            });
     }
 }

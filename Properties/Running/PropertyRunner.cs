@@ -48,6 +48,20 @@ public static class PropertyRunner
         };
     }
 
+    /// <summary>Checks one stored input directly (no generation, no shrinking): how regression files are replayed.</summary>
+    public static PropertyOutcome CheckInput(ConformanceProperty property, PropertyContext context, object input)
+    {
+        if (property.SkipReason(context.Subject) is { } reason)
+            return new PropertyOutcome(property.Name, PropertyVerdict.Skipped, 0, 0, TimeSpan.Zero, reason);
+        var runner = new CapturingRunner();
+        var config = Config.QuickThrowOnFailure.WithMaxTest(1).WithQuietOnSuccess(true).WithRunner(runner).WithName(property.Name);
+        var clock = Stopwatch.StartNew();
+        Check.One(config, property.CheckInput(context, input));
+        return runner.Result is TestResult.Failed f
+            ? new(property.Name, PropertyVerdict.Failed, 1, 0, clock.Elapsed, Message: FailureMessage(f), Original: [input], Shrunk: [input])
+            : new(property.Name, PropertyVerdict.Passed, 1, 0, clock.Elapsed);
+    }
+
     /// <summary>Re-runs exactly one stored failing case (FSCHECK.md §5: build the Replay record directly so size 0 works).</summary>
     public static PropertyOutcome Replay(ConformanceProperty property, PropertyContext context, ulong seed, ulong gamma, int size)
     {

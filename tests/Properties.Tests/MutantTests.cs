@@ -57,3 +57,32 @@ public class MutantTests
         Assert.Equal(found.Shrunk!.Single().ToString(), again.Shrunk!.Single().ToString());
     }
 }
+
+/// <summary>Shrunk inputs survive a JSON round trip and re-check the same way (how regression files replay).</summary>
+public class StoredInputTests
+{
+    [Fact]
+    public void ShrunkCase_RoundTripsThroughJson_AndStillFails()
+    {
+        var subject = new UnalignedCompactedSize(new OptimizedImplementation());
+        var ctx = CatalogTests.Context() with { Subject = subject };
+        var property = Catalog.Find("layout.compacted.differential")!;
+        var found = PropertyRunner.Run(property, ctx, new RunBudget(500, 3));
+        var json = property.EncodeInput(found.Shrunk!.Single()).ToJsonString();
+
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.True(property.TryDecodeInput(doc.RootElement, out var decoded, out var error), error);
+        Assert.Equal(found.Shrunk!.Single().ToString(), decoded!.ToString());
+        Assert.Equal(PropertyVerdict.Failed, PropertyRunner.CheckInput(property, ctx, decoded).Verdict);
+        Assert.Equal(PropertyVerdict.Passed, PropertyRunner.CheckInput(property, CatalogTests.Context(), decoded).Verdict);
+    }
+
+    [Fact]
+    public void CorruptStoredInput_IsAnErrorNotAnException()
+    {
+        var property = Catalog.Find("layout.compacted.differential")!;
+        using var doc = System.Text.Json.JsonDocument.Parse("""{"cpu": {"model": {"leaf0d": {"0": ["0x1"]}}}, "mask": {"hex": "0x3"}}""");
+        Assert.False(property.TryDecodeInput(doc.RootElement, out _, out var error));
+        Assert.Contains("leaf0d", error);
+    }
+}
