@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Xsave.Cli.Profiles;
+using Xsave.Cli.Rendering;
+using Xsave.Cli.Reports;
+using Xsave.Contract;
+
+namespace Xsave.Cli.Commands;
+
+/// <summary>
+/// 'layout': the standard and compacted XSAVE layouts of one CPU for an (XCR0, IA32_XSS) pair (SPEC R14, R15), and
+/// whether the pair is valid (R8-R10). Invalid pairs still get their layouts, with the reasons, and exit 2.
+/// </summary>
+public static class LayoutCommand
+{
+    public const string Name = "layout";
+
+    /// <summary>Null masks mean the CPU's supported sets (CPUID.(0xD,0).EDX:EAX and CPUID.(0xD,1).EDX:ECX).</summary>
+    public sealed record Settings(string Cpu, FeatureMask? Xcr0, FeatureMask? Xss, bool Json, ProfileResolver Profiles);
+
+    public static Command Create(CliContext context)
+    {
+        var cpu = CommonOptions.Cpu();
+        var xcr0 = CommonOptions.Mask("--xcr0", "XCR0 value (default: every XCR0 bit the CPU supports).");
+        var xss = CommonOptions.Mask("--xss", "IA32_XSS value (default: every XSS bit the CPU supports).");
+        var json = CommonOptions.Json();
+        var corpus = CommonOptions.Corpus();
+        var command = new Command(Name, "Standard and compacted XSAVE layouts of a CPU for an XCR0/IA32_XSS pair.")
+        {
+            cpu, xcr0, xss, json, corpus,
+        };
+        command.SetAction(parse => Run(context, new Settings(parse.GetValue(cpu)!, parse.GetValue(xcr0), parse.GetValue(xss),
+            parse.GetValue(json), ProfileResolver.For(parse.GetValue(corpus), context))));
+        return command;
+    }
+
+    public static int Run(CliContext context, Settings settings)
+    {
+        var resolved = settings.Profiles.Resolve(settings.Cpu);
+        if (resolved.Profile is not { } profile)
+        {
+            context.Error.WriteLine($"error: {resolved.Error}");
+            return ExitCodes.InputError;
+        }
+        var cpu = profile.ToCpuModel();
+        var report = LayoutReport.Build(profile, settings.Xcr0 ?? cpu.SupportedXcr0, settings.Xss ?? cpu.SupportedXss);
+
+        if (settings.Json) JsonReport.Write(context.Out, report);
+        else LayoutView.Render(context, report);
+        return report.Valid ? ExitCodes.Ok : ExitCodes.InputError;
+    }
+}

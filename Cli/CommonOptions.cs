@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Xsave.Contract;
+
+namespace Xsave.Cli;
+
+/// <summary>Options several verbs share, built fresh for each command that uses them.</summary>
+public static class CommonOptions
+{
+    public const string VerboseName = "--verbose";
+
+    public static Option<bool> Verbose() => new(VerboseName)
+    {
+        Description = "On an internal error, print the stack trace (also XSAVE_DEBUG=1).",
+        Recursive = true,
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print one JSON document for machines instead of the human table.",
+    };
+
+    public static Option<string?> Corpus() => new("--corpus")
+    {
+        Description = "Directory of CPU profiles (default: <repo>/corpus/cpus, or $XSAVE_CORPUS).",
+        HelpName = "DIR",
+    };
+
+    public static Option<string> Cpu() => new("--cpu")
+    {
+        Description = "A corpus profile id (see 'cpus') or the path of a JSON file holding one profile object.",
+        HelpName = "PROFILE",
+        Required = true,
+    };
+
+    /// <summary>A 64-bit register mask in hex ("0x2e7" or "2e7"); anything else is a usage error (exit 2).</summary>
+    public static Option<FeatureMask?> Mask(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "HEX",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(" ", result.Tokens.Select(t => t.Value));
+            if (FeatureMask.TryParseHex(text, out var mask)) return mask;
+            result.AddError($"{name} '{text}' is not a hex mask such as 0x2e7 (at most 16 hex digits)");
+            return null;
+        },
+    };
+}
