@@ -7,6 +7,7 @@ namespace Xsave.Contract;
 /// A 64-bit set of state components, as held by XCR0, IA32_XSS, IA32_XFD, XSTATE_BV, XCOMP_BV and Linux's masks.
 /// A value type so masks read as sets (<c>a.IsSubsetOf(b)</c>) rather than as bit arithmetic.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(Serialization.FeatureMaskJsonConverter))]
 public readonly record struct FeatureMask(ulong Bits) : IComparable<FeatureMask>
 {
     public static readonly FeatureMask None = new(0);

@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
+namespace Xsave.Contract.Machine;
+
+/// <summary>
+/// What one <see cref="ArchOperation"/> did: the fault it raised (or none), the machine state and memory after it, the
+/// value it returned (XGETBV), and what the architecture leaves unspecified so that comparisons can skip it.
+/// </summary>
+public sealed record InstructionOutcome
+{
+    /// <summary>The fault raised, or null when the operation completed.</summary>
+    public Fault? Fault { get; init; }
+
+    [JsonIgnore] public bool Succeeded => Fault is null;
+
+    /// <summary>The machine state after the operation (after a fault: as the fault leaves it, e.g. XFD_ERR set).</summary>
+    public required MachineState State { get; init; }
+
+    /// <summary>The memory operand after the operation; null for operations without one.</summary>
+    public XsaveBuffer? Buffer { get; init; }
+
+    /// <summary>EDX:EAX returned by XGETBV; null otherwise.</summary>
+    public ulong? ReturnedValue { get; init; }
+
+    /// <summary>
+    /// Bytes of <see cref="Buffer"/> whose content the architecture does not define after this operation (e.g. components
+    /// XSAVEOPT may skip, R20). Ascending, may touch but not overlap.
+    /// </summary>
+    public ImmutableArray<ByteRange> UnspecifiedBytes { get; init; } = [];
+
+    /// <summary>
+    /// Components whose register contents (and XINUSE bit) the architecture does not define after this operation, e.g.
+    /// a component XSETBV just disabled or WRMSR(IA32_XFD) just disabled (R27 "may revert to init").
+    /// </summary>
+    public FeatureMask UnspecifiedComponents { get; init; }
+
+    public static InstructionOutcome Success(MachineState state, XsaveBuffer? buffer = null) =>
+        new() { State = state, Buffer = buffer };
+
+    public static InstructionOutcome Faulted(Fault fault, MachineState state, XsaveBuffer? buffer = null) =>
+        new() { Fault = fault, State = state, Buffer = buffer };
+
+    /// <summary>
+    /// How this outcome and <paramref name="other"/> (typically: oracle and another implementation) disagree, ignoring
+    /// what either side marks unspecified. Faults are compared by kind only; rule and reason are for people.
+    /// </summary>
+    public IReadOnlyList<StateDifference> Differences(InstructionOutcome other)
+    {
+        var diffs = new List<StateDifference>();
+        if (Fault?.Kind != other.Fault?.Kind)
+            diffs.Add(new("fault", Fault?.ToString() ?? "none", other.Fault?.ToString() ?? "none"));
+        if (ReturnedValue != other.ReturnedValue)
+            diffs.Add(new("returned EDX:EAX", Hex(ReturnedValue), Hex(other.ReturnedValue)));
+
+        diffs.AddRange(State.Differences(other.State, UnspecifiedComponents | other.UnspecifiedComponents));
+
+        if (Buffer is null || other.Buffer is null)
+        {
+            if (Buffer is not null || other.Buffer is not null)
+                diffs.Add(new("buffer", Buffer?.ToString() ?? "none", other.Buffer?.ToString() ?? "none"));
+            return diffs;
+        }
+        if (Buffer.Address != other.Buffer.Address || Buffer.Length != other.Buffer.Length)
+            diffs.Add(new("buffer", Buffer.ToString(), other.Buffer.ToString()));
+
+        var skip = UnspecifiedBytes.Concat(other.UnspecifiedBytes).ToArray();
+        var a = Masked(Buffer, skip);
+        var b = Masked(other.Buffer, skip);
+        diffs.AddRange(ByteRange.Describe("buffer", a, b, ByteRange.Differing(a, b)));
+        return diffs;
+    }
+
+    public bool Equals(InstructionOutcome? other) =>
+        other is not null && Equals(Fault, other.Fault) && State.Equals(other.State) && Equals(Buffer, other.Buffer) &&
+        ReturnedValue == other.ReturnedValue && UnspecifiedBytes.SequenceEqual(other.UnspecifiedBytes) &&
+        UnspecifiedComponents == other.UnspecifiedComponents;
+
+    public override int GetHashCode() => HashCode.Combine(Fault, State, Buffer, ReturnedValue, UnspecifiedComponents);
+
+    public override string ToString() =>
+        (Fault is null ? "ok" : Fault.ToString()) + $"; {State}" + (ReturnedValue is { } v ? $"; returned 0x{v:x}" : "");
+
+    private static string Hex(ulong? value) => value is { } v ? $"0x{v:x}" : "none";
+
+    /// <summary>The buffer's bytes with every unspecified byte set to zero, so both sides compare equal there.</summary>
+    private static byte[] Masked(XsaveBuffer buffer, IEnumerable<ByteRange> unspecified)
+    {
+        var bytes = buffer.Bytes.ToArray();
+        foreach (var r in unspecified)
+            for (int i = Math.Max(0, r.Offset); i < Math.Min(r.End, bytes.Length); i++)
+                bytes[i] = 0;
+        return bytes;
+    }
+}
