@@ -1,6 +1,7 @@
 using Xsave.Contract;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Layouts;
+using Xsave.Contract.Machine;
 using Xsave.Contract.Registers;
 
 namespace Xsave.Mutants;
@@ -17,4 +18,5 @@ public abstract class ArchitectureDecorator(ICpuArchitecture inner) : ICpuArchit
     public virtual ValidityResult CheckXcr0(FeatureMask value) => Inner.CheckXcr0(value);
     public virtual ValidityResult CheckXss(FeatureMask value) => Inner.CheckXss(value);
     public virtual ValidityResult CheckXfd(FeatureMask value) => Inner.CheckXfd(value);
+    public virtual InstructionOutcome Execute(MachineState state, ArchOperation operation) => Inner.Execute(state, operation);
 }

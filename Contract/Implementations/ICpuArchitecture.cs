@@ -1,4 +1,5 @@
 using Xsave.Contract.Layouts;
+using Xsave.Contract.Machine;
 using Xsave.Contract.Registers;
 
 namespace Xsave.Contract.Implementations;
@@ -31,4 +32,11 @@ public interface ICpuArchitecture
 
     /// <summary>R11: whether WRMSR IA32_XFD accepts the value.</summary>
     ValidityResult CheckXfd(FeatureMask value);
+
+    /// <summary>
+    /// R17-R29: one XSAVE-family instruction, XSETBV, XGETBV, WRMSR or INIT/RESET on an explicit machine state. Pure:
+    /// neither the state nor the operation's memory changes; the outcome carries the state and memory after it.
+    /// Only called when <see cref="ContractPart.Instructions"/> is declared.
+    /// </summary>
+    InstructionOutcome Execute(MachineState state, ArchOperation operation);
 }

@@ -2,6 +2,7 @@ using System.Numerics;
 using Xsave.Contract;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Layouts;
+using Xsave.Contract.Machine;
 using Xsave.Contract.Registers;
 
 namespace Xsave.Optimized.Architecture;
@@ -58,4 +59,8 @@ public sealed class OptimizedCpuArchitecture(CpuModel cpu) : ICpuArchitecture
     public ValidityResult CheckXss(FeatureMask value) => RegisterChecks.CheckXss(value.Bits, _t.SupportedXss, Cpu.HasXsaves);
 
     public ValidityResult CheckXfd(FeatureMask value) => RegisterChecks.CheckXfd(value.Bits, _t.XfdCapable, Cpu.HasXfd);
+
+    // Not declared yet (OptimizedImplementation.Capabilities lacks ContractPart.Instructions), so the harness never calls it.
+    public InstructionOutcome Execute(MachineState state, ArchOperation operation) =>
+        throw new NotSupportedException("the optimized implementation does not declare ContractPart.Instructions yet");
 }

@@ -1,6 +1,7 @@
 using Xsave.Contract;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Layouts;
+using Xsave.Contract.Machine;
 using Xsave.Contract.Registers;
 
 namespace Xsave.Oracle.Architecture;
@@ -17,4 +18,5 @@ public sealed class OracleCpuArchitecture(CpuModel cpu) : ICpuArchitecture
     public ValidityResult CheckXcr0(FeatureMask value) => Xcr0Rules.Check(Cpu, value);
     public ValidityResult CheckXss(FeatureMask value) => XssRules.Check(Cpu, value);
     public ValidityResult CheckXfd(FeatureMask value) => XfdRules.Check(Cpu, value);
+    public InstructionOutcome Execute(MachineState state, ArchOperation operation) => ArchitectureOracle.Run(Cpu, state, operation);
 }

@@ -7,11 +7,9 @@ namespace Xsave.Oracle.Architecture;
 /// The reference model of the XSAVE instructions (SPEC R17-R29): one entry point that hands each operation to the
 /// file that implements its rules. The fault priority order is documented once, on <see cref="CommonChecks"/>.
 /// </summary>
-public sealed class ArchitectureOracle : IArchitecture
+public sealed class ArchitectureOracle
 {
     public static ArchitectureOracle Instance { get; } = new();
-
-    public string Name => "architecture-oracle";
 
     public InstructionOutcome Execute(CpuModel cpu, MachineState state, ArchOperation operation) => Run(cpu, state, operation);
 
