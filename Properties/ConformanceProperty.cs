@@ -48,8 +48,17 @@ public abstract class ConformanceProperty(string name, LawKind kind, IReadOnlyLi
 
     public abstract bool TryDecodeInput(JsonElement json, out object? input, out string? error);
 
+    /// <summary>
+    /// What the implementation answered and what was expected for one input, as JSON, for regression files and the
+    /// explain verb. Null when the law has no structured answer (its failure label says what went wrong).
+    /// </summary>
+    public abstract Evidence? Observe(PropertyContext context, object input);
+
     public override string ToString() => Name;
 }
+
+/// <summary>The implementation's answer next to the expected one (the oracle's, or the relation that must hold).</summary>
+public sealed record Evidence(JsonNode? Observed, JsonNode? Expected);
 
 /// <summary>How a law's input type is written to and read from JSON.</summary>
 public interface IInputCodec<T>
@@ -67,9 +76,12 @@ public sealed class Law<T>(
     string description,
     Func<PropertyContext, Arbitrary<T>> inputs,
     IInputCodec<T> codec,
-    Func<PropertyContext, T, Property> holds)
+    Func<PropertyContext, T, Property> holds,
+    Func<PropertyContext, T, Evidence>? observe = null)
     : ConformanceProperty(name, kind, rules, needs, description) where T : class
 {
+    public override Evidence? Observe(PropertyContext context, object input) => observe?.Invoke(context, (T)input);
+
     public override Property Build(PropertyContext context) => Prop.ForAll(inputs(context), x => holds(context, x));
 
     public override Property CheckInput(PropertyContext context, object input) =>

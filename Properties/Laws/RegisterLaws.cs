@@ -15,25 +15,22 @@ public static class RegisterLaws
 
     public static IEnumerable<ConformanceProperty> All()
     {
-        yield return Law("registers.xcr0.differential", LawKind.Differential, ["R8", "R9", "I2"], ContractPart.RegisterValidity,
+        yield return Differential.Law("registers.xcr0.differential", ["R8", "R9", "I2"], ContractPart.RegisterValidity,
             "XSETBV acceptance, and every reason for a refusal, equal the oracle's for values around the legal lattice.",
-            ctx => InputGen.CpuAndMask(ctx, cpu => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)), (ctx, x) =>
-                Check.Same("XCR0 verdict", ctx.Subject.Architecture(x.Cpu.Cpu).CheckXcr0(x.Mask),
-                    ctx.Reference.Architecture(x.Cpu.Cpu).CheckXcr0(x.Mask)));
+            ctx => InputGen.CpuAndMask(ctx, cpu => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)), InputCodecs.CpuAndMask,
+            (impl, x) => impl.Architecture(x.Cpu.Cpu).CheckXcr0(x.Mask));
 
-        yield return Law("registers.xss.differential", LawKind.Differential, ["R10"], ContractPart.RegisterValidity,
+        yield return Differential.Law("registers.xss.differential", ["R10"], ContractPart.RegisterValidity,
             "IA32_XSS acceptance equals the oracle's.",
             ctx => InputGen.CpuAndMask(ctx, cpu => Gen.Frequency(
-                    (3, MaskGen.SubsetOf(cpu.SupportedXss)), (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedXss))), (1, MaskGen.Uniform))), (ctx, x) =>
-                Check.Same("XSS verdict", ctx.Subject.Architecture(x.Cpu.Cpu).CheckXss(x.Mask),
-                    ctx.Reference.Architecture(x.Cpu.Cpu).CheckXss(x.Mask)));
+                    (3, MaskGen.SubsetOf(cpu.SupportedXss)), (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedXss))), (1, MaskGen.Uniform))), InputCodecs.CpuAndMask,
+            (impl, x) => impl.Architecture(x.Cpu.Cpu).CheckXss(x.Mask));
 
-        yield return Law("registers.xfd.differential", LawKind.Differential, ["R11"], ContractPart.RegisterValidity,
+        yield return Differential.Law("registers.xfd.differential", ["R11"], ContractPart.RegisterValidity,
             "IA32_XFD acceptance equals the oracle's.",
             ctx => InputGen.CpuAndMask(ctx, cpu => Gen.Frequency(
-                    (3, MaskGen.SubsetOf(cpu.SupportedXcr0)), (1, MaskGen.Uniform))), (ctx, x) =>
-                Check.Same("XFD verdict", ctx.Subject.Architecture(x.Cpu.Cpu).CheckXfd(x.Mask),
-                    ctx.Reference.Architecture(x.Cpu.Cpu).CheckXfd(x.Mask)));
+                    (3, MaskGen.SubsetOf(cpu.SupportedXcr0)), (1, MaskGen.Uniform))), InputCodecs.CpuAndMask,
+            (impl, x) => impl.Architecture(x.Cpu.Cpu).CheckXfd(x.Mask));
 
         yield return Law("registers.xcr0.accepted-values-are-coherent", LawKind.Invariant, ["R8", "R9", "I18"], ContractPart.RegisterValidity,
             "Every accepted XCR0 has x87, stays within the supported set, and enables MPX, AVX-512 and AMX as whole bundles.",

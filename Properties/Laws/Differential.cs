@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using FsCheck;
+using Xsave.Contract.Implementations;
+
+namespace Xsave.Properties.Laws;
+
+/// <summary>
+/// Builds a differential law from one question: the same function is asked of the implementation and of the oracle,
+/// the answers must be equal, and both answers are kept as evidence.
+/// </summary>
+public static class Differential
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        WriteIndented = false,
+    };
+
+    public static ConformanceProperty Law<T, TAnswer>(string name, IReadOnlyList<string> rules, ContractPart needs, string description,
+        Func<PropertyContext, Arbitrary<T>> inputs, IInputCodec<T> codec, Func<IXstateImplementation, T, TAnswer> ask) where T : class =>
+        new Law<T>(name, LawKind.Differential, rules, needs, description, inputs, codec,
+            (ctx, x) => Check.Same(name, ask(ctx.Subject, x), ask(ctx.Reference, x)),
+            (ctx, x) => new Evidence(Answer(() => ask(ctx.Subject, x)), Answer(() => ask(ctx.Reference, x))));
+
+    /// <summary>An answer as JSON; an exception is an answer too (a crash of the implementation).</summary>
+    public static JsonNode? Answer<TAnswer>(Func<TAnswer> ask)
+    {
+        try
+        {
+            return JsonSerializer.SerializeToNode(ask(), Json);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new JsonObject { ["exception"] = e.GetType().Name, ["message"] = e.Message };
+        }
+    }
+}
