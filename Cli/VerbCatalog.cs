@@ -12,6 +12,8 @@ public static class VerbCatalog
     [
         CpusCommand.Create(context),
         LayoutCommand.Create(context),
+        BootCommand.Create(context),
+        PoliciesCommand.Create(context),
         SelfCheckCommand.Create(context),
     ];
 

@@ -13,4 +13,7 @@ public sealed class FpuGuest
     /// <summary>Size of the KVM_GET/SET_XSAVE(2) image: 4096 (sizeof(struct kvm_xsave)) or more after AMX (R55, H5).</summary>
     public uint UabiSize { get; set; }
     public required FpState FpState { get; set; }
+
+    /// <summary>fpu_free_guest_fpstate ran: the kernel's gfpu->fpstate is NULL from then on (R56).</summary>
+    public bool Freed { get; set; }
 }

@@ -32,4 +32,16 @@ public sealed record KernelConfig
 
     /// <summary>Apply the AMD family 0x17 erratum 1386 workaround (clear XSAVES, R38a). Stock kernels do.</summary>
     public bool AmdZenXsavesErratum { get; init; } = true;
+
+    /// <summary>
+    /// CONFIG_IA32_EMULATION (distribution kernels set it): signal frame sizing then reserves room for the ia32 frame
+    /// and the 112-byte fsave header (fpu__get_fpstate_size, init_sigframe_size). Only the 64-bit kernel consults it.
+    /// </summary>
+    public bool Ia32Emulation { get; init; } = true;
+
+    /// <summary>
+    /// CONFIG_STRICT_SIGALTSTACK_SIZE or the "strict_sas_size" command line option: sigaltstack() then always checks
+    /// the size against the signal frame (R66). Off by default, as on the measured host (KO §6a).
+    /// </summary>
+    public bool StrictSigaltstackSize { get; init; }
 }

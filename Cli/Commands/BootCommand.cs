@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Spectre.Console;
+using Xsave.Cli.Profiles;
+using Xsave.Cli.Rendering;
+using Xsave.Cli.Reports;
+using Xsave.Oracle.Linux.Fpu;
+using Xsave.Oracle.Linux.Reports;
+
+namespace Xsave.Cli.Commands;
+
+/// <summary>
+/// 'boot': what the Linux FPU setup (SPEC R30-R45) derives for one CPU under one CET supervisor policy — the kernel,
+/// user and guest configurations, XCR0/IA32_XSS, and the kernel's boot log lines.
+/// </summary>
+public static class BootCommand
+{
+    public const string Name = "boot";
+
+    public sealed record Settings(string Cpu, CetSupervisorPolicy Policy, bool Json, ProfileResolver Profiles);
+
+    public static Command Create(CliContext context)
+    {
+        var cpu = CommonOptions.Cpu();
+        var policy = new Option<CetSupervisorPolicy?>("--policy")
+        {
+            Description = "CET supervisor policy: merged (default, CET_KERNEL guest-only), all-tasks or none.",
+            HelpName = "merged|all-tasks|none",
+            CustomParser = result =>
+            {
+                var text = string.Join(" ", result.Tokens.Select(t => t.Value));
+                if (BootReport.TryParsePolicy(text, out var parsed)) return parsed;
+                result.AddError($"--policy '{text}' is not one of merged, all-tasks, none");
+                return null;
+            },
+        };
+        var json = CommonOptions.Json();
+        var corpus = CommonOptions.Corpus();
+        var command = new Command(Name, "Linux FPU boot configuration of a CPU: kernel/user/guest features and sizes, XCR0, XSS.")
+        {
+            cpu, policy, json, corpus,
+        };
+        command.SetAction(parse => Run(context, new Settings(parse.GetValue(cpu)!,
+            parse.GetValue(policy) ?? CetSupervisorPolicy.Merged, parse.GetValue(json),
+            ProfileResolver.For(parse.GetValue(corpus), context))));
+        return command;
+    }
+
+    public static int Run(CliContext context, Settings settings)
+    {
+        var resolved = settings.Profiles.Resolve(settings.Cpu);
+        if (resolved.Profile is not { } profile)
+        {
+            context.Error.WriteLine($"error: {resolved.Error}");
+            return ExitCodes.InputError;
+        }
+        var boot = FpuBoot.Run(profile.ToCpuModel(), KernelConfig.Default with { Policy = settings.Policy });
+        var report = BootReport.From(boot, profile.Id);
+
+        if (settings.Json) JsonReport.Write(context.Out, report);
+        else Render(context, report, boot);
+        return ExitCodes.Ok;
+    }
+
+    private static void Render(CliContext context, BootReport report, BootResult boot)
+    {
+        var console = Consoles.For(context);
+        console.WriteLine($"{report.Cpu}  policy {report.Policy}");
+        console.WriteLine(report.Xsave
+            ? $"XSAVE     in use, {(report.Compacted ? "compacted" : "standard")} format"
+            : $"XSAVE     not used: {report.DisabledReason}");
+        console.WriteLine($"XCR0      {report.Xcr0,-12} {boot.Xcr0.Describe()}");
+        console.WriteLine($"IA32_XSS  {report.Xss,-12} {boot.Xss.Describe()}");
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("config").AddColumn("max features").AddColumn("default features")
+            .AddColumn(new TableColumn("max size").RightAligned()).AddColumn(new TableColumn("default size").RightAligned());
+        table.AddRow(Consoles.Plain("fpu_kernel_cfg"), Consoles.Plain(report.Kernel.MaxFeatures), Consoles.Plain(report.Kernel.DefaultFeatures),
+            Consoles.Plain(report.Kernel.MaxSize.ToString()), Consoles.Plain(report.Kernel.DefaultSize.ToString()));
+        table.AddRow(Consoles.Plain("fpu_user_cfg"), Consoles.Plain(report.User.MaxFeatures), Consoles.Plain(report.User.DefaultFeatures),
+            Consoles.Plain(report.User.MaxSize.ToString()), Consoles.Plain(report.User.DefaultSize.ToString()));
+        table.AddRow(Consoles.Plain("guest_default_cfg"), Consoles.Plain("-"), Consoles.Plain(report.Guest.Features),
+            Consoles.Plain("-"), Consoles.Plain(report.Guest.Size.ToString()));
+        console.Write(table);
+        console.WriteLine($"independent features {report.Kernel.IndependentFeatures}");
+
+        foreach (var line in boot.KernelLog) console.Write(Consoles.Plain(line + "\n"));
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+using Xsave.Cli.Profiles;
+using Xsave.Cli.Rendering;
+using Xsave.Cli.Reports;
+using Xsave.Oracle.Linux.Reports;
+
+namespace Xsave.Cli.Commands;
+
+/// <summary>
+/// 'policies': what each CET supervisor policy costs over the whole corpus — the default size of every task's fpstate
+/// and of every guest fpstate per CPU (SPEC R39, R41).
+/// </summary>
+public static class PoliciesCommand
+{
+    public const string Name = "policies";
+
+    public sealed record Settings(string CorpusDirectory, bool Json);
+
+    /// <summary>The JSON document: the corpus directory and one row per profile.</summary>
+    public sealed record PoliciesReport(
+        [property: JsonPropertyName("corpus")] string Corpus,
+        [property: JsonPropertyName("rows")] IReadOnlyList<PolicyCostRow> Rows);
+
+    public static Command Create(CliContext context)
+    {
+        var json = CommonOptions.Json();
+        var corpus = CommonOptions.Corpus();
+        var command = new Command(Name, "Host and guest default fpstate sizes of every corpus CPU under the three CET policies.")
+        {
+            json, corpus,
+        };
+        command.SetAction(parse =>
+            Run(context, new Settings(CorpusLocator.CpusDirectory(parse.GetValue(corpus), context.Environment), parse.GetValue(json))));
+        return command;
+    }
+
+    public static int Run(CliContext context, Settings settings)
+    {
+        var loaded = new ProfileResolver(settings.CorpusDirectory).LoadCorpus();
+        var rows = PolicyCosts.For(loaded.Profiles.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => (p.Id, p.ToCpuModel())));
+
+        if (settings.Json) JsonReport.Write(context.Out, new PoliciesReport(settings.CorpusDirectory, rows));
+        else Render(context, rows);
+        foreach (var error in loaded.Errors) context.Error.WriteLine($"error: {error}");
+
+        // A profile file that does not load is bad input: the table is shown, but the run is not clean.
+        return loaded.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.InputError;
+    }
+
+    private static void Render(CliContext context, IReadOnlyList<PolicyCostRow> rows)
+    {
+        var console = Consoles.For(context);
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("cpu");
+        foreach (var policy in new[] { "merged", "all-tasks", "none" })
+        {
+            table.AddColumn(new TableColumn($"{policy} host").RightAligned());
+            table.AddColumn(new TableColumn($"{policy} guest").RightAligned());
+        }
+        foreach (var row in rows)
+        {
+            var cells = new List<Text> { Consoles.Plain(row.Id) };
+            foreach (var cost in new[] { row.Merged, row.AllTasks, row.None })
+            {
+                cells.Add(Consoles.Plain(cost.Xsave ? cost.HostDefaultSize.ToString() : $"{cost.HostDefaultSize} (no XSAVE)"));
+                cells.Add(Consoles.Plain(cost.GuestDefaultSize.ToString()));
+            }
+            table.AddRow(cells);
+        }
+        console.Write(table);
+        int differ = rows.Count(r => r.Merged.HostDefaultSize != r.AllTasks.HostDefaultSize);
+        console.WriteLine($"{rows.Count} CPUs; all-tasks enlarges every task's fpstate on {differ} of them.");
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Xsave.Oracle.Linux.Fpu;
+using Xsave.Oracle.Linux.Reports;
+using Xsave.Oracle.Tests.Support;
+using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+
+namespace Xsave.Oracle.Tests.Linux;
+
+/// <summary>The boot report and the policy cost table. Expected numbers: KO §0/§1a (Zen 5) and SPEC R16 (SPR).</summary>
+public class ReportTests
+{
+    [Fact]
+    public void BootReport_Zen5_ExactJson()
+    {
+        var json = BootReport.From(Zen5Boot(), "ko-zen5-host").ToJson(indented: false);
+        Assert.Equal(
+            "{\"cpu\":\"ko-zen5-host\",\"policy\":\"merged\",\"xsave\":true,\"compacted\":true,\"disabled_reason\":null," +
+            "\"xcr0\":\"0xe7\",\"xss\":\"0x1800\"," +
+            "\"kernel\":{\"max_features\":\"0x18e7\",\"default_features\":\"0x8e7\",\"independent_features\":\"0x0\",\"max_size\":2472,\"default_size\":2448}," +
+            "\"user\":{\"max_features\":\"0xe7\",\"default_features\":\"0xe7\",\"max_size\":2432,\"default_size\":2432}," +
+            "\"guest\":{\"features\":\"0x18e7\",\"size\":2472}}",
+            json);
+    }
+
+    [Fact]
+    public void BootReport_KeyOrder()
+    {
+        using var doc = JsonDocument.Parse(BootReport.From(SprBoot(CetSupervisorPolicy.AllTasks), LinuxHosts.SapphireRapids).ToJson());
+        Assert.Equal(["cpu", "policy", "xsave", "compacted", "disabled_reason", "xcr0", "xss", "kernel", "user", "guest"],
+            doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal("all-tasks", doc.RootElement.GetProperty("policy").GetString());
+        Assert.Equal(["max_features", "default_features", "independent_features", "max_size", "default_size"],
+            doc.RootElement.GetProperty("kernel").EnumerateObject().Select(p => p.Name).ToArray());
+    }
+
+    [Theory]
+    [InlineData("merged", CetSupervisorPolicy.Merged)]
+    [InlineData("ALL-TASKS", CetSupervisorPolicy.AllTasks)]
+    [InlineData("none", CetSupervisorPolicy.None)]
+    public void PolicyNames_RoundTrip(string text, CetSupervisorPolicy expected)
+    {
+        Assert.True(BootReport.TryParsePolicy(text, out var policy));
+        Assert.Equal(expected, policy);
+        Assert.False(BootReport.TryParsePolicy("case3", out _));
+    }
+
+    [Fact]
+    public void PolicyCosts_Zen5AndSpr()
+    {
+        var rows = PolicyCosts.For([("ko-zen5-host", Zen5Ko()), (LinuxHosts.SapphireRapids, Spr())]);
+        var zen5 = rows[0];
+        // Merged: host 2448 (KO §0 offset[12]), guest 2472 (context size); AllTasks: both 2472; None: both 2448.
+        Assert.Equal(new PolicyCost(true, 2448, 2472), zen5.Merged);
+        Assert.Equal(new PolicyCost(true, 2472, 2472), zen5.AllTasks);
+        Assert.Equal(new PolicyCost(true, 2448, 2448), zen5.None);
+        // SPR (R16): 2560 under every policy — CET_S fits in TILECFG's alignment padding.
+        var spr = rows[1];
+        Assert.Equal(new PolicyCost(true, 2560, 2560), spr.Merged);
+        Assert.Equal(new PolicyCost(true, 2560, 2560), spr.AllTasks);
+        Assert.Equal(new PolicyCost(true, 2560, 2560), spr.None);
+    }
+
+    [Fact]
+    public void PolicyCosts_WholeCorpus_GuestNeverSmallerThanHost()
+    {
+        var rows = PolicyCosts.For(Corpus.Profiles.Select(p => (p.Id, p.ToCpuModel())));
+        Assert.Equal(Corpus.Profiles.Count, rows.Count);
+        foreach (var row in rows)
+            foreach (var cost in new[] { row.Merged, row.AllTasks, row.None })
+                Assert.True(cost.GuestDefaultSize >= cost.HostDefaultSize);
+    }
+}
