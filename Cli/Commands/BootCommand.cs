@@ -1,3 +1,4 @@
+using Xsave.Contract.Linux;
 using System.CommandLine;
 using Spectre.Console;
 using Xsave.Cli.Profiles;

@@ -1,3 +1,4 @@
+using Xsave.Contract.Linux;
 using Xsave.Contract;
 
 namespace Xsave.Oracle.Linux.Fpu;

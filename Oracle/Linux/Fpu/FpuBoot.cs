@@ -1,3 +1,4 @@
+using Xsave.Contract.Linux;
 using System.Globalization;
 using Xsave.Contract;
 using Xsave.Oracle.Architecture;

@@ -1,3 +1,4 @@
+using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Fpu;
 
 namespace Xsave.Oracle.Linux.Process;

@@ -1,3 +1,4 @@
+using Xsave.Contract.Linux;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Xsave.Oracle.Linux.Fpu;

@@ -1,3 +1,4 @@
+using Xsave.Contract.Linux;
 using Xsave.Contract;
 using Xsave.Oracle.Linux;
 using Xsave.Oracle.Linux.Fpu;

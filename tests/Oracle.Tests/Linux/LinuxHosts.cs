@@ -1,3 +1,4 @@
+using Xsave.Contract.Linux;
 using Xsave.Contract;
 using Xsave.Oracle.Linux.Fpu;
 using Xsave.Oracle.Tests.Support;

@@ -1,3 +1,4 @@
+using Xsave.Contract.Linux;
 using System.Text.Json;
 using Xsave.Oracle.Linux.Fpu;
 using Xsave.Oracle.Linux.Reports;

@@ -1,4 +1,4 @@
-namespace Xsave.Oracle.Linux.Fpu;
+namespace Xsave.Contract.Linux;
 
 /// <summary>Which CET supervisor design the kernel follows (the seed discussion of the CET series).</summary>
 public enum CetSupervisorPolicy
