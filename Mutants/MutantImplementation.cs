@@ -20,4 +20,6 @@ public abstract class MutantImplementation(IXstateImplementation inner) : IXstat
     public virtual ImplementationCapabilities Capabilities => Inner.Capabilities;
 
     public virtual ICpuArchitecture Architecture(CpuModel cpu) => Inner.Architecture(cpu);
+
+    public virtual Contract.Linux.IKernel Boot(CpuModel cpu, Contract.Linux.KernelConfig config) => Inner.Boot(cpu, config);
 }

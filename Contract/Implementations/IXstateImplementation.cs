@@ -16,4 +16,10 @@ public interface IXstateImplementation
     /// <summary>The architecture bound to one CPU. Only called when <see cref="ContractPart.Layout"/> or
     /// <see cref="ContractPart.RegisterValidity"/> is declared.</summary>
     ICpuArchitecture Architecture(CpuModel cpu);
+
+    /// <summary>
+    /// Boots a kernel with <paramref name="config"/> on <paramref name="cpu"/>: a fresh world with process 1 (thread
+    /// 0) and no vCPU. Only called when one of the Linux parts (<see cref="ContractPart.Linux"/>) is declared.
+    /// </summary>
+    Linux.IKernel Boot(CpuModel cpu, Linux.KernelConfig config);
 }

@@ -24,7 +24,6 @@ namespace Xsave.Contract.Linux;
 [JsonDerivedType(typeof(SetCpuid2Op), "kvm_set_cpuid2")]
 [JsonDerivedType(typeof(GetXcrsOp), "kvm_get_xcrs")]
 [JsonDerivedType(typeof(SetXcrsOp), "kvm_set_xcrs")]
-[JsonDerivedType(typeof(GuestXsetbvOp), "guest_xsetbv")]
 [JsonDerivedType(typeof(SetMsrOp), "set_msr")]
 [JsonDerivedType(typeof(GetMsrOp), "get_msr")]
 [JsonDerivedType(typeof(KvmRunOp), "kvm_run")]
@@ -78,21 +77,22 @@ public sealed record SetCpuid2Op(int Vcpu, IReadOnlyList<CpuidEntry> Entries) : 
 
 public sealed record GetXcrsOp(int Vcpu) : KernelOp;
 
-/// <summary>KVM_SET_XCRS (R81): <paramref name="NrXcrs"/> as given by user space (may exceed the entries).</summary>
-public sealed record SetXcrsOp(int Vcpu, uint Flags, int NrXcrs, IReadOnlyList<XcrEntry> Xcrs) : KernelOp;
+/// <summary>KVM_SET_XCRS (R81): nr_xcrs is the number of entries given.</summary>
+public sealed record SetXcrsOp(int Vcpu, uint Flags, IReadOnlyList<XcrEntry> Xcrs) : KernelOp;
 
-/// <summary>The guest executes XSETBV (R80); a refused value injects #GP, reported in
-/// <see cref="KernelOutcome.Signal"/> as "#GP".</summary>
-public sealed record GuestXsetbvOp(int Vcpu, uint Ecx, ulong Value, int Cpl = 0) : KernelOp;
+/// <summary>KVM_SET_MSRS with one entry, from user space (host-initiated): IA32_XSS (0xDA0), IA32_XFD (0x1C4),
+/// IA32_XFD_ERR (0x1C5) (R82, R83). The result is the number of MSRs written (0 or 1), as the ioctl returns.</summary>
+public sealed record SetMsrOp(int Vcpu, uint Msr, ulong Value) : KernelOp;
 
-/// <summary>WRMSR of IA32_XSS (0xDA0), IA32_XFD (0x1C4) or IA32_XFD_ERR (0x1C5), by the guest or by user space
-/// (KVM_SET_MSRS, host-initiated) (R82, R83).</summary>
-public sealed record SetMsrOp(int Vcpu, uint Msr, ulong Value, bool HostInitiated) : KernelOp;
+/// <summary>KVM_GET_MSRS with one entry; the value read is <see cref="KernelOutcome.Value"/>.</summary>
+public sealed record GetMsrOp(int Vcpu, uint Msr) : KernelOp;
 
-public sealed record GetMsrOp(int Vcpu, uint Msr, bool HostInitiated) : KernelOp;
-
-/// <summary>KVM_RUN: load the guest FPU, run, put it back (R86).</summary>
-public sealed record KvmRunOp(int Vcpu) : KernelOp;
+/// <summary>
+/// KVM_RUN: load the guest FPU, enter the guest, handle <paramref name="Exits"/> one after another (guest instructions
+/// and host events while the guest FPU is loaded), put the guest FPU back (R86). Each exit's result is reported in
+/// <see cref="KernelOutcome.Exits"/>.
+/// </summary>
+public sealed record KvmRunOp(int Vcpu, IReadOnlyList<GuestEvent> Exits) : KernelOp;
 
 /// <summary>KVM_GET_XSAVE: a 4096-byte image in <see cref="KernelOutcome.Data"/> (R89).</summary>
 public sealed record GetXsaveOp(int Vcpu) : KernelOp;
@@ -105,6 +105,34 @@ public sealed record SetXsaveOp(int Vcpu, byte[] Image) : KernelOp;
 
 /// <summary>An INIT signal delivered to the vCPU (R91).</summary>
 public sealed record VcpuInitOp(int Vcpu) : KernelOp;
+
+/// <summary>Something that happens while a vCPU runs: a guest instruction KVM handles, or a host event.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "event")]
+[JsonDerivedType(typeof(GuestXsetbv), "xsetbv")]
+[JsonDerivedType(typeof(GuestWrmsr), "wrmsr")]
+[JsonDerivedType(typeof(GuestRdmsr), "rdmsr")]
+[JsonDerivedType(typeof(GuestWritePkru), "wrpkru")]
+[JsonDerivedType(typeof(HostKernelFpuUse), "kernel_fpu_begin")]
+[JsonDerivedType(typeof(InitWhileRunning), "init")]
+public abstract record GuestEvent;
+
+/// <summary>The guest executes XSETBV (R80): "completed" or "#GP".</summary>
+public sealed record GuestXsetbv(int Cpl, uint Ecx, ulong Value) : GuestEvent;
+
+/// <summary>The guest writes IA32_XSS / IA32_XFD / IA32_XFD_ERR (R82, R83): "completed" or "#GP".</summary>
+public sealed record GuestWrmsr(uint Msr, ulong Value) : GuestEvent;
+
+/// <summary>The guest reads an MSR: "value=0x.." or "#GP".</summary>
+public sealed record GuestRdmsr(uint Msr) : GuestEvent;
+
+/// <summary>The guest executes WRPKRU.</summary>
+public sealed record GuestWritePkru(uint Value) : GuestEvent;
+
+/// <summary>The host kernel uses the FPU (kernel_fpu_begin, e.g. a softirq) while the guest state is loaded.</summary>
+public sealed record HostKernelFpuUse : GuestEvent;
+
+/// <summary>An INIT signal handled while the vCPU runs (the guest FPU is in use, R91, H7).</summary>
+public sealed record InitWhileRunning : GuestEvent;
 
 /// <summary>One CPUID entry as KVM_SET_CPUID2/KVM_GET_SUPPORTED_CPUID carry it.</summary>
 public sealed record CpuidEntry(uint Function, uint Index, CpuidRegs Regs);

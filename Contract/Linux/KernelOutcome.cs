@@ -10,13 +10,15 @@ namespace Xsave.Contract.Linux;
 /// <param name="Created">The id of a created process, thread or vCPU.</param>
 /// <param name="Signal">A signal or fault delivered: "SIGILL", "SIGSEGV", "#GP" (guest), "KVM_BUG".</param>
 /// <param name="Cpuid">CPUID entries returned (KVM_GET_SUPPORTED_CPUID leaf 0xD).</param>
+/// <param name="Exits">For KVM_RUN, what each guest event came to ("completed", "#GP", "value=0x..").</param>
 public sealed record KernelOutcome(
     long Result,
     ulong? Value = null,
     byte[]? Data = null,
     int? Created = null,
     string? Signal = null,
-    IReadOnlyList<CpuidEntry>? Cpuid = null)
+    IReadOnlyList<CpuidEntry>? Cpuid = null,
+    IReadOnlyList<string>? Exits = null)
 {
     public static KernelOutcome Of(KResult r) => new(r.Value);
 
@@ -24,7 +26,8 @@ public sealed record KernelOutcome(
         other is not null && Result == other.Result && Value == other.Value && Created == other.Created &&
         Signal == other.Signal &&
         (Data is null ? other.Data is null : other.Data is not null && Data.AsSpan().SequenceEqual(other.Data)) &&
-        (Cpuid is null ? other.Cpuid is null : other.Cpuid is not null && Cpuid.SequenceEqual(other.Cpuid));
+        (Cpuid is null ? other.Cpuid is null : other.Cpuid is not null && Cpuid.SequenceEqual(other.Cpuid)) &&
+        (Exits is null ? other.Exits is null : other.Exits is not null && Exits.SequenceEqual(other.Exits));
 
     public override int GetHashCode() => HashCode.Combine(Result, Value, Created, Signal, Data?.Length);
 }

@@ -1,6 +1,8 @@
 using Xsave.Contract;
 using Xsave.Contract.Implementations;
+using Xsave.Contract.Linux;
 using Xsave.Oracle.Architecture;
+using Xsave.Oracle.Linux.World;
 
 namespace Xsave.Oracle;
 
@@ -13,7 +15,9 @@ public sealed class OracleImplementation : IXstateImplementation
 
     public string Description => "the reference model: SPEC.md rule by rule, simple and uncached";
 
-    public ImplementationCapabilities Capabilities { get; } = new(ContractPart.Layout | ContractPart.RegisterValidity);
+    public ImplementationCapabilities Capabilities { get; } = new(ContractPart.All);
 
     public ICpuArchitecture Architecture(CpuModel cpu) => new OracleCpuArchitecture(cpu);
+
+    public IKernel Boot(CpuModel cpu, KernelConfig config) => new OracleKernel(cpu, config);
 }

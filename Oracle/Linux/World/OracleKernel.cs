@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Xsave.Contract;
+using Xsave.Contract.Linux;
+using Xsave.Oracle.Linux.Fpu;
+using Xsave.Oracle.Linux.Kvm;
+using Xsave.Oracle.Linux.Process;
+using Xsave.Oracle.Linux.Uabi;
+
+namespace Xsave.Oracle.Linux.World;
+
+/// <summary>
+/// The policy oracle behind the contract's <see cref="IKernel"/>: one booted kernel, its processes and vCPUs. Each
+/// operation is handed to the oracle object that models it; this class only keeps the names (pids, thread indices,
+/// vCPU ids) and turns results into <see cref="KernelOutcome"/> and <see cref="KernelSnapshot"/>.
+/// </summary>
+public sealed class OracleKernel : IKernel
+{
+    private readonly BootResult _boot;
+    private readonly List<LinuxProcess> _processes = [];
+    private readonly Dictionary<LinuxThread, PkruHolder> _pkru = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Vcpu?> _vcpus = [];
+    private readonly List<int> _vcpuPids = [];
+    private readonly Dictionary<LinuxProcess, KvmVm> _vms = new(ReferenceEqualityComparer.Instance);
+    private KvmModule? _kvm;
+    private KResult? _kvmLoad;
+
+    public OracleKernel(CpuModel cpu, KernelConfig config)
+    {
+        _boot = FpuBoot.Run(cpu, config);
+        _processes.Add(LinuxProcess.Start(_boot));
+        Boot = Summarize(_boot);
+    }
+
+    public BootResult BootResult => _boot;
+
+    public BootSummary Boot { get; }
+
+    public KernelOutcome Apply(KernelOp op) => op switch
+    {
+        ArchPrctlOp o => WithProcess(o.Pid, p => ArchPrctl(p, o)),
+        SigaltstackOp o => WithThread(o.Pid, o.Tid, (p, t) => Of(p.Sigaltstack(t.Id, o.Size, disable: o.Size == 0))),
+        SpawnThreadOp o => WithProcess(o.Pid, p => Created(p.Threads.Count, () => p.SpawnThread())),
+        ForkOp o => WithProcess(o.Pid, p => Fork(p)),
+        ExecOp o => WithProcess(o.Pid, p => { p.Exec(); return new KernelOutcome(0); }),
+        XfdFaultOp o => WithThread(o.Pid, o.Tid, (p, t) => XfdFault(p, t, o.XfdErr)),
+        PtraceGetXstateOp o => WithThread(o.Pid, o.Tid, (_, t) => PtraceGet(t, o.IovLen)),
+        PtraceSetXstateOp o => WithThread(o.Pid, o.Tid, (_, t) => Of(XstateRegset.Set(_boot, t.Fpu.OwnFpstate, Pkru(t), o.Data, o.Data.Length))),
+        KvmCheckExtensionOp o => WithKvm(o.Pid, (kvm, p) => new KernelOutcome(KvmCapabilities.CheckExtension(kvm, (KvmCap)o.Capability, p))),
+        KvmGetSupportedCpuidOp o => WithKvm(o.Pid, (kvm, p) => SupportedCpuid(kvm, p)),
+        VcpuCreateOp o => WithKvm(o.Pid, (kvm, p) => CreateVcpu(kvm, p, o.Pid)),
+        VcpuDestroyOp o => WithVcpu(o.Vcpu, v => { v.Destroy(); _vcpus[o.Vcpu] = null; return new KernelOutcome(0); }),
+        SetCpuid2Op o => WithVcpu(o.Vcpu, v => Of(v.SetCpuid2(o.Entries.Select(ToKvm).ToList()))),
+        GetXcrsOp o => WithVcpu(o.Vcpu, v => GetXcrs(v)),
+        SetXcrsOp o => WithVcpu(o.Vcpu, v => Of(v.SetXcrs(new KvmXcrs(o.Flags, o.Xcrs.Select(x => new KvmXcr(x.Xcr, x.Value)).ToList())))),
+        SetMsrOp o => WithVcpu(o.Vcpu, v => Of(v.SetMsrs((o.Msr, o.Value)))),
+        GetMsrOp o => WithVcpu(o.Vcpu, v => { var r = v.GetMsrs(o.Msr); return new KernelOutcome(r.Result.Value, r.Result.IsError || r.Value.Count == 0 ? null : r.Value[0]); }),
+        KvmRunOp o => WithVcpu(o.Vcpu, v => Run(v, o.Exits)),
+        GetXsaveOp o => WithVcpu(o.Vcpu, v => Read(v.GetXsave())),
+        GetXsave2Op o => WithVcpu(o.Vcpu, v => Read(v.GetXsave2())),
+        SetXsaveOp o => WithVcpu(o.Vcpu, v => Of(v.SetXsave(o.Image))),
+        VcpuInitOp o => WithVcpu(o.Vcpu, v => { v.Init(); return new KernelOutcome(0); }),
+        _ => throw new ArgumentException($"operation {op.GetType().Name} is not part of the contract", nameof(op)),
+    };
+
+    public KernelSnapshot? Snapshot() => new(
+        _processes.Select((p, i) => new ProcessSnapshot(i + 1, true, Perm(p.Perm), Perm(p.GuestPerm),
+            p.Threads.Select((t, k) => new ThreadSnapshot(k, t.SigaltstackSize, Snap(t.Fpu.OwnFpstate))).ToList())).ToList(),
+        _vcpus.Select((v, id) => v is null
+            ? new VcpuSnapshot(id, _vcpuPids[id], false, default, default, default, 0, 0, default, default, default, 0, false, false, null)
+            : new VcpuSnapshot(id, _vcpuPids[id], true, v.Xcr0, v.Xss, v.GuestFpstate.Xfd, v.GuestFpu.XfdErr, v.Pkru,
+                v.GuestSupportedXcr0, v.GuestSupportedXss, v.GuestFpu.Xfeatures, v.GuestFpu.UabiSize, v.GuestFpstate.InUse,
+                v.HasRun, Snap(v.GuestFpstate))).ToList());
+
+    // ---- processes ----
+
+    private static KernelOutcome ArchPrctl(LinuxProcess p, ArchPrctlOp o)
+    {
+        var r = p.ArchPrctl(o.Option, o.Arg, out var written, argIsValidPointer: !o.BadPointer);
+        return new KernelOutcome(r.Value, written);
+    }
+
+    private KernelOutcome Fork(LinuxProcess parent)
+    {
+        var child = parent.Fork();
+        _processes.Add(child);
+        return new KernelOutcome(_processes.Count, Created: _processes.Count);
+    }
+
+    private static KernelOutcome XfdFault(LinuxProcess p, LinuxThread t, FeatureMask err)
+    {
+        var outcome = p.XfdNm(t.Id, err);
+        string? signal = outcome.Kind switch
+        {
+            XfdNmKind.SigIll => "SIGILL",
+            XfdNmKind.SigSegv => "SIGSEGV",
+            XfdNmKind.NotXfdEvent => "unexpected #NM",
+            _ => null,
+        };
+        return new KernelOutcome(outcome.EnableResult.Value, Signal: signal);
+    }
+
+    private KernelOutcome PtraceGet(LinuxThread t, int iovLen)
+    {
+        var read = XstateRegset.Get(_boot, t.Fpu.OwnFpstate, Pkru(t).Value, iovLen);
+        return new KernelOutcome(read.Result.Value, Data: read.Result.IsError ? null : read.Data);
+    }
+
+    // ---- KVM ----
+
+    private KernelOutcome SupportedCpuid(KvmModule kvm, LinuxProcess p) =>
+        new(0, Cpuid: KvmCpuid.SupportedLeaf0D(kvm, p)
+            .Select(e => new CpuidEntry(e.Function, e.Index, new CpuidRegs(e.Eax, e.Ebx, e.Ecx, e.Edx))).ToList());
+
+    private KernelOutcome CreateVcpu(KvmModule kvm, LinuxProcess p, int pid)
+    {
+        if (!_vms.TryGetValue(p, out var vm)) _vms[p] = vm = KvmVm.Create(kvm, p);
+        var creation = Vcpu.Create(vm);
+        if (creation.Vcpu is null) return Of(creation.Result);
+        _vcpus.Add(creation.Vcpu);
+        _vcpuPids.Add(pid);
+        return new KernelOutcome(_vcpus.Count - 1, Created: _vcpus.Count - 1);
+    }
+
+    private static KernelOutcome GetXcrs(Vcpu v)
+    {
+        var r = v.GetXcrs();
+        if (r.Result.IsError) return Of(r.Result);
+        var xcr0 = r.Value.Xcrs.FirstOrDefault(x => x.Xcr == 0);
+        return new KernelOutcome(r.Result.Value, xcr0?.Value, Signal: null, Created: null);
+    }
+
+    private static KernelOutcome Run(Vcpu v, IReadOnlyList<GuestEvent> events)
+    {
+        var results = new List<string>();
+        var exits = events.Select<GuestEvent, Action<Vcpu>>(e => vcpu => results.Add(Handle(vcpu, e))).ToArray();
+        var r = v.Run(exits);
+        return new KernelOutcome(r.Value, Exits: results, Signal: v.Vm.Dead ? "KVM_BUG" : null);
+    }
+
+    private static string Handle(Vcpu v, GuestEvent e)
+    {
+        switch (e)
+        {
+            case GuestXsetbv x:
+                return Guest(v.GuestXsetbv(x.Cpl, x.Ecx, x.Value));
+            case GuestWrmsr w:
+                return Guest(v.GuestWrmsr(w.Msr, w.Value));
+            case GuestRdmsr rd:
+                var read = v.GuestRdmsr(rd.Msr);
+                return read.Outcome == GuestOutcome.Completed ? "value=0x" + read.Value.ToString("x", CultureInfo.InvariantCulture) : "#GP";
+            case GuestWritePkru pk:
+                v.GuestWritePkru(pk.Value);
+                return "completed";
+            case HostKernelFpuUse:
+                v.KernelFpuBegin();
+                return "completed";
+            case InitWhileRunning:
+                v.Init();
+                return "completed";
+            default:
+                throw new ArgumentException($"guest event {e.GetType().Name} is not part of the contract", nameof(e));
+        }
+    }
+
+    private static string Guest(GuestOutcome o) => o == GuestOutcome.Completed ? "completed" : "#GP";
+
+    private static KernelOutcome Read(KvmRead<byte[]> r) => new(r.Result.Value, Data: r.Result.IsError ? null : r.Value);
+
+    private static KvmCpuidEntry ToKvm(CpuidEntry e) =>
+        new(e.Function, e.Index, KvmCpuidEntry.SignificantIndex, e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
+
+    // ---- names ----
+
+    private KernelOutcome WithProcess(int pid, Func<LinuxProcess, KernelOutcome> f) =>
+        pid >= 1 && pid <= _processes.Count ? f(_processes[pid - 1]) : throw new ArgumentException($"no process {pid}");
+
+    private KernelOutcome WithThread(int pid, int tid, Func<LinuxProcess, LinuxThread, KernelOutcome> f) =>
+        WithProcess(pid, p => tid >= 0 && tid < p.Threads.Count ? f(p, p.Threads[tid]) : throw new ArgumentException($"no thread {tid} in process {pid}"));
+
+    private KernelOutcome WithVcpu(int id, Func<Vcpu, KernelOutcome> f) =>
+        id >= 0 && id < _vcpus.Count && _vcpus[id] is { } v ? f(v) : throw new ArgumentException($"no vCPU {id}");
+
+    private KernelOutcome WithKvm(int pid, Func<KvmModule, LinuxProcess, KernelOutcome> f) =>
+        WithProcess(pid, p =>
+        {
+            if (_kvmLoad is null)
+            {
+                var load = KvmModule.Load(_boot);
+                _kvmLoad = load.Result;
+                _kvm = load.Module;
+            }
+            return _kvm is null ? Of(_kvmLoad.Value) : f(_kvm, p);
+        });
+
+    private PkruHolder Pkru(LinuxThread t)
+    {
+        if (!_pkru.TryGetValue(t, out var holder)) _pkru[t] = holder = new PkruHolder();
+        return holder;
+    }
+
+    private static KernelOutcome Of(KResult r) => new(r.Value);
+
+    private static KernelOutcome Created(int index, Action create)
+    {
+        create();
+        return new KernelOutcome(index, Created: index);
+    }
+
+    // ---- reporting ----
+
+    private static PermSnapshot Perm(FpuStatePerm p) => new(p.StatePerm, p.StateSize, p.UserStateSize);
+
+    public static FpStateSnapshot Snap(FpState f) => new(f.Size, f.UserSize, f.Xfeatures, f.UserXfeatures, f.Xfd, f.IsGuest,
+        f.InUse, new FeatureMask(f.XstateBv), new FeatureMask(f.XcompBv), Convert.ToHexString(SHA256.HashData(f.Regs))[..16]);
+
+    private static BootSummary Summarize(BootResult b) => new(b.XsaveEnabled, b.Compacted, b.DisabledReason, b.Xcr0, b.Xss,
+        Config(b.Kernel), Config(b.User), b.Guest.Features, b.Guest.Size);
+
+    private static FpuConfigSummary Config(FpuStateConfig c) =>
+        new(c.MaxFeatures, c.DefaultFeatures, c.IndependentFeatures, c.MaxSize, c.DefaultSize);
+}
