@@ -28,7 +28,8 @@ public sealed record ProcessSnapshot(int Pid, bool Alive, PermSnapshot Perm, Per
 
 public sealed record ThreadSnapshot(int Tid, ulong SigaltstackSize, FpStateSnapshot Fpstate);
 
-/// <summary>struct fpstate (R49) with its header; <paramref name="RegsSha256"/> summarizes the buffer bytes.</summary>
+/// <summary>struct fpstate (R49) with its header; <paramref name="RegsSha256"/> summarizes the buffer bytes
+/// (<see cref="HashOf"/>), so two implementations agree only if their kernel buffers are byte-identical.</summary>
 public sealed record FpStateSnapshot(
     uint Size,
     uint UserSize,
@@ -39,7 +40,12 @@ public sealed record FpStateSnapshot(
     bool InUse,
     FeatureMask XstateBv,
     FeatureMask XcompBv,
-    string RegsSha256);
+    string RegsSha256)
+{
+    /// <summary>The first 16 hex digits (uppercase) of the SHA-256 of the whole register buffer.</summary>
+    public static string HashOf(ReadOnlySpan<byte> regs) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(regs))[..16];
+}
 
 /// <summary>One vCPU: its registers as KVM tracks them, its guest FPU container (R50) and the fpstate behind it.</summary>
 public sealed record VcpuSnapshot(

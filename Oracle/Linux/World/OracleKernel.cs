@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Fpu;
@@ -212,7 +211,7 @@ public sealed class OracleKernel : IKernel
     private static PermSnapshot Perm(FpuStatePerm p) => new(p.StatePerm, p.StateSize, p.UserStateSize);
 
     public static FpStateSnapshot Snap(FpState f) => new(f.Size, f.UserSize, f.Xfeatures, f.UserXfeatures, f.Xfd, f.IsGuest,
-        f.InUse, new FeatureMask(f.XstateBv), new FeatureMask(f.XcompBv), Convert.ToHexString(SHA256.HashData(f.Regs))[..16]);
+        f.InUse, new FeatureMask(f.XstateBv), new FeatureMask(f.XcompBv), FpStateSnapshot.HashOf(f.Regs));
 
     private static BootSummary Summarize(BootResult b) => new(b.XsaveEnabled, b.Compacted, b.DisabledReason, b.Xcr0, b.Xss,
         Config(b.Kernel), Config(b.User), b.Guest.Features, b.Guest.Size);
