@@ -9,5 +9,9 @@ public static class MutantCatalog
     [
         new UnalignedCompactedSize(correct),
         new HalfAmxAccepted(correct),
+        new XsavecKeepsOldBv(correct),
+        new HostFpstatesCarryCetKernel(correct),
+        new RequestDropsSupervisorPermissions(correct),
+        new GetXsaveIgnoresLimit(correct),
     ];
 }

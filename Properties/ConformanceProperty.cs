@@ -31,11 +31,16 @@ public abstract class ConformanceProperty(string name, LawKind kind, IReadOnlyLi
     public ContractPart Needs { get; } = needs;
     public string Description { get; } = description;
 
+    /// <summary>The law reads kernel-internal state (snapshots), which only models can report.</summary>
+    public bool NeedsInternalState { get; init; }
+
     /// <summary>Why the property cannot run against an implementation, or null when it can.</summary>
     public string? SkipReason(IXstateImplementation subject)
     {
         var missing = Needs & ~subject.Capabilities.Parts;
-        return missing == ContractPart.None ? null : $"{subject.Name} does not implement {missing}";
+        if (missing != ContractPart.None) return $"{subject.Name} does not implement {missing}";
+        if (NeedsInternalState && !subject.Capabilities.ObservesInternalState) return $"{subject.Name} cannot report kernel-internal state";
+        return null;
     }
 
     /// <summary>Generate inputs and check each: the FsCheck property.</summary>

@@ -17,19 +17,18 @@ public static class CpuGen
         from mpx in Gen.Elements(true, false)
         from avx512 in Gen.Elements(true, false)
         from pkru in Gen.Elements(true, false)
-        from amx in Gen.Frequency((1, Gen.Constant(true)), (3, Gen.Constant(false)))
+        from amx in Gen.Frequency((1, Gen.Constant(true)), (2, Gen.Constant(false)))
         from apx in Gen.Frequency((1, Gen.Constant(true)), (5, Gen.Constant(false)))
         from xsaveopt in Gen.Frequency((5, Gen.Constant(true)), (1, Gen.Constant(false)))
         from xsavec in Gen.Frequency((5, Gen.Constant(true)), (1, Gen.Constant(false)))
         from xsaves in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
-        from xfd in Gen.Elements(true, false)
         from supervisor in MaskGen.SubsetOf(FeatureMask.Range(8, 16).Without(9))
         from cetTogether in Gen.Elements(true, false)
         from extraAligned in Gen.Frequency((4, Gen.Constant(FeatureMask.None)), (1, MaskGen.SubsetOf(FeatureMask.Of(XFeature.Pkru, XFeature.CetUser, XFeature.CetKernel, XFeature.Pasid))))
-        select Build(style, ymm, mpx, avx512, pkru, amx, apx, xsaveopt, xsavec, xsaves, xfd, supervisor, cetTogether, extraAligned);
+        select Build(style, ymm, mpx, avx512, pkru, amx, apx, xsaveopt, xsavec, xsaves, supervisor, cetTogether, extraAligned);
 
     private static SyntheticCpu Build(OffsetStyle style, bool ymm, bool mpx, bool avx512, bool pkru, bool amx, bool apx,
-        bool xsaveopt, bool xsavec, bool xsaves, bool xfd, FeatureMask supervisor, bool cetTogether, FeatureMask extraAligned)
+        bool xsaveopt, bool xsavec, bool xsaves, FeatureMask supervisor, bool cetTogether, FeatureMask extraAligned)
     {
         var user = ArchMasks.FpSse;
         if (ymm) user |= FeatureMask.Of(XFeature.Ymm);
@@ -40,7 +39,9 @@ public static class CpuGen
         if (amx) user |= ArchMasks.Xtile;
         var xss = xsaves ? supervisor : FeatureMask.None;     // supervisor state needs XSAVES (R5)
         if (cetTogether && xss.Overlaps(ArchMasks.Cet)) xss |= ArchMasks.Cet;
-        return new SyntheticCpu(style, user, xss, xsaveopt, xsavec, xsaves, xfd && amx, extraAligned & (user | xss));
+        // Every AMX part enumerates XFD. Without it Linux keeps TILECFG but drops TILEDATA from XCR0, a value XSETBV
+        // refuses (SPEC F3): not a CPU the suite can judge, so AMX always comes with XFD here.
+        return new SyntheticCpu(style, user, xss, xsaveopt, xsavec, xsaves, amx, extraAligned & (user | xss));
     }
 
     /// <summary>Real profiles (clean ones only: the others have inconsistent enumerations) and synthetic CPUs.</summary>
@@ -88,7 +89,6 @@ public static class CpuGen
             yield return s with { Supervisor = s.Supervisor.Without(i), ExtraAligned = s.ExtraAligned.Without(i) };
         if (!s.ExtraAligned.IsEmpty) yield return s with { ExtraAligned = FeatureMask.None };
         if (s.Xsaves && s.Supervisor.IsEmpty) yield return s with { Xsaves = false };
-        if (s.Xfd) yield return s with { Xfd = false };
         if (s.Xsaveopt) yield return s with { Xsaveopt = false };
         if (s.Xsavec && !s.Xsaves) yield return s with { Xsavec = false };
         if (s.Style != OffsetStyle.Packed) yield return s with { Style = OffsetStyle.Packed };

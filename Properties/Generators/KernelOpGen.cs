@@ -1,0 +1,190 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Xsave.Contract;
+using Xsave.Contract.Linux;
+
+namespace Xsave.Properties.Generators;
+
+/// <summary>
+/// Random operation sequences for one CPU: a process and its threads through arch_prctl GET/REQ (host and guest),
+/// sigaltstack, fork, exec, #NM on a dynamic feature, ptrace, and its vCPUs through create/destroy, KVM_SET_CPUID2,
+/// KVM_SET_XCRS, XSS/XFD writes, KVM_GET/SET_XSAVE(2), KVM_RUN with guest events, and INIT. Arguments stay near the
+/// values that matter (AMX's component 18, legal XCR0 values and their neighbours, images with one header defect).
+/// </summary>
+public static class KernelOpGen
+{
+    private const int GetSupp = 0x1021, GetPerm = 0x1022, ReqPerm = 0x1023, GetGuestPerm = 0x1024, ReqGuestPerm = 0x1025;
+    private const ulong UserPointer = 0x7ffd_0000;
+    private const uint Xss = 0xDA0, Xfd = 0x1C4, XfdErr = 0x1C5;
+
+    /// <summary>Scenarios of up to 30 operations; without <paramref name="kvm"/> only process and ptrace operations.</summary>
+    public static Gen<KernelScenario> Scenario(Gen<CpuCase> cpus, bool kvm = true) =>
+        from cpu in cpus
+        from policy in Gen.Frequency((6, Gen.Constant(CetSupervisorPolicy.Merged)), (1, Gen.Constant(CetSupervisorPolicy.AllTasks)), (1, Gen.Constant(CetSupervisorPolicy.None)))
+        from is64 in Gen.Frequency((12, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from prologue in kvm ? Gen.Frequency((2, Gen.Constant(new List<KernelOp>())), (1, VmmPrologue(cpu.Cpu))) : Gen.Constant(new List<KernelOp>())
+        from ops in Gen.Sized(size => Gen.Choose(1, Math.Max(2, Math.Min(30, size / 3 + 2))))
+            .SelectMany(n => Steps(cpu.Cpu, Shape(prologue), n, kvm))
+        select new KernelScenario(cpu, KernelConfig.Default with { Policy = policy, Is64Bit = is64 }, prologue.Concat(ops).ToList());
+
+    /// <summary>
+    /// What a VMM does first (QEMU's order): ask for the guest's dynamic features, create a vCPU, hand it the supported
+    /// leaf 0xD. Random operations follow; without this start the AMX paths (realloc, uABI sizes > 4096) are rare.
+    /// </summary>
+    private static Gen<List<KernelOp>> VmmPrologue(CpuModel cpu) =>
+        from ask in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from entries in CpuidEntries(cpu)
+        select (ask ? new List<KernelOp> { new ArchPrctlOp(1, ReqGuestPerm, 18) } : [])
+            .Concat([new VcpuCreateOp(1), new SetCpuid2Op(0, entries)]).ToList();
+
+    private static WorldShape Shape(IEnumerable<KernelOp> ops) => ops.Aggregate(WorldShape.Initial, (shape, op) => shape.After(op));
+
+    private static Gen<List<KernelOp>> Steps(CpuModel cpu, WorldShape shape, int remaining, bool kvm) =>
+        remaining == 0
+            ? Gen.Constant(new List<KernelOp>())
+            : from op in Next(cpu, shape, kvm)
+              from rest in Steps(cpu, shape.After(op), remaining - 1, kvm)
+              select Prepend(op, rest);
+
+    private static List<KernelOp> Prepend(KernelOp op, List<KernelOp> rest)
+    {
+        rest.Insert(0, op);
+        return rest;
+    }
+
+    /// <summary>One operation that names only what exists in <paramref name="shape"/>.</summary>
+    public static Gen<KernelOp> Next(CpuModel cpu, WorldShape shape, bool kvm = true)
+    {
+        var pid = Gen.Choose(1, shape.Processes);
+        var thread = from p in pid from t in Gen.Choose(0, shape.ThreadCounts[p - 1] - 1) select (p, t);
+        var choices = new List<(int, Gen<KernelOp>)>
+        {
+            (8, from p in pid from o in ArchPrctl() select (KernelOp)(o with { Pid = p })),
+            (3, from pt in thread from size in SigaltstackSize select (KernelOp)new SigaltstackOp(pt.p, pt.t, size)),
+            (3, from pt in thread from err in XfdErrValue select (KernelOp)new XfdFaultOp(pt.p, pt.t, err)),
+            (2, from pt in thread from len in IovLen(cpu) select (KernelOp)new PtraceGetXstateOp(pt.p, pt.t, len)),
+            (2, from pt in thread from img in Image(cpu, (int)Math.Max(576, cpu.MaxStandardSize)) select (KernelOp)new PtraceSetXstateOp(pt.p, pt.t, img)),
+            (1, pid.Select(p => (KernelOp)new ExecOp(p))),
+        };
+        if (kvm)
+        {
+            choices.Add((2, from p in pid from cap in Gen.Elements(55, 56, 208) select (KernelOp)new KvmCheckExtensionOp(p, cap)));
+            choices.Add((1, pid.Select(p => (KernelOp)new KvmGetSupportedCpuidOp(p))));
+        }
+        var roomForThreads = Enumerable.Range(1, shape.Processes).Where(p => shape.ThreadCounts[p - 1] < WorldShape.MaxThreads).ToArray();
+        if (roomForThreads.Length > 0)
+            choices.Add((1, Gen.Elements(roomForThreads).Select(p => (KernelOp)new SpawnThreadOp(p))));
+        if (shape.Processes < WorldShape.MaxProcesses) choices.Add((1, pid.Select(p => (KernelOp)new ForkOp(p))));
+        if (!kvm) return Gen.Frequency(choices.ToArray());
+        if (shape.Vcpus.Count < WorldShape.MaxVcpus) choices.Add((shape.LiveVcpus.Any() ? 2 : 6, pid.Select(p => (KernelOp)new VcpuCreateOp(p))));
+
+        var live = shape.LiveVcpus.ToArray();
+        if (live.Length > 0)
+        {
+            var vcpu = Gen.Elements(live);
+            choices.AddRange(
+            [
+                (4, from v in vcpu from e in CpuidEntries(cpu) select (KernelOp)new SetCpuid2Op(v, e)),
+                (1, vcpu.Select(v => (KernelOp)new GetXcrsOp(v))),
+                (3, from v in vcpu from x in XcrsArgs(cpu) select (KernelOp)new SetXcrsOp(v, x.Flags, x.Xcrs)),
+                (3, from v in vcpu from m in MsrWrite(cpu) select (KernelOp)new SetMsrOp(v, m.Msr, m.Value)),
+                (1, from v in vcpu from msr in Gen.Elements(Xss, Xfd, XfdErr) select (KernelOp)new GetMsrOp(v, msr)),
+                (4, from v in vcpu from exits in Gen.Choose(0, 3).SelectMany(n => Gen.ListOf(GuestEvents(cpu), n)) select (KernelOp)new KvmRunOp(v, exits)),
+                (2, vcpu.Select(v => (KernelOp)new GetXsaveOp(v))),
+                (2, from v in vcpu from size in Gen.Elements(4096, 8192, 12288, 16384) select (KernelOp)new GetXsave2Op(v, size)),
+                (3, from v in vcpu from size in Gen.Elements(4096, 4096, 12288) from img in Image(cpu, size) select (KernelOp)new SetXsaveOp(v, img)),
+                (2, vcpu.Select(v => (KernelOp)new VcpuInitOp(v))),
+                (1, vcpu.Select(v => (KernelOp)new VcpuDestroyOp(v))),
+            ]);
+        }
+        return Gen.Frequency(choices.ToArray());
+    }
+
+    private static Gen<ArchPrctlOp> ArchPrctl() => Gen.Frequency(
+        (3, from opt in Gen.Elements(GetSupp, GetPerm, GetGuestPerm) from bad in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select new ArchPrctlOp(1, opt, bad ? 0UL : UserPointer, bad)),
+        (6, from opt in Gen.Elements(ReqPerm, ReqGuestPerm) from arg in ReqArg select new ArchPrctlOp(1, opt, arg)),
+        (1, from opt in Gen.Elements(0x1020, 0x1026) select new ArchPrctlOp(1, opt, UserPointer)));
+
+    private static readonly Gen<ulong> ReqArg = Gen.Frequency(
+        (8, Gen.Constant(18UL)),
+        (1, Gen.Constant(17UL)),
+        (2, Gen.Choose(0, 19).Select(i => (ulong)i)),
+        (1, Gen.Choose(20, 70).Select(i => (ulong)i)),
+        (1, Gen.Elements(ulong.MaxValue, 1UL << 40, 0xffffffffUL)));
+
+    private static readonly Gen<ulong> SigaltstackSize =
+        Gen.Elements(0UL, 1024UL, 2048UL, 2400UL, 3376UL, 4096UL, 8192UL, 12288UL, 16384UL, 65536UL);
+
+    private static readonly Gen<FeatureMask> XfdErrValue = Gen.Frequency(
+        (6, Gen.Constant(FeatureMask.Of(XFeature.XtileData))),
+        (1, Gen.Constant(FeatureMask.None)),
+        (1, Gen.Constant(FeatureMask.Of(XFeature.XtileCfg))),
+        (1, Gen.Constant(ArchMasks.Xtile)));
+
+    private static Gen<int> IovLen(CpuModel cpu) => Gen.Elements(
+        0, 8, 512, 576, 4096, 8192, 16384, (int)cpu.MaxStandardSize, (int)cpu.MaxStandardSize + 1, (int)cpu.MaxStandardSize - 8);
+
+    /// <summary>
+    /// A standard-format (UABI) XSAVE image of <paramref name="length"/> bytes: usually a valid header for some subset of
+    /// the CPU's user features with a small pattern in each present component; sometimes one header defect.
+    /// </summary>
+    public static Gen<byte[]> Image(CpuModel cpu, int length) =>
+        from bv in Gen.Frequency((6, MaskGen.SubsetOf(cpu.SupportedXcr0)), (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedXcr0))), (1, Gen.Constant(FeatureMask.None)))
+        from defect in Gen.Frequency((8, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)), (1, Gen.Constant(3)))
+        from mxcsr in Gen.Frequency((8, Gen.Constant(0x1f80u)), (1, Gen.Constant(0x1fc0u)), (1, Gen.Constant(0x11f80u)), (1, Gen.Constant(0x21f80u)))
+        from pattern in Gen.Choose(1, 255)
+        select BuildImage(cpu, length, bv, defect, mxcsr, (byte)pattern);
+
+    public static byte[] BuildImage(CpuModel cpu, int length, FeatureMask xstateBv, int defect, uint mxcsr, byte pattern)
+    {
+        var b = new byte[length];
+        if (length < 576) return b;
+        BitConverter.TryWriteBytes(b.AsSpan(0, 2), (ushort)0x037F);
+        BitConverter.TryWriteBytes(b.AsSpan(24, 4), mxcsr);
+        BitConverter.TryWriteBytes(b.AsSpan(28, 4), cpu.MxcsrMask);
+        BitConverter.TryWriteBytes(b.AsSpan(512, 8), xstateBv.Bits);
+        if (defect == 1) BitConverter.TryWriteBytes(b.AsSpan(520, 8), 0x8000_0000_0000_0000UL | xstateBv.Bits); // XCOMP_BV set
+        if (defect == 2) b[528 + pattern % 48] = pattern;                                                       // reserved byte
+        if (defect == 3) BitConverter.TryWriteBytes(b.AsSpan(512, 8), xstateBv.Bits | (1UL << 63));           // XSTATE_BV[63]
+        foreach (int i in xstateBv.Indices())
+        {
+            int offset = i switch { 0 => 32, 1 => 160, _ => cpu.StandardOffset(i) };
+            int size = i switch { 0 => 128, 1 => 256, _ => cpu.ComponentSize(i) };
+            if (size > 0 && offset + size <= length) b.AsSpan(offset, Math.Min(size, 16)).Fill(pattern);
+        }
+        return b;
+    }
+
+    private static Gen<IReadOnlyList<CpuidEntry>> CpuidEntries(CpuModel cpu) =>
+        from eax0 in Gen.Frequency((4, Gen.Constant(cpu.SupportedXcr0)), (4, MaskGen.LegalXcr0(cpu.SupportedXcr0)), (1, MaskGen.SubsetOf(cpu.SupportedXcr0)), (1, Gen.Constant(FeatureMask.None)))
+        from xss in Gen.Frequency((2, Gen.Constant(cpu.SupportedXss)), (1, MaskGen.SubsetOf(cpu.SupportedXss)))
+        from withSub1 in Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)))
+        select (IReadOnlyList<CpuidEntry>)(withSub1
+            ? [Entry(0, (uint)eax0.Bits, (uint)(eax0.Bits >> 32)), Entry(1, cpu.SubLeaf(1).Eax, 0, (uint)xss.Bits, (uint)(xss.Bits >> 32))]
+            : [Entry(0, (uint)eax0.Bits, (uint)(eax0.Bits >> 32))]);
+
+    private static CpuidEntry Entry(uint index, uint eax, uint edxOrEbx, uint ecx = 0, uint edx = 0) =>
+        index == 0 ? new(0xD, 0, new CpuidRegs(eax, 0, 0, edxOrEbx)) : new(0xD, index, new CpuidRegs(eax, 0, ecx, edx));
+
+    private static Gen<(uint Flags, IReadOnlyList<XcrEntry> Xcrs)> XcrsArgs(CpuModel cpu) => Gen.Frequency(
+        (8, MaskGen.NearXcr0Lattice(cpu.SupportedXcr0).Select(x => (0u, (IReadOnlyList<XcrEntry>)[new XcrEntry(0, x.Bits)]))),
+        (1, Gen.Constant((1u, (IReadOnlyList<XcrEntry>)[new XcrEntry(0, 1)]))),
+        (1, Gen.Constant((0u, (IReadOnlyList<XcrEntry>)Enumerable.Repeat(new XcrEntry(0, 1), 17).ToList()))),
+        (1, MaskGen.LegalXcr0(cpu.SupportedXcr0).Select(x => (0u, (IReadOnlyList<XcrEntry>)[new XcrEntry(1, 7), new XcrEntry(0, x.Bits)]))));
+
+    private static Gen<(uint Msr, ulong Value)> MsrWrite(CpuModel cpu) => Gen.Frequency(
+        (2, MaskGen.SubsetOf(cpu.SupportedXss).Select(m => (Xss, m.Bits))),
+        (1, MaskGen.OneFlipFrom(Gen.Constant(cpu.SupportedXss)).Select(m => (Xss, m.Bits))),
+        (3, Gen.Elements(0UL, 1UL << 18, 1UL << 17, (1UL << 18) | (1UL << 17)).Select(v => (Xfd, v))),
+        (1, Gen.Elements(0UL, 1UL << 18).Select(v => (XfdErr, v))));
+
+    private static Gen<GuestEvent> GuestEvents(CpuModel cpu) => Gen.Frequency(
+        (4, from x in MaskGen.NearXcr0Lattice(cpu.SupportedXcr0) from cpl in Gen.Frequency((9, Gen.Constant(0)), (1, Gen.Constant(3)))
+            from ecx in Gen.Frequency((9, Gen.Constant(0u)), (1, Gen.Constant(1u))) select (GuestEvent)new GuestXsetbv(cpl, ecx, x.Bits)),
+        (3, MsrWrite(cpu).Select(m => (GuestEvent)new GuestWrmsr(m.Msr, m.Value))),
+        (1, Gen.Elements(Xss, Xfd, XfdErr).Select(m => (GuestEvent)new GuestRdmsr(m))),
+        (1, Gen.Elements(0u, 0x55555554u).Select(v => (GuestEvent)new GuestWritePkru(v))),
+        (1, Gen.Constant((GuestEvent)new HostKernelFpuUse())),
+        (1, Gen.Constant((GuestEvent)new InitWhileRunning())));
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
+using Xsave.Contract.Implementations;
+using Xsave.Contract.Linux;
+using Xsave.Properties.Generators;
+
+namespace Xsave.Properties.Laws;
+
+/// <summary>
+/// The implementation and the oracle, booted alike and driven by the same operation sequence, agree on every return
+/// value, every output buffer and (where the implementation can report it) the kernel state after every step.
+/// </summary>
+public static class KernelDifferentialLaws
+{
+    private const ContractPart ProcessParts = ContractPart.LinuxBoot | ContractPart.LinuxProcess | ContractPart.Uabi;
+
+    public static IEnumerable<ConformanceProperty> All()
+    {
+        yield return new Law<CpuAndMask>("kernel.boot.differential", LawKind.Differential,
+            ["R30", "R31", "R32", "R33", "R34", "R35", "R36", "R37", "R38", "R39", "R40", "R41", "R42", "R43", "R44", "I6"], ContractPart.LinuxBoot,
+            "Booting gives the oracle's configuration: XSAVE use, format, XCR0/XSS, kernel/user/guest features and sizes.",
+            ctx => InputGen.CpuAndMask(ctx, _ => Gen.Constant(Xsave.Contract.FeatureMask.None)), InputCodecs.CpuAndMask,
+            (ctx, x) => Check.Same("boot", ctx.Subject.Boot(x.Cpu.Cpu, KernelConfig.Default).Boot, ctx.Reference.Boot(x.Cpu.Cpu, KernelConfig.Default).Boot),
+            (ctx, x) => new Evidence(Differential.Answer(() => ctx.Subject.Boot(x.Cpu.Cpu, KernelConfig.Default).Boot),
+                Differential.Answer(() => ctx.Reference.Boot(x.Cpu.Cpu, KernelConfig.Default).Boot)));
+
+        yield return SequenceLaw("kernel.process.differential",
+            ["R58", "R59", "R61", "R62", "R63", "R64", "R65", "R66", "R67", "R68", "R69", "R70", "R71", "I7", "I10", "I11", "I12"], ProcessParts, kvm: false,
+            "Along random sequences of arch_prctl, sigaltstack, fork, exec, #NM and ptrace, every result and the state after each step equal the oracle's.");
+
+        yield return SequenceLaw("kernel.kvm.differential",
+            ["R73", "R75", "R76", "R77", "R78", "R79", "R80", "R81", "R82", "R83", "R85", "R86", "R87", "R88", "R89", "R90", "R91", "I9", "I13", "I14", "I15", "I16", "I17", "I19", "I20"],
+            ContractPart.Linux, kvm: true,
+            "Along random sequences that also create vCPUs and drive KVM (CPUID, XCRs, MSRs, XSAVE ioctls, KVM_RUN, INIT), every result and state equal the oracle's.");
+    }
+
+    private static ConformanceProperty SequenceLaw(string name, string[] rules, ContractPart needs, bool kvm, string description) =>
+        new Law<KernelScenario>(name, LawKind.Differential, rules, needs, description,
+            ctx => ScenarioGen.Arbitrary(ctx, kvm), KernelScenarioCodec.Instance,
+            (ctx, s) => Compare(ctx, s),
+            (ctx, s) => new Evidence(KernelRun.Execute(ctx.Subject, s).ToJson(), KernelRun.Execute(ctx.Reference, s).ToJson()));
+
+    /// <summary>Runs both sides and labels the first step where they part.</summary>
+    public static Property Compare(PropertyContext ctx, KernelScenario s)
+    {
+        var subject = KernelRun.Execute(ctx.Subject, s);
+        var oracle = KernelRun.Execute(ctx.Reference, s);
+        if (subject.Boot != oracle.Boot)
+            return Check.That(false, $"boot differs: implementation {subject.Boot} != oracle {oracle.Boot}");
+        bool compareState = ctx.Subject.Capabilities.ObservesInternalState;
+        if (compareState && !Equals(subject.Initial, oracle.Initial))
+            return Check.That(false, $"state after boot differs: {SnapshotDiff.Describe(subject.Initial, oracle.Initial)}");
+        for (int i = 0; i < s.Ops.Count; i++)
+        {
+            var a = subject.Steps[i];
+            var b = oracle.Steps[i];
+            if (a.Describe() != b.Describe() || !Equals(a.Outcome, b.Outcome))
+                return Check.That(false, $"step {i} {OpText.Describe(s.Ops[i])}: implementation {a.Describe()} != oracle {b.Describe()}");
+            if (compareState && !Equals(a.After, b.After))
+                return Check.That(false, $"state after step {i} {OpText.Describe(s.Ops[i])}: {SnapshotDiff.Describe(a.After, b.After)}");
+        }
+        return Check.That(true, "agree").Collect($"ops={s.Ops.Count / 10 * 10}+");
+    }
+}
