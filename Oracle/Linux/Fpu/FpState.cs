@@ -27,15 +27,20 @@ public sealed class FpState
     /// <summary>The register buffer, <see cref="Size"/> bytes.</summary>
     public byte[] Regs { get; set; } = [];
 
+    /// <summary>True when the buffer has an XSAVE header; a legacy (FXSAVE/FSAVE) buffer without XSAVE has none (R43).</summary>
+    public bool HasXsaveHeader => Regs.Length >= 576;
+
+    /// <summary>The header's XSTATE_BV; 0 for a legacy buffer, which has no header.</summary>
     public ulong XstateBv
     {
-        get => BitConverter.ToUInt64(Regs, 512);
+        get => HasXsaveHeader ? BitConverter.ToUInt64(Regs, 512) : 0;
         set => BitConverter.TryWriteBytes(Regs.AsSpan(512, 8), value);
     }
 
+    /// <summary>The header's XCOMP_BV; 0 for a legacy buffer.</summary>
     public ulong XcompBv
     {
-        get => BitConverter.ToUInt64(Regs, 520);
+        get => HasXsaveHeader ? BitConverter.ToUInt64(Regs, 520) : 0;
         set => BitConverter.TryWriteBytes(Regs.AsSpan(520, 8), value);
     }
 

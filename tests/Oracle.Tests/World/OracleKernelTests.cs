@@ -92,3 +92,19 @@ public class OracleKernelTests
         Assert.Contains("\"op\":\"arch_prctl\"", JsonSerializer.Serialize<KernelOp>(ops[0]));
     }
 }
+
+/// <summary>R43/R44: without XSAVE the task buffers are legacy images with no header; the oracle still reports them.</summary>
+public class OracleKernelLegacyTests
+{
+    [Fact]
+    public void NoXsave_SnapshotReportsEmptyHeader_R43()
+    {
+        var k = new OracleKernel(Corpus.Cpu("intel-sapphirerapids-806f8"), KernelConfig.Default with { NoXsave = true });
+        Assert.False(k.Boot.Xsave);
+        var fps = k.Snapshot()!.Processes[0].Threads[0].Fpstate;
+        Assert.Equal(512u, fps.Size);                       // R43: FXSR -> 512-byte fxregs_state
+        Assert.Equal(FeatureMask.None, fps.XstateBv);
+        Assert.Equal(FeatureMask.None, fps.XcompBv);
+        Assert.Equal(2, k.Apply(new ForkOp(1)).Created);     // and the world still works
+    }
+}
