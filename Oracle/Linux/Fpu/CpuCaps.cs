@@ -104,14 +104,19 @@ public sealed record CpuCaps
         (nameof(Xfd), nameof(Xgetbv1)),
         (nameof(AmxTile), nameof(Xfd)),
         (nameof(Shstk), nameof(Xsaves)),
+        (nameof(Enqcmd), nameof(Xsaves)),
     ];
 
-    /// <summary>setup_clear_cpu_cap(feature): clears it and, transitively, every feature that depends on it.</summary>
+    /// <summary>
+    /// setup_clear_cpu_cap(feature): clears it and, transitively, every feature that depends on it — whether or not the
+    /// features in between are set (do_clear_cpu_cap grows a disable set over the whole table: clearing XSAVE clears
+    /// XFD through XSAVES even on a CPU that never had XSAVES).
+    /// </summary>
     public CpuCaps Without(string feature)
     {
         var caps = Set(feature, false);
         foreach (var (dependent, requires) in Dependencies)
-            if (requires == feature && caps.Has(dependent)) caps = caps.Without(dependent);
+            if (requires == feature) caps = caps.Without(dependent);
         return caps;
     }
 

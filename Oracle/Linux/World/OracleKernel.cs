@@ -39,7 +39,7 @@ public sealed class OracleKernel : IKernel
     {
         ArchPrctlOp o => WithProcess(o.Pid, p => ArchPrctl(p, o)),
         SigaltstackOp o => WithThread(o.Pid, o.Tid, (p, t) => Of(p.Sigaltstack(t.Id, o.Size, disable: o.Size == 0))),
-        SpawnThreadOp o => WithProcess(o.Pid, p => Created(p.Threads.Count, () => p.SpawnThread())),
+        SpawnThreadOp o => WithProcess(o.Pid, p => SpawnThread(p)),
         ForkOp o => WithProcess(o.Pid, p => Fork(p)),
         ExecOp o => WithProcess(o.Pid, p => { p.Exec(); return new KernelOutcome(0); }),
         XfdFaultOp o => WithThread(o.Pid, o.Tid, (p, t) => XfdFault(p, t, o.XfdErr)),
@@ -83,7 +83,17 @@ public sealed class OracleKernel : IKernel
     {
         var child = parent.Fork();
         _processes.Add(child);
+        // copy_thread: "p->thread.pkru = read_pkru()": the child starts with the forking thread's PKRU.
+        _pkru[child.Leader] = new PkruHolder(Pkru(parent.Leader).Value);
         return new KernelOutcome(_processes.Count, Created: _processes.Count);
+    }
+
+    private KernelOutcome SpawnThread(LinuxProcess p)
+    {
+        int index = p.Threads.Count;
+        var thread = p.SpawnThread();
+        _pkru[thread] = new PkruHolder(Pkru(p.Leader).Value); // copy_thread, as for fork
+        return new KernelOutcome(index, Created: index);
     }
 
     private static KernelOutcome XfdFault(LinuxProcess p, LinuxThread t, FeatureMask err)
@@ -199,12 +209,6 @@ public sealed class OracleKernel : IKernel
     }
 
     private static KernelOutcome Of(KResult r) => new(r.Value);
-
-    private static KernelOutcome Created(int index, Action create)
-    {
-        create();
-        return new KernelOutcome(index, Created: index);
-    }
 
     // ---- reporting ----
 

@@ -108,3 +108,27 @@ public class OracleKernelLegacyTests
         Assert.Equal(2, k.Apply(new ForkOp(1)).Created);     // and the world still works
     }
 }
+
+/// <summary>copy_thread: "p->thread.pkru = read_pkru()" — a child starts with its parent's PKRU.</summary>
+public class OracleKernelPkruTests
+{
+    [Fact]
+    public void ForkAndClone_InheritThePkruPtraceSet()
+    {
+        var k = new OracleKernel(Corpus.Cpu("intel-sapphirerapids-806f8"), KernelConfig.Default);
+        int full = (int)k.Boot.User.MaxSize;                 // 11008: the regset is the whole standard area (R71)
+        var image = new byte[full];
+        BitConverter.TryWriteBytes(image.AsSpan(0, 2), (ushort)0x037F);
+        BitConverter.TryWriteBytes(image.AsSpan(24, 4), 0x1F80u);
+        BitConverter.TryWriteBytes(image.AsSpan(512, 8), 0x203UL);       // x87 | SSE | PKRU
+        BitConverter.TryWriteBytes(image.AsSpan(2688, 4), 0x12345678u);  // PKRU at its standard offset on SPR
+        Assert.Equal(0, k.Apply(new PtraceSetXstateOp(1, 0, image)).Result);
+        k.Apply(new ForkOp(1));
+        k.Apply(new SpawnThreadOp(1));
+        foreach (var (pid, tid) in new[] { (2, 0), (1, 1) })
+        {
+            var data = k.Apply(new PtraceGetXstateOp(pid, tid, full)).Data!;
+            Assert.Equal(0x12345678u, BitConverter.ToUInt32(data, 2688));
+        }
+    }
+}
