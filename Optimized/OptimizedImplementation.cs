@@ -19,10 +19,14 @@ public sealed class OptimizedImplementation : IXstateImplementation
 
     public string Description => "kernel-style: boot-time tables, bit operations, no allocation on hot queries";
 
-    public ImplementationCapabilities Capabilities { get; } = new(ContractPart.Layout | ContractPart.RegisterValidity);
+    public ImplementationCapabilities Capabilities { get; } = new(ContractPart.Layout | ContractPart.RegisterValidity | ContractPart.Instructions
+        | ContractPart.LinuxBoot | ContractPart.LinuxProcess | ContractPart.Uabi | ContractPart.Kvm);
 
     public ICpuArchitecture Architecture(CpuModel cpu)
     {
         return _booted.GetValue(cpu, static c => new OptimizedCpuArchitecture(c));
     }
+
+    /// <summary>A fresh kernel: fpu__init_system on <paramref name="cpu"/> (Linux.BootTables), process 1, no vCPU.</summary>
+    public Contract.Linux.IKernel Boot(CpuModel cpu, Contract.Linux.KernelConfig config) => new Linux.OptimizedKernel(cpu, config);
 }

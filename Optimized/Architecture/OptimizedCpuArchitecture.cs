@@ -4,13 +4,21 @@ using Xsave.Contract.Implementations;
 using Xsave.Contract.Layouts;
 using Xsave.Contract.Machine;
 using Xsave.Contract.Registers;
+using Xsave.Optimized.Architecture.Instructions;
 
 namespace Xsave.Optimized.Architecture;
 
 /// <summary>The contract's architecture part over <see cref="XstateTables"/>.</summary>
-public sealed class OptimizedCpuArchitecture(CpuModel cpu) : ICpuArchitecture
+public sealed class OptimizedCpuArchitecture : ICpuArchitecture
 {
-    private readonly XstateTables _t = new(cpu);
+    private readonly XstateTables _t;
+    private readonly InstructionEngine _instructions;
+
+    public OptimizedCpuArchitecture(CpuModel cpu)
+    {
+        _t = new XstateTables(cpu);
+        _instructions = new InstructionEngine(new CpuFacts(_t));
+    }
 
     public CpuModel Cpu => _t.Cpu;
     public XstateTables Tables => _t;
@@ -60,7 +68,5 @@ public sealed class OptimizedCpuArchitecture(CpuModel cpu) : ICpuArchitecture
 
     public ValidityResult CheckXfd(FeatureMask value) => RegisterChecks.CheckXfd(value.Bits, _t.XfdCapable, Cpu.HasXfd);
 
-    // Not declared yet (OptimizedImplementation.Capabilities lacks ContractPart.Instructions), so the harness never calls it.
-    public InstructionOutcome Execute(MachineState state, ArchOperation operation) =>
-        throw new NotSupportedException("the optimized implementation does not declare ContractPart.Instructions yet");
+    public InstructionOutcome Execute(MachineState state, ArchOperation operation) => _instructions.Execute(state, operation);
 }

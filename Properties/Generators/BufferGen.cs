@@ -200,8 +200,15 @@ public static class BufferGen
                 _ => XsaveInstruction.Xsaves,
             };
             var runnable = source with { Cr4Osxsave = true, Cr0Ts = false, Cpl = 0 };
-            var outcome = ctx.Reference.Architecture(cpu).Execute(runnable, new XsaveFamilyOp(instruction, spec.SaveMask, XsaveBuffer.Zeroed(full)));
-            if (outcome.Succeeded && outcome.Buffer is { } saved) saved.Bytes.CopyTo(bytes);
+            try
+            {
+                var outcome = ctx.Reference.Architecture(cpu).Execute(runnable, new XsaveFamilyOp(instruction, spec.SaveMask, XsaveBuffer.Zeroed(full)));
+                if (outcome.Succeeded && outcome.Buffer is { } saved) saved.Bytes.CopyTo(bytes);
+            }
+            catch (NotSupportedException)
+            {
+                // A reference without the instruction part: the area stays zeroed.
+            }
         }
 
         foreach (var c in spec.Corruptions) Apply(bytes, c);

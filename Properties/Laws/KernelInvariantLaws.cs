@@ -98,9 +98,20 @@ public static class KernelInvariantLaws
             }));
 
         yield return Invariant("kernel.xfd.non-resident-guest", ["I15", "R87", "R89", "H6"], ContractPart.Kvm, kvm: true,
-            "Whenever a vCPU is not running, its guest fpstate has no XSTATE_BV bit that its XFD disables.",
-            (ctx, s, t) => EachAll(t.States(), snap => snap.Vcpus.Where(v => v.Alive && !v.FpuLoaded && v.Fpstate is not null).Select(v =>
-                v.Fpstate!.XstateBv.Overlaps(v.Fpstate.Xfd) ? $"vcpu{v.Id} XSTATE_BV {v.Fpstate.XstateBv} ∩ XFD {v.Fpstate.Xfd} ≠ ∅" : null)));
+            "After KVM_SET_XSAVE, and after a KVM_RUN in which the guest wrote IA32_XFD, the guest fpstate has no XSTATE_BV bit that its XFD disables (I15 as SPEC states it).",
+            (ctx, s, t) => Each(t.Transitions(), tr =>
+            {
+                // I15 covers these two paths only. A host-initiated KVM_SET_MSRS(XFD) between them is outside it: the
+                // kernel clears XSTATE_BV there only under TIF_NEED_FPU_LOAD (R87 as coded) — see the project notes.
+                int? vcpu = tr.Op switch
+                {
+                    SetXsaveOp x when tr.Step.Outcome?.Result == 0 => x.Vcpu,
+                    KvmRunOp r when r.Exits.Any(e => e is GuestWrmsr { Msr: 0x1C4 }) => r.Vcpu,
+                    _ => null,
+                };
+                if (vcpu is not int id || tr.After.Vcpus[id] is not { Alive: true, Fpstate: { } f }) return null;
+                return f.XstateBv.Overlaps(f.Xfd) ? $"vcpu{id} after {OpText.Describe(tr.Op)}: XSTATE_BV {f.XstateBv} ∩ XFD {f.Xfd} ≠ ∅" : null;
+            }));
 
         yield return Invariant("kernel.vcpu.reset-state", ["I19", "R85", "R90", "H9"], ContractPart.Kvm, kvm: true,
             "A new vCPU comes out of RESET with XCR0 = x87 and IA32_XSS = 0.",

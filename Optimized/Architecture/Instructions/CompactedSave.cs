@@ -1,0 +1,65 @@
+using Xsave.Contract.Machine;
+
+namespace Xsave.Optimized.Architecture.Instructions;
+
+/// <summary>
+/// XSAVEC (SPEC R21) and XSAVES (R22): the compacted format with the init optimization. The layout is R15 over
+/// C = RFBM; a component not saved keeps its space but is not written (KO §5b).
+/// </summary>
+internal static class CompactedSave
+{
+    public static InstructionOutcome Run(CpuFacts facts, MachineState state, ulong rfbm, XsaveBuffer memory)
+    {
+        var t = facts.Tables;
+        // R21: TO_BE_SAVED = RFBM AND XINUSE (SSE also when MXCSR != 1F80H; XFD-disabled never, R27).
+        ulong saved = rfbm & SaveCommon.InUse(state);
+        // R21: XCOMP_BV := RFBM OR BIT63.
+        ulong xcompBv = rfbm | XsaveArea.CompactedFormat;
+
+        // R15: walk C = RFBM upward from 576, aligning where CPUID.(0xD,i).ECX[1] says so.
+        Span<int> offset = stackalloc int[64];
+        int next = XsaveArea.ExtendedStart;
+        int end = XsaveArea.XcompBv + sizeof(ulong); // both header words are always written
+        for (ulong m = rfbm & XsaveArea.ExtendedMask; m != 0; m &= m - 1)
+        {
+            int i = XsaveArea.Lowest(m);
+            if (((t.Aligned64 >> i) & 1) != 0) next = XsaveArea.Align64(next);
+            offset[i] = next;
+            if (((saved >> i) & 1) != 0) end = Math.Max(end, next + t.Size(i));
+            next += t.Size(i);
+        }
+        if (end > memory.Length) return PageFault(facts, state, memory, saved, offset);
+
+        var area = memory.Bytes.ToArray();
+        var span = area.AsSpan();
+        for (ulong m = saved; m != 0; m &= m - 1)
+        {
+            int i = XsaveArea.Lowest(m);
+            SaveCommon.Store(facts, state, span, i, i < 2 ? SaveCommon.LegacyOffset(i) : offset[i], inUse: true);
+        }
+        // R21: MXCSR/MXCSR_MASK belong to the SSE state: written only when SSE is saved (KO §5b).
+        if ((saved & XsaveArea.SseMask) != 0)
+        {
+            XsaveArea.WriteU32(span, XsaveArea.Mxcsr, state.Mxcsr);
+            XsaveArea.WriteU32(span, XsaveArea.MxcsrMask, facts.MxcsrMask);
+        }
+        // R21: XSTATE_BV := TO_BE_SAVED (bits outside RFBM cleared), XCOMP_BV := COMPMASK; bytes 16..63 not written (R22).
+        XsaveArea.WriteU64(span, XsaveArea.XstateBv, saved);
+        XsaveArea.WriteU64(span, XsaveArea.XcompBv, xcompBv);
+        return InstructionOutcome.Success(state, SaveCommon.Wrap(area, memory.Address));
+    }
+
+    /// <summary>#PF: buffer as it was; every byte the save would have written is unspecified.</summary>
+    private static InstructionOutcome PageFault(CpuFacts facts, MachineState state, XsaveBuffer memory, ulong saved, ReadOnlySpan<int> offset)
+    {
+        var spans = new ByteSpans(memory.Length);
+        for (ulong m = saved; m != 0; m &= m - 1)
+        {
+            int i = XsaveArea.Lowest(m);
+            SaveCommon.AddComponent(spans, i, i < 2 ? 0 : offset[i], facts.Tables.Size(i));
+        }
+        if ((saved & XsaveArea.SseMask) != 0) spans.Add(XsaveArea.Mxcsr, 8);
+        spans.Add(XsaveArea.XstateBv, 2 * sizeof(ulong));
+        return InstructionOutcome.Faulted(Faults.SaveOutside, state, memory) with { UnspecifiedBytes = spans.ToImmutable() };
+    }
+}

@@ -1,0 +1,75 @@
+using Xsave.Contract.Machine;
+
+namespace Xsave.Optimized.Architecture.Instructions;
+
+/// <summary>XSAVE (SPEC R19) and XSAVEOPT (R20): the standard format, components at their CPUID offsets (R14).</summary>
+internal static class StandardSave
+{
+    public static InstructionOutcome Run(CpuFacts facts, MachineState state, ulong rfbm, XsaveBuffer memory, bool xsaveopt)
+    {
+        var t = facts.Tables;
+        ulong inUse = SaveCommon.InUse(state);
+        // R19: XSAVE stores every RFBM component, in use or not. R20: XSAVEOPT skips the ones not in use (the init
+        // optimization; this implementation always applies it, so the skipped bytes are reported unspecified).
+        ulong stored = xsaveopt ? rfbm & inUse : rfbm;
+        // R19/R20: MXCSR and MXCSR_MASK go with SSE or AVX (KO §5a: RFBM = 1 writes neither).
+        bool mxcsr = (rfbm & (XsaveArea.SseMask | XsaveArea.YmmMask)) != 0;
+
+        // The header write (XSTATE_BV) always happens; the furthest extended component decides the rest.
+        int end = XsaveArea.XstateBv + sizeof(ulong);
+        for (ulong m = stored & XsaveArea.ExtendedMask; m != 0; m &= m - 1)
+        {
+            int i = XsaveArea.Lowest(m);
+            end = Math.Max(end, t.StandardOffset(i) + t.Size(i));
+        }
+        if (end > memory.Length) return PageFault(facts, state, memory, stored, mxcsr);
+
+        var area = memory.Bytes.ToArray();
+        var span = area.AsSpan();
+        for (ulong m = stored; m != 0; m &= m - 1)
+        {
+            int i = XsaveArea.Lowest(m);
+            int offset = i < 2 ? SaveCommon.LegacyOffset(i) : t.StandardOffset(i);
+            SaveCommon.Store(facts, state, span, i, offset, ((inUse >> i) & 1) != 0);
+        }
+        if (mxcsr)
+        {
+            XsaveArea.WriteU32(span, XsaveArea.Mxcsr, state.Mxcsr);
+            XsaveArea.WriteU32(span, XsaveArea.MxcsrMask, facts.MxcsrMask);
+        }
+        // R19: XSTATE_BV := (OLD_BV AND NOT RFBM) OR (XINUSE AND RFBM); XCOMP_BV and bytes 16..63 untouched (KO §5a).
+        ulong oldBv = XsaveArea.ReadU64(span, XsaveArea.XstateBv);
+        XsaveArea.WriteU64(span, XsaveArea.XstateBv, (oldBv & ~rfbm) | (inUse & rfbm));
+
+        var outcome = InstructionOutcome.Success(state, SaveCommon.Wrap(area, memory.Address));
+        if (!xsaveopt) return outcome;
+
+        // R20: what XSAVEOPT skipped is undefined, except R27: an XFD-disabled component's area is never touched.
+        ulong skipped = rfbm & ~inUse & ~state.Xfd.Bits;
+        if (skipped == 0) return outcome;
+        var spans = new ByteSpans(memory.Length);
+        for (ulong m = skipped; m != 0; m &= m - 1)
+        {
+            int i = XsaveArea.Lowest(m);
+            SaveCommon.AddComponent(spans, i, i < 2 ? 0 : t.StandardOffset(i), t.Size(i));
+        }
+        return outcome with { UnspecifiedBytes = spans.ToImmutable() };
+    }
+
+    /// <summary>
+    /// #PF: the buffer is returned as it was, but every byte the save would have written is unspecified (hardware may
+    /// have stored part of it before faulting).
+    /// </summary>
+    private static InstructionOutcome PageFault(CpuFacts facts, MachineState state, XsaveBuffer memory, ulong stored, bool mxcsr)
+    {
+        var spans = new ByteSpans(memory.Length);
+        for (ulong m = stored; m != 0; m &= m - 1)
+        {
+            int i = XsaveArea.Lowest(m);
+            SaveCommon.AddComponent(spans, i, i < 2 ? 0 : facts.Tables.StandardOffset(i), facts.Tables.Size(i));
+        }
+        if (mxcsr) spans.Add(XsaveArea.Mxcsr, 8);
+        spans.Add(XsaveArea.XstateBv, sizeof(ulong));
+        return InstructionOutcome.Faulted(Faults.SaveOutside, state, memory) with { UnspecifiedBytes = spans.ToImmutable() };
+    }
+}

@@ -1,0 +1,50 @@
+using Xsave.Contract.Implementations;
+using Xsave.Mutants;
+using Xsave.Optimized;
+using Xsave.Properties.Generators;
+using Xsave.Properties.Running;
+using Xunit.Abstractions;
+
+namespace Xsave.Properties.Tests;
+
+/// <summary>
+/// Deliberately wrong kernels (SPEC part E bugs put back on top of the optimized implementation) are caught, and the
+/// counterexample shrinks to a handful of events. The bounds are loose on purpose: FsCheck's shrinking is greedy and
+/// finds local minima (FSCHECK.md §10), so tests assert "small", never an exact minimum.
+/// </summary>
+public class KernelMutantTests(ITestOutputHelper output)
+{
+    private KernelScenario Shrunk(IXstateImplementation mutant, string property, int maxTests = 300)
+    {
+        var outcome = PropertyRunner.Run(Catalog.Find(property)!, CatalogTests.Context() with { Subject = mutant }, new RunBudget(maxTests, Seed: 5));
+        output.WriteLine(outcome.Describe());
+        Assert.Equal(PropertyVerdict.Failed, outcome.Verdict);
+        return Assert.IsType<KernelScenario>(Assert.Single(outcome.Shrunk!));
+    }
+
+    [Fact]
+    public void HostFpstatesCarryingCetKernel_AreCaught_WithinTwoEvents()
+    {
+        var s = Shrunk(new HostFpstatesCarryCetKernel(new OptimizedImplementation()), "kernel.host-fpstate.no-guest-supervisor");
+        // The state right after boot already shows it: nothing needs to happen.
+        Assert.True(s.Ops.Count <= 2, $"{s.Ops.Count} events: {s}");
+        Assert.True(s.Cpu.Cpu.SupportedXss.Contains(Contract.XFeature.CetKernel));
+    }
+
+    [Fact]
+    public void H1_SupervisorBitsDroppedByARequest_AreCaught_WithinThreeEvents()
+    {
+        var s = Shrunk(new RequestDropsSupervisorPermissions(new OptimizedImplementation()), "kernel.perm.only-grows");
+        Assert.True(s.Ops.Count <= 3, $"{s.Ops.Count} events: {s}");
+        Assert.Contains(s.Ops, op => op is Contract.Linux.ArchPrctlOp { Option: 0x1023 or 0x1025, Arg: 18 });
+    }
+
+    [Fact]
+    public void GetXsaveIgnoringTheUabiLimit_IsCaught_WithinSixEvents()
+    {
+        var s = Shrunk(new GetXsaveIgnoresLimit(new OptimizedImplementation()), "kernel.kvm.xsave-sizes", maxTests: 500);
+        // Permission, vCPU, CPUID with AMX, KVM_GET_XSAVE: four are needed; allow a little slack.
+        Assert.True(s.Ops.Count <= 6, $"{s.Ops.Count} events: {s}");
+        Assert.IsType<Contract.Linux.GetXsaveOp>(s.Ops[^1]);
+    }
+}
