@@ -15,10 +15,15 @@ public static class VerbCatalog
         BootCommand.Create(context),
         PoliciesCommand.Create(context),
         SelfCheckCommand.Create(context),
+        CheckCommand.Create(context),
+        ReplayCommand.Create(context),
+        ExplainCommand.Create(context),
+        BenchCommand.Create(context),
+        ScenarioCommand.Create(context),
     ];
 
-    /// <summary>The verb the root command runs when none is given (the gate, once it exists).</summary>
-    public const string MainJobName = SelfCheckCommand.Name;
+    /// <summary>The verb the root command runs when none is given: the gate, with the CI defaults (--time 120).</summary>
+    public const string MainJobName = CheckCommand.Name;
 
-    public static void ConfigureMainJob(RootCommand root, CliContext context) => SelfCheckCommand.Configure(root, context);
+    public static void ConfigureMainJob(RootCommand root, CliContext context) => CheckCommand.Configure(root, context, mainJob: true);
 }

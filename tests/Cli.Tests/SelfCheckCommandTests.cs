@@ -81,15 +81,6 @@ public class SelfCheckCommandTests
     }
 
     [Fact]
-    public void NoVerb_RunsTheMainJob()
-    {
-        var run = CliRun.Of();
-        Assert.Equal(ExitCodes.Ok, run.ExitCode);
-        Assert.Contains("Self-check PASSED", run.Stdout);
-        Assert.Equal(JsonValueKind.True, CliRun.Of("--json").Json().GetProperty("passed").ValueKind);
-    }
-
-    [Fact]
     public void SelfCheck_EmptyCorpus_Exit2()
     {
         using var dir = new TempDirectory();

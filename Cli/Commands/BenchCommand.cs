@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using Xsave.BenchCore;
+using Xsave.Cli.Profiles;
+using Xsave.Cli.Rendering;
+using Xsave.Cli.Reports;
+using Xsave.Optimized;
+using Xsave.Oracle;
+
+namespace Xsave.Cli.Commands;
+
+/// <summary>
+/// 'bench': a short in-process measurement (seconds) of issue 4's benchmark operations (<see cref="OperationCatalogue"/>),
+/// oracle vs optimized in the same run, on the Sapphire Rapids profile unless --cpu says otherwise. An operation an
+/// implementation does not support is reported as such, never a crash. The careful numbers are BenchmarkDotNet's
+/// (Bench/, BENCHMARKS.md).
+/// </summary>
+public static class BenchCommand
+{
+    public const string Name = "bench";
+
+    /// <summary>Measuring time per implementation and operation (a quarter of it again for warm-up): about 12 s in all.</summary>
+    public const double DefaultSeconds = 0.5;
+
+    public const double MaxSeconds = 60;
+
+    public sealed record Settings(string Cpu, double Seconds, bool Json, ProfileResolver Profiles);
+
+    public static Command Create(CliContext context)
+    {
+        var json = CommonOptions.Json();
+        var seconds = new Option<double>("--seconds")
+        {
+            Description = "Measuring time per implementation and operation, in seconds (a quarter of it again is spent " +
+                          "warming up; the default takes about 12 s in all).",
+            HelpName = "S",
+            DefaultValueFactory = _ => DefaultSeconds,
+            CustomParser = result =>
+            {
+                var text = string.Join(" ", result.Tokens.Select(t => t.Value));
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= MaxSeconds)
+                    return value;
+                result.AddError($"--seconds '{text}' is not a number of seconds more than 0 and at most {MaxSeconds.ToString(CultureInfo.InvariantCulture)}");
+                return DefaultSeconds;
+            },
+        };
+        var cpu = new Option<string>("--cpu")
+        {
+            Description = "A corpus profile id or profile file to measure on (the default has AMX, so ARCH_REQ_XCOMP_PERM(18) succeeds).",
+            HelpName = "PROFILE",
+            DefaultValueFactory = _ => OperationCatalogue.DefaultCpu,
+        };
+        var corpus = CommonOptions.Corpus();
+        var command = new Command(Name, "Quick in-process benchmark: ops/s of the oracle and the optimized implementation per operation.")
+        {
+            json, seconds, cpu, corpus,
+        };
+        command.SetAction(parse => Run(context, new Settings(parse.GetValue(cpu)!, parse.GetValue(seconds), parse.GetValue(json),
+            ProfileResolver.For(parse.GetValue(corpus), context))));
+        return command;
+    }
+
+    public static int Run(CliContext context, Settings settings)
+    {
+        var resolved = settings.Profiles.Resolve(settings.Cpu);
+        if (resolved.Profile is not { } profile)
+        {
+            context.Error.WriteLine($"error: {resolved.Error}");
+            return ExitCodes.InputError;
+        }
+        var cpu = profile.ToCpuModel();
+        var measure = TimeSpan.FromSeconds(settings.Seconds);
+
+        if (settings.Json)
+        {
+            var results = BenchComparison.Run(cpu, new OracleImplementation(), new OptimizedImplementation(), measure);
+            JsonReport.Write(context.Out, BenchReport.Build(results));
+        }
+        else
+        {
+            var results = BenchView.WithProgress(context,
+                progress => BenchComparison.Run(cpu, new OracleImplementation(), new OptimizedImplementation(), measure, progress));
+            BenchView.Render(context, profile.Id, measure, results);
+        }
+        return ExitCodes.Ok;
+    }
+}

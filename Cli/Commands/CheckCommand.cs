@@ -1,0 +1,149 @@
+using System.CommandLine;
+using Xsave.Cli.Rendering;
+using Xsave.Cli.Reports;
+using Xsave.Gate.Reports;
+using Xsave.Gate.Running;
+
+namespace Xsave.Cli.Commands;
+
+/// <summary>
+/// 'check' (the main job): every applicable property against an implementation, the oracle as reference. Failures
+/// are shrunk and stored in the regression corpus. Exit 0 all pass, 1 a property failed, 2 bad input, 130 when
+/// interrupted (Ctrl-C) before finishing without a failure.
+/// </summary>
+public static class CheckCommand
+{
+    public const string Name = "check";
+
+    /// <summary>The main job's time budget: about two minutes of checking in CI.</summary>
+    public const double CiTimeBudgetSeconds = 120;
+
+    /// <summary>128 + SIGINT, as shells report a Ctrl-C.</summary>
+    public const int Interrupted = 130;
+
+    public sealed record Settings(CheckSettings Check, string? JUnit, bool Json);
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command(Name, "Check every applicable property against an implementation (the main job).");
+        Configure(command, context, mainJob: false);
+        return command;
+    }
+
+    /// <summary>Adds the options and action to the 'check' verb, or to the root command with the CI defaults.</summary>
+    public static void Configure(Command command, CliContext context, bool mainJob)
+    {
+        var impl = GateOptions.Implementation();
+        var seed = new Option<ulong>("--seed")
+        {
+            Description = $"Run seed (default {CheckSettings.DefaultSeed}: every run checks the same cases). Each property derives its own seed from it.",
+            HelpName = "N",
+            DefaultValueFactory = _ => CheckSettings.DefaultSeed,
+        };
+        var maxTests = new Option<int?>("--max-tests")
+        {
+            Description = $"At most N cases per property (default {CheckSettings.DefaultMaxTests}, or unlimited under --time).",
+            HelpName = "N",
+        };
+        var time = new Option<double?>("--time")
+        {
+            Description = "Time budget of the whole run in seconds, shared out over the properties" +
+                          (mainJob ? $" (default {CiTimeBudgetSeconds} with no verb)." : "."),
+            HelpName = "SECONDS",
+        };
+        if (mainJob) time.DefaultValueFactory = _ => CiTimeBudgetSeconds;
+        var property = new Option<string[]>("--property")
+        {
+            Description = "Only the properties matching GLOB ('*', '?'); repeatable or comma-separated.",
+            HelpName = "GLOB",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Run only shard K of N (e.g. 2/4): the properties split round-robin over N CI jobs.",
+            HelpName = "K/N",
+        };
+        var corpus = GateOptions.Corpus();
+        var cpus = GateOptions.Cpus();
+        var junit = new Option<string?>("--junit") { Description = "Also write the results as JUnit XML to FILE.", HelpName = "FILE" };
+        var json = CommonOptions.Json();
+        foreach (var option in new Option[] { impl, seed, maxTests, time, property, shard, corpus, cpus, junit, json })
+            command.Options.Add(option);
+
+        command.SetAction(parse => Run(context, new Settings(
+            new CheckSettings
+            {
+                Implementation = parse.GetValue(impl),
+                Seed = parse.GetValue(seed),
+                MaxTests = parse.GetValue(maxTests),
+                TimeBudget = parse.GetValue(time) is { } seconds ? Seconds(seconds) : null,
+                Properties = parse.GetValue(property) ?? [],
+                Shard = parse.GetValue(shard),
+                RegressionDirectory = GateOptions.RegressionDirectory(parse.GetValue(corpus)),
+                CpusDirectory = GateOptions.CpusDirectory(parse.GetValue(cpus), context),
+            },
+            parse.GetValue(junit), parse.GetValue(json))));
+    }
+
+    public static int Run(CliContext context, Settings settings)
+    {
+        if (!CheckPlan.TryCreate(settings.Check, GateOptions.Registry, out var plan, out var error))
+            return Refuse(context, error!.ToString());
+        if (settings.JUnit is { } junitPath && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(junitPath))))
+            return Refuse(context, $"{Path.GetFullPath(junitPath)}: --junit: the directory does not exist");
+
+        CheckReport report;
+        using (var interrupt = new CtrlC())
+        {
+            var engine = new GateEngine();
+            report = settings.Json
+                ? engine.Check(plan!, NoProgress.Instance, interrupt.Token)
+                : CheckView.WithProgress(context, plan!, progress => engine.Check(plan!, progress, interrupt.Token));
+        }
+
+        if (settings.Json) JsonReport.Write(context.Out, CheckJson.From(report));
+        else CheckView.Render(context, report);
+        foreach (var problem in report.Regressions.Where(r => r.Message is not null))
+            context.Error.WriteLine($"{(problem.File is null ? "error" : "warning")}: {problem.Path}: {problem.Message}");
+
+        if (settings.JUnit is { } path && !JUnitReport.TrySave(report, path, out var junitError))
+            return Refuse(context, junitError!.ToString());
+        if (report.Failed > 0) return ExitCodes.CheckFailed;
+        return report.Cancelled ? Interrupted : ExitCodes.Ok;
+    }
+
+    private static int Refuse(CliContext context, string message)
+    {
+        context.Error.WriteLine($"error: {message}");
+        return ExitCodes.InputError;
+    }
+
+    private static TimeSpan? Seconds(double seconds) =>
+        double.IsFinite(seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+
+    /// <summary>
+    /// The first Ctrl-C asks the run to stop after the current round (the table of what ran is still printed); a
+    /// second one ends the process at once. Files are written whole or not at all either way.
+    /// </summary>
+    private sealed class CtrlC : IDisposable
+    {
+        private readonly CancellationTokenSource _source = new();
+
+        public CtrlC() => Console.CancelKeyPress += OnCancel;
+
+        public CancellationToken Token => _source.Token;
+
+        private void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            if (_source.IsCancellationRequested) return;
+            e.Cancel = true;
+            _source.Cancel();
+        }
+
+        public void Dispose()
+        {
+            Console.CancelKeyPress -= OnCancel;
+            _source.Dispose();
+        }
+    }
+}

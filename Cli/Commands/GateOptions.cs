@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Xsave.Cli.Profiles;
+using Xsave.Gate.Implementations;
+
+namespace Xsave.Cli.Commands;
+
+/// <summary>Options the gate verbs (check, replay, explain) share, and where their directories default to.</summary>
+public static class GateOptions
+{
+    public static ImplementationRegistry Registry => ImplementationRegistry.Default;
+
+    public static Option<string?> Implementation() => new("--impl")
+    {
+        Description = $"Implementation under test (default: {ImplementationRegistry.DefaultName}); the reference is always the oracle. " +
+                      $"Known: {string.Join(", ", Registry.Names)}.",
+        HelpName = "NAME",
+    };
+
+    public static Option<string?> Corpus() => new("--corpus")
+    {
+        Description = "Directory of regression files (default: <repo>/corpus/regressions).",
+        HelpName = "DIR",
+    };
+
+    public static Option<string?> Cpus() => new("--cpus")
+    {
+        Description = $"Directory of CPU profiles the generators mix in (default: <repo>/corpus/cpus, or ${CorpusLocator.EnvironmentVariable}).",
+        HelpName = "DIR",
+    };
+
+    public static string RegressionDirectory(string? option) =>
+        !string.IsNullOrWhiteSpace(option)
+            ? Path.GetFullPath(option)
+            : Path.Combine(CorpusLocator.RepositoryRoot() ?? Directory.GetCurrentDirectory(), "corpus", "regressions");
+
+    public static string CpusDirectory(string? option, CliContext context) => CorpusLocator.CpusDirectory(option, context.Environment);
+
+    /// <summary>
+    /// A path as a person would type it to run-conformance.sh, which runs from the repository root: relative to the
+    /// root when under it, else absolute.
+    /// </summary>
+    public static string Display(string path)
+    {
+        var root = CorpusLocator.RepositoryRoot();
+        if (root is null) return path;
+        var relative = Path.GetRelativePath(root, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+using Xsave.Gate.Running;
+
+namespace Xsave.Cli.Reports;
+
+/// <summary>One property of a check run in the --json output.</summary>
+public sealed record CheckPropertyJson(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("rules")] IReadOnlyList<string> Rules,
+    [property: JsonPropertyName("result")] string Result,
+    [property: JsonPropertyName("cases")] int Cases,
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("regression_file")] string? RegressionFile);
+
+public sealed record CheckSummaryJson(
+    [property: JsonPropertyName("passed")] int Passed,
+    [property: JsonPropertyName("failed")] int Failed,
+    [property: JsonPropertyName("skipped")] int Skipped);
+
+/// <summary>
+/// The answer of 'check --json': exactly one object, {"implementation", "seed", "properties": [...], "summary"}.
+/// result is "passed", "failed" or "skipped"; reason says why a property failed or was skipped (else null);
+/// regression_file is the file documenting a failure (new or already known), else null.
+/// </summary>
+public sealed record CheckJson(
+    [property: JsonPropertyName("implementation")] string Implementation,
+    [property: JsonPropertyName("seed")] ulong Seed,
+    [property: JsonPropertyName("properties")] IReadOnlyList<CheckPropertyJson> Properties,
+    [property: JsonPropertyName("summary")] CheckSummaryJson Summary)
+{
+    public static CheckJson From(CheckReport report) => new(
+        report.Implementation,
+        report.Seed,
+        report.Properties.Select(p => new CheckPropertyJson(p.Name, p.Rules, Result(p.Verdict), p.Cases,
+            Math.Round(p.Elapsed.TotalSeconds, 3), p.Reason, p.Regression?.File)).ToList(),
+        new CheckSummaryJson(report.Passed, report.Failed, report.Skipped));
+
+    public static string Result(GateVerdict verdict) => verdict switch
+    {
+        GateVerdict.Passed => "passed",
+        GateVerdict.Failed => "failed",
+        _ => "skipped",
+    };
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+
+namespace Xsave.Gate.Regressions;
+
+public enum SaveStatus
+{
+    /// <summary>A new file was written.</summary>
+    Written,
+    /// <summary>A file for the same property and the same input is already there: nothing was written.</summary>
+    AlreadyKnown,
+    /// <summary>A file of that name holds something else (edited, corrupt, or a hash collision): left untouched.</summary>
+    KeptExisting,
+    Cancelled,
+    Failed,
+}
+
+public sealed record SaveOutcome(SaveStatus Status, string Path, string? Message = null)
+{
+    /// <summary>The file that now documents the failure (null when none could be written).</summary>
+    public string? File => Status is SaveStatus.Written or SaveStatus.AlreadyKnown ? Path : null;
+}
+
+/// <summary>
+/// The regression corpus: a directory of one JSON file per distinct failure, named
+/// "&lt;property&gt;-&lt;10 hex of SHA-256 of the canonical input&gt;.json". The same failure found again maps to the same
+/// name and is reported as already known; an existing file is never overwritten; every write is atomic.
+/// </summary>
+public sealed class RegressionStore(string directory)
+{
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    public static string FileNameFor(string property, JsonNode input) =>
+        $"{SafeName(property)}-{CanonicalJson.Hash(input)}.json";
+
+    public string PathFor(RegressionRecord record) => Path.Combine(Directory, FileNameFor(record.Property, record.Input));
+
+    /// <summary>Checks before a run that failures could be stored (creating the directory if needed).</summary>
+    public bool TryEnsureWritable(out GateError? error)
+    {
+        error = null;
+        if (File.Exists(Directory))
+        {
+            error = new GateError("regression corpus directory is a file", Directory);
+            return false;
+        }
+        if (AtomicFile.TryProbeWritable(Directory, out var reason)) return true;
+        error = new GateError($"regression corpus directory is not writable: {reason}", Directory);
+        return false;
+    }
+
+    public SaveOutcome Save(RegressionRecord record, CancellationToken cancellation = default)
+    {
+        var path = PathFor(record);
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            if (File.Exists(path)) return Compare(record, path);
+            var created = AtomicFile.CreateNew(path, RegressionFile.Write(record), cancellation);
+            switch (created.Status)
+            {
+                case CreateStatus.Created: return new SaveOutcome(SaveStatus.Written, path);
+                case CreateStatus.Cancelled: return new SaveOutcome(SaveStatus.Cancelled, path, "cancelled before the file was written");
+                case CreateStatus.Failed: return new SaveOutcome(SaveStatus.Failed, path, $"cannot write regression file: {created.Error}");
+                case CreateStatus.AlreadyExists: continue; // another run wrote it meanwhile: compare with that one
+            }
+        }
+        return Compare(record, path);
+    }
+
+    /// <summary>Every regression file of the directory (not temp files), in name order; empty when it does not exist.</summary>
+    public IReadOnlyList<string> Files() =>
+        System.IO.Directory.Exists(Directory)
+            ? System.IO.Directory.EnumerateFiles(Directory, "*.json").Where(f => !AtomicFile.IsTemporary(f))
+                .Order(StringComparer.Ordinal).ToList()
+            : [];
+
+    private static SaveOutcome Compare(RegressionRecord record, string path)
+    {
+        if (!RegressionFile.TryRead(path, out var existing, out var error))
+            return new SaveOutcome(SaveStatus.KeptExisting, path, $"exists but does not read ({error!.Message}); left untouched");
+        if (existing!.Property == record.Property && existing.CanonicalInput == record.CanonicalInput)
+            return new SaveOutcome(SaveStatus.AlreadyKnown, path);
+        return new SaveOutcome(SaveStatus.KeptExisting, path, "exists with a different case under the same name; left untouched");
+    }
+
+    private static string SafeName(string property) =>
+        new(property.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
+}

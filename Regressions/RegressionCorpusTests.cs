@@ -1,0 +1,64 @@
+using System.Reflection;
+using Xsave.Gate.Implementations;
+using Xsave.Gate.Regressions;
+using Xsave.Gate.Running;
+using Xsave.Properties;
+using Xunit.Abstractions;
+
+namespace Xsave.Regressions;
+
+/// <summary>
+/// One test case per file of corpus/regressions, e.g. Replays(file: "layout.sizes.differential-ca2e74942c.json"):
+/// the stored input, decoded by its law, must hold for the optimized implementation against the oracle. A file that
+/// does not load (corrupt, unknown version, unknown property) fails its case with the one-line reason. With no file
+/// the single row "(empty)" passes, because a theory without rows is an error in xunit 2.
+/// </summary>
+public class RegressionCorpusTests(ITestOutputHelper output)
+{
+    private const string Empty = "(empty)";
+
+    public static string Directory { get; } = Path.Combine(RepositoryRoot(), "corpus", "regressions");
+
+    private static readonly Lazy<PropertyContext> Optimized = new(() =>
+    {
+        var cpus = Path.Combine(RepositoryRoot(), "corpus", "cpus");
+        if (!GateContext.TryCreate(ImplementationRegistry.Default, ImplementationRegistry.DefaultName, cpus, out var context, out var error))
+            throw new InvalidOperationException(error!.ToString());
+        return context!;
+    });
+
+    public static TheoryData<string> Files()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in new RegressionStore(Directory).Files()) data.Add(Path.GetFileName(file));
+        if (data.Count == 0) data.Add(Empty);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Replays(string file)
+    {
+        if (file == Empty)
+        {
+            output.WriteLine($"no regression files in {Directory}");
+            return;
+        }
+        Assert.True(RegressionCase.TryLoad(Path.Combine(Directory, file), out var loaded, out var error), error?.ToString());
+        var result = RegressionReplayer.Replay(loaded!, Optimized.Value);
+        output.WriteLine($"{file}: {loaded!.Property.Name} against {result.Implementation}: {result.Verdict}" +
+                         $" (found in {loaded.Record.Implementation ?? "?"}: {loaded.Record.InputText})");
+        if (result.Verdict == ReplayVerdict.Skipped) output.WriteLine($"not applicable: {result.Message}");
+        Assert.True(result.Verdict != ReplayVerdict.Failed, $"{file} fails again against {result.Implementation}:\n{result.Message}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var baked = typeof(RegressionCorpusTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (baked is not null && System.IO.Directory.Exists(Path.Combine(baked, "corpus"))) return baked;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Conformance.sln"))) return dir.FullName;
+        throw new InvalidOperationException("cannot find the repository root (Conformance.sln) from " + AppContext.BaseDirectory);
+    }
+}

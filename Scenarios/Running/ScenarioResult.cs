@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+
+namespace Xsave.Scenarios.Running;
+
+public enum Verdict { Pass, Fail, Skip }
+
+/// <summary>One step as the report shows it: what was expected, what each side observed, and the verdict.</summary>
+/// <param name="Op">The operation in one line (e.g. "arch_prctl: p1 arch_prctl(ARCH_REQ_XCOMP_PERM, 18)").</param>
+/// <param name="Expected">The written expectations (field: expected text), null when the step has none.</param>
+/// <param name="Oracle">What the oracle produced: {"outcome": .., field: value, ..}.</param>
+/// <param name="Implementation">The same for the implementation, or a "skipped: .." string.</param>
+public sealed record StepResult(int Index, int Line, string Op, JsonNode? Expected, JsonNode? Oracle, JsonNode? Implementation,
+    Verdict Verdict, string? Reason);
+
+/// <summary>One scenario file: pass when every step passes on both sides; skip when the implementation lacks a part the
+/// scenario needs (the oracle still ran and its expectations held); fail otherwise, or when the file is malformed.</summary>
+public sealed record ScenarioResult(string File, string? Source, Verdict Verdict, IReadOnlyList<StepResult> Steps, string? Error = null)
+{
+    public IEnumerable<StepResult> Failures => Steps.Where(s => s.Verdict == Verdict.Fail);
+}

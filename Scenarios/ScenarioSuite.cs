@@ -1,0 +1,50 @@
+using Xsave.Contract;
+using Xsave.Contract.Cpus;
+using Xsave.Contract.Implementations;
+using Xsave.Scenarios.Parsing;
+using Xsave.Scenarios.Running;
+
+namespace Xsave.Scenarios;
+
+/// <summary>
+/// The entry point the runner and the tests use: find the scenario files under the given paths, read each (a malformed
+/// file becomes a failing result with its error; the others still run), and run them on the oracle and an implementation.
+/// </summary>
+public sealed class ScenarioSuite(string cpusDirectory)
+{
+    private readonly Lazy<IReadOnlyDictionary<string, CpuModel>> _cpus = new(() =>
+        CpuProfileLoader.LoadDirectory(cpusDirectory).Profiles.ToDictionary(p => p.Id, p => p.ToCpuModel(), StringComparer.Ordinal));
+
+    public ScenarioParser Parser => new(Cpu);
+
+    /// <summary>The corpus CPU with this id, or null.</summary>
+    public CpuModel? Cpu(string id) => _cpus.Value.TryGetValue(id, out var m) ? m : null;
+
+    /// <summary>Every .yaml/.yml file under <paramref name="paths"/> (files as given, directories recursively), sorted;
+    /// paths that do not exist are returned as errors.</summary>
+    public static (IReadOnlyList<string> Files, IReadOnlyList<string> Missing) Expand(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        var missing = new List<string>();
+        foreach (var p in paths)
+        {
+            var full = Path.GetFullPath(p);
+            if (Directory.Exists(full))
+                files.AddRange(Directory.EnumerateFiles(full, "*.*", SearchOption.AllDirectories)
+                    .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            else if (File.Exists(full)) files.Add(full);
+            else missing.Add(p);
+        }
+        return (files.Distinct().ToList(), missing);
+    }
+
+    public ScenarioResult RunFile(string file, Func<IXstateImplementation> subject)
+    {
+        var parsed = Parser.ParseFile(file);
+        if (parsed.Scenario is null) return ScenarioRunner.Malformed(parsed.Error!);
+        return new ScenarioRunner(() => new Oracle.OracleImplementation(), subject).Run(parsed.Scenario);
+    }
+
+    public IReadOnlyList<ScenarioResult> Run(IEnumerable<string> files, Func<IXstateImplementation> subject) =>
+        files.Select(f => RunFile(f, subject)).ToList();
+}
