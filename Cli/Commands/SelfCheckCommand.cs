@@ -6,7 +6,7 @@ using Xsave.Cli.Reports;
 namespace Xsave.Cli.Commands;
 
 /// <summary>
-/// 'self-check' (the main job until the gate exists): the oracle against every corpus dump. For each profile, the
+/// 'self-check': the oracle against every corpus dump. For each profile, the
 /// R14 standard size of the supported user set must equal CPUID.(0xD,0).ECX (R4), and some legal (XCR0, XSS) pair
 /// must reproduce sub-leaf 0 EBX and sub-leaf 1 EBX (R4, R5, R15). Only clean profiles gate: exit 0 when all pass.
 /// </summary>
@@ -18,7 +18,7 @@ public static class SelfCheckCommand
 
     public static Command Create(CliContext context)
     {
-        var command = new Command(Name, "Check the oracle's size rules against every corpus CPUID dump (the main job for now).");
+        var command = new Command(Name, "Check the oracle's size rules against every corpus CPUID dump.");
         Configure(command, context);
         return command;
     }

@@ -12,10 +12,13 @@ internal static class Check
 
     public static Property That(bool condition, string label) => condition.Label(label);
 
+    /// <summary>Values for labels: primitives as themselves, records and lists as compact JSON (a record's own
+    /// ToString would print its lists as "List`1").</summary>
     public static string Show<T>(T value) => value switch
     {
         null => "null",
-        System.Collections.IEnumerable e and not string => "[" + string.Join(", ", e.Cast<object>()) + "]",
-        _ => value.ToString() ?? "",
+        string or int or long or uint or ulong or bool => value.ToString() ?? "",
+        Xsave.Contract.FeatureMask m => m.ToHex(),
+        _ => System.Text.Json.JsonSerializer.Serialize(value, value.GetType(), Differential.Json),
     };
 }

@@ -182,7 +182,9 @@ public static class KernelInvariantLaws
             (ctx, s, t) => Each(t.Transitions(), tr =>
             {
                 var defaults = t.Initial!.Processes[0];
-                bool dynamic = t.Config.Is64Bit && t.Boot.User.MaxFeatures.Contains(XtileData);
+                // fpu_state_size_dynamic(): on when init_fpstate.xfd != 0, i.e. XSAVE in use with TILEDATA in user.max
+                // (the disable path of R44 zeroes init_fpstate.xfd but leaves user.max as it was).
+                bool dynamic = t.Config.Is64Bit && t.Boot.Xsave && t.Boot.User.MaxFeatures.Contains(XtileData);
                 switch (tr.Op)
                 {
                     case ForkOp f when tr.Step.Outcome?.Created is int child:

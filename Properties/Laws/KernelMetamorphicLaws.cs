@@ -62,7 +62,8 @@ public static class KernelMetamorphicLaws
     private static Property RoundTripHolds(PropertyContext ctx, KernelScenario s)
     {
         var trace = KernelRun.Execute(ctx.Subject, s);
-        if (trace.Steps.Count < 2) return Check.That(true, "not applicable");
+        // R89: a host without XSAVE hands out a 512-byte FXSAVE image with XSTATE_BV = FPSSE: no round trip to check.
+        if (trace.Steps.Count < 2 || !trace.Boot.Xsave) return Check.That(true, "not applicable");
         var set = trace.Steps[^2];
         var get = trace.Steps[^1];
         if (set.Op is not SetXsaveOp { Image: var image } || set.Outcome?.Result != 0 || get.Outcome?.Data is not { } back)
