@@ -19,7 +19,7 @@ public static class BenchCommand
 {
     public const string Name = "bench";
 
-    /// <summary>Measuring time per implementation and operation (a quarter of it again for warm-up): about 12 s in all.</summary>
+    /// <summary>Measuring time per implementation and operation (half of it again for warm-up): about 16 s in all.</summary>
     public const double DefaultSeconds = 0.5;
 
     public const double MaxSeconds = 60;
@@ -31,8 +31,8 @@ public static class BenchCommand
         var json = CommonOptions.Json();
         var seconds = new Option<double>("--seconds")
         {
-            Description = "Measuring time per implementation and operation, in seconds (a quarter of it again is spent " +
-                          "warming up; the default takes about 12 s in all).",
+            Description = "Measuring time per implementation and operation, in seconds (half of it again is spent " +
+                          "warming up; the default takes about 16 s in all).",
             HelpName = "S",
             DefaultValueFactory = _ => DefaultSeconds,
             CustomParser = result =>
