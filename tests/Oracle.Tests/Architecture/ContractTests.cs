@@ -32,10 +32,10 @@ public class ContractTests
     }
 
     [Theory]
-    [MemberData(nameof(Support.Corpus.AllIds), MemberType = typeof(Support.Corpus))]
+    [MemberData(nameof(TestSupport.Corpus.AllIds), MemberType = typeof(TestSupport.Corpus))]
     public void MachineStateInit_FitsEveryCorpusCpu(string id)
     {
-        var cpu = Support.Corpus.Cpu(id);
+        var cpu = TestSupport.Corpus.Cpu(id);
         Assert.Empty(MachineState.Init(cpu).ShapeProblems(cpu));
     }
 
@@ -118,7 +118,7 @@ public class ContractTests
     [Fact]
     public void Oracle_RefusesAStateThatDoesNotFitTheCpu()
     {
-        var sprState = MachineState.Init(Support.Corpus.Cpu("intel-sapphirerapids-806f8"));
+        var sprState = MachineState.Init(TestSupport.Corpus.Cpu("intel-sapphirerapids-806f8"));
         Assert.NotEmpty(sprState.ShapeProblems(HostCpu.Zen5));
         Assert.Throws<ArgumentException>(() => ArchitectureOracle.Run(HostCpu.Zen5, sprState, new XgetbvOp(0)));
     }

@@ -49,7 +49,7 @@ public class ControlRegisterTests
     public void Xgetbv1_GP_WithoutXgetbv1()
     {
         // R17, R5: ECX = 1 needs CPUID.(0xD,1).EAX[2]; Haswell enumerates only XSAVEOPT (corpus).
-        var cpu = Support.Corpus.Cpu("intel-haswell-306c3-v2");
+        var cpu = TestSupport.Corpus.Cpu("intel-haswell-306c3-v2");
         var state = MachineState.Init(cpu) with { Xcr0 = new FeatureMask(0x7) };
         Assert.Equal(FaultKind.GP, FaultOf(Run(cpu, state, new XgetbvOp(1))).Kind);
         Assert.Equal(0x7UL, Returned(Run(cpu, state, new XgetbvOp(0))));
@@ -119,7 +119,7 @@ public class ControlRegisterTests
     public void Wrmsr_Xss_GP_OnCpuWithoutXsaves()
     {
         // R5: IA32_XSS comes with XSAVES (CPUID.(0xD,1).EAX[3]); Haswell has none (corpus): even 0 is refused.
-        var cpu = Support.Corpus.Cpu("intel-haswell-306c3-v2");
+        var cpu = TestSupport.Corpus.Cpu("intel-haswell-306c3-v2");
         Assert.Equal(FaultKind.GP, FaultOf(Run(cpu, MachineState.Init(cpu), new WrmsrOp(ArchMsr.Xss, FeatureMask.None))).Kind);
     }
 

@@ -57,7 +57,7 @@ public class FaultPriorityTests
     [Fact]
     public void Xsaveopt_UD_WhenMissing_BeforeNM()
     {
-        var cpu = Support.Corpus.Cpu("amd-interlagos-600f12");
+        var cpu = TestSupport.Corpus.Cpu("amd-interlagos-600f12");
         var state = MachineState.Init(cpu) with { Xcr0 = new FeatureMask(0x7), Cr0Ts = true };
         Assert.Equal(FaultKind.UD, FaultOf(RunXsaveopt(cpu, state, 7, XsaveBuffer.Zeroed(4096))).Kind);
     }

@@ -52,7 +52,7 @@ public class InitResetTests
     public void Reset_GivesXcr0One_XssZero_XfdZero_AndEveryComponentInit()
     {
         // R28: XCR0 = 1, XSS = 0, all components init; KO §3c fresh vCPU: FCW 0x037f, MXCSR 0x1f80, CR4 = 0.
-        var cpu = Support.Corpus.Cpu("intel-sapphirerapids-806f8");
+        var cpu = TestSupport.Corpus.Cpu("intel-sapphirerapids-806f8");
         var (_, state) = XrstorEffectTests.PatternedState("intel-sapphirerapids-806f8", 0x602E7, 0x602E7 | 0x1800, cpl: 3, xss: 0x1800);
         state = state with { Xfd = FeatureMask.Of(XFeature.XtileData), XfdErr = FeatureMask.Of(XFeature.XtileData), Cr0Ts = true };
 

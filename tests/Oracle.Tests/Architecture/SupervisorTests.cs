@@ -10,7 +10,7 @@ namespace Xsave.Oracle.Tests.Architecture;
 /// </summary>
 public class SupervisorTests
 {
-    private static readonly CpuModel Spr = Support.Corpus.Cpu("intel-sapphirerapids-806f8");
+    private static readonly CpuModel Spr = TestSupport.Corpus.Cpu("intel-sapphirerapids-806f8");
     private const ulong SprXcr0 = 0x602E7;
     private const ulong Cet = 0x1800;
 
@@ -152,7 +152,7 @@ public class SupervisorTests
     public void Xsaves_And_Xrstors_UD_WhenCpuLacksXsaves()
     {
         // R18, R5: CPUID.(0xD,1).EAX[3] = 0 -> #UD. Haswell enumerates only XSAVEOPT (corpus).
-        var cpu = Support.Corpus.Cpu("intel-haswell-306c3-v2");
+        var cpu = TestSupport.Corpus.Cpu("intel-haswell-306c3-v2");
         var state = MachineState.Init(cpu) with { Xcr0 = new FeatureMask(0x7) };
         var buffer = XsaveBuffer.Zeroed(4096).WithXcompBv(ArchMasks.CompactedFormat);
         Assert.Equal(FaultKind.UD, FaultOf(RunXsaves(cpu, state, 7, buffer)).Kind);

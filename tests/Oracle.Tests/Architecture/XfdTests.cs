@@ -10,7 +10,7 @@ namespace Xsave.Oracle.Tests.Architecture;
 /// </summary>
 public class XfdTests
 {
-    private static readonly CpuModel Spr = Support.Corpus.Cpu("intel-sapphirerapids-806f8");
+    private static readonly CpuModel Spr = TestSupport.Corpus.Cpu("intel-sapphirerapids-806f8");
     private static readonly FeatureMask TileData = FeatureMask.Of(XFeature.XtileData);
 
     /// <summary>Kernel-mode state, XCR0 = 0x602e7, TILEDATA in use, XFD[18] = 1.</summary>

@@ -125,7 +125,7 @@ public class XrstorEffectTests
     public void Xrstor_Compacted_GP_OnCpuWithoutXsavec()
     {
         // R24: compacted XRSTOR on a CPU without XSAVEC is #GP, not #UD. Haswell has no XSAVEC (corpus).
-        var cpu = Support.Corpus.Cpu("intel-haswell-306c3-v2");
+        var cpu = TestSupport.Corpus.Cpu("intel-haswell-306c3-v2");
         var state = MachineState.Init(cpu) with { Xcr0 = new FeatureMask(0x7) };
         var buffer = XsaveBuffer.Zeroed(1024).WithXcompBv(ArchMasks.CompactedFormat);
 
@@ -179,7 +179,7 @@ public class XrstorEffectTests
     internal static (CpuModel Cpu, MachineState State) PatternedState(string cpuId, ulong xcr0, ulong inUse, int cpl,
         ulong xss = 0)
     {
-        var cpu = cpuId == "host" ? HostCpu.Zen5 : Support.Corpus.Cpu(cpuId);
+        var cpu = cpuId == "host" ? HostCpu.Zen5 : TestSupport.Corpus.Cpu(cpuId);
         var state = MachineState.Init(cpu) with { Xcr0 = new FeatureMask(xcr0), Xss = new FeatureMask(xss), Cpl = cpl };
         foreach (int i in new FeatureMask(inUse & (xcr0 | xss)).Indices())
         {

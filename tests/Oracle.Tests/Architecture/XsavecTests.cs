@@ -123,7 +123,7 @@ public class XsavecTests
     {
         // R15, R16 on Sapphire Rapids (corpus): ...Hi16_ZMM ends at 2432, PKRU 8 bytes -> 2440, TILECFG has ECX[1]
         // (align64) -> 2496, +64 -> TILEDATA at 2560 (align64, already aligned), +8192 -> size 10752.
-        var cpu = Support.Corpus.Cpu("intel-sapphirerapids-806f8");
+        var cpu = TestSupport.Corpus.Cpu("intel-sapphirerapids-806f8");
         var state = MachineState.Init(cpu) with { Xcr0 = new FeatureMask(0x602E7) };
         state = state
             .WithComponent(XFeature.Pkru, Fill(8, 0x49))
@@ -145,7 +145,7 @@ public class XsavecTests
     public void Xsavec_UD_WhenCpuLacksXsavec()
     {
         // R18, R5: CPUID.(0xD,1).EAX[1] = 0 -> #UD. Haswell enumerates only XSAVEOPT (corpus).
-        var cpu = Support.Corpus.Cpu("intel-haswell-306c3-v2");
+        var cpu = TestSupport.Corpus.Cpu("intel-haswell-306c3-v2");
         Assert.False(cpu.HasXsavec);
         var state = MachineState.Init(cpu) with { Xcr0 = new FeatureMask(0x7) };
         Assert.Equal(FaultKind.UD, FaultOf(RunXsavec(cpu, state, 7, XsaveBuffer.Zeroed(4096))).Kind);

@@ -78,7 +78,7 @@ public class XsaveoptTests
     public void Xsaveopt_UD_WhenCpuLacksXsaveopt()
     {
         // R18, R5: CPUID.(0xD,1).EAX[0] = 0 -> #UD. AMD Interlagos reports sub-leaf 1 all zero (corpus).
-        var cpu = Support.Corpus.Cpu("amd-interlagos-600f12");
+        var cpu = TestSupport.Corpus.Cpu("amd-interlagos-600f12");
         Assert.False(cpu.HasXsaveopt);
         var state = MachineState.Init(cpu) with { Xcr0 = new FeatureMask(0x7) };
 

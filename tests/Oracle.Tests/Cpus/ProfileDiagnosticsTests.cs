@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Xsave.Contract.Cpus;
-using Xsave.Oracle.Tests.Support;
+using Xsave.TestSupport;
 
 namespace Xsave.Oracle.Tests.Cpus;
 

@@ -4,7 +4,7 @@ using Xsave.Oracle.Architecture;
 using Xsave.Oracle.Linux.Fpu;
 using Xsave.Oracle.Linux.Kvm;
 using Xsave.Oracle.Linux.Process;
-using Xsave.Oracle.Tests.Support;
+using Xsave.TestSupport;
 using static Xsave.Oracle.Tests.Kvm.KvmHosts;
 
 namespace Xsave.Oracle.Tests.Kvm;

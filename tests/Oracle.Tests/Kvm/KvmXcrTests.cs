@@ -2,7 +2,7 @@ using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Oracle.Architecture;
 using Xsave.Oracle.Linux.Kvm;
-using Xsave.Oracle.Tests.Support;
+using Xsave.TestSupport;
 using static Xsave.Oracle.Tests.Kvm.KvmHosts;
 
 namespace Xsave.Oracle.Tests.Kvm;

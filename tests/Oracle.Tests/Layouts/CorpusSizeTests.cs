@@ -1,6 +1,6 @@
 using Xsave.Contract;
 using Xsave.Oracle.Architecture;
-using Xsave.Oracle.Tests.Support;
+using Xsave.TestSupport;
 
 namespace Xsave.Oracle.Tests.Layouts;
 

@@ -1,7 +1,7 @@
 using Xsave.Contract;
 using Xsave.Contract.Layouts;
 using Xsave.Oracle.Architecture;
-using Xsave.Oracle.Tests.Support;
+using Xsave.TestSupport;
 
 namespace Xsave.Oracle.Tests.Layouts;
 

@@ -2,7 +2,7 @@ using Xsave.Contract.Linux;
 using Xsave.Contract;
 using Xsave.Oracle.Linux;
 using Xsave.Oracle.Linux.Fpu;
-using Xsave.Oracle.Tests.Support;
+using Xsave.TestSupport;
 using static Xsave.Oracle.Tests.Linux.LinuxHosts;
 
 namespace Xsave.Oracle.Tests.Linux;

@@ -1,7 +1,7 @@
 using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Fpu;
-using Xsave.Oracle.Tests.Support;
+using Xsave.TestSupport;
 
 namespace Xsave.Oracle.Tests.Linux;
 

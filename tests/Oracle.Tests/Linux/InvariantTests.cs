@@ -3,7 +3,7 @@ using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux;
 using Xsave.Oracle.Linux.Fpu;
 using Xsave.Oracle.Linux.Process;
-using Xsave.Oracle.Tests.Support;
+using Xsave.TestSupport;
 using static Xsave.Oracle.Linux.Process.ArchPrctlOptions;
 
 namespace Xsave.Oracle.Tests.Linux;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Xsave.Oracle.Tests.Support;
+using Xsave.TestSupport;
 
 namespace Xsave.Oracle.Tests.Traceability;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.World;
-using Xsave.Oracle.Tests.Support;
+using Xsave.TestSupport;
 
 namespace Xsave.Oracle.Tests.World;
 
