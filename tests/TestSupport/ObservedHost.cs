@@ -7,7 +7,7 @@ public static class ObservedHost
 {
     /// <summary>
     /// The Zen 5 build host of KERNEL-OBSERVATIONS §1a: CPUID leaf 0xD exactly as measured, the flags of §1a/§1b
-    /// (AVX-512, CET_SS, no PKU/MPX/AMX), MXCSR_MASK 0x2FFFF (§3g).
+    /// (AVX-512, CET_SS, no PKU/MPX/AMX; CPUID.1:ECX[31] set: a Firecracker guest), MXCSR_MASK 0x2FFFF (§3g).
     /// </summary>
     public static CpuModel Zen5() => new()
     {
@@ -27,6 +27,6 @@ public static class ObservedHost
             [11] = new(0x10, 0, 0x1, 0),
             [12] = new(0x18, 0, 0x1, 0),
         },
-        Flags = new CpuFeatureFlags { Avx = true, Avx512F = true, Shstk = true },
+        Flags = new CpuFeatureFlags { Avx = true, Avx512F = true, Shstk = true, Hypervisor = true },
     };
 }

@@ -1,3 +1,4 @@
+using Xsave.TestSupport;
 using Xsave.Contract;
 using Xsave.Contract.Machine;
 
@@ -9,27 +10,7 @@ namespace Xsave.Oracle.Tests.Architecture;
 /// </summary>
 internal static class HostCpu
 {
-    public static CpuModel Zen5 { get; } = new()
-    {
-        Id = "host-zen5-ko1a",
-        Vendor = "AuthenticAMD",
-        Family = 0x1A,
-        Model = 2,
-        Leaf0D = new Dictionary<int, CpuidRegs>
-        {
-            [0] = new(0x000000e7, 0x980, 0x980, 0),
-            [1] = new(0x0000000f, 0x9a8, 0x00001800, 0),
-            [2] = new(0x100, 0x240, 0, 0),
-            [5] = new(0x40, 0x340, 0, 0),
-            [6] = new(0x200, 0x380, 0, 0),
-            [7] = new(0x400, 0x580, 0, 0),
-            [11] = new(0x10, 0, 0x1, 0),
-            [12] = new(0x18, 0, 0x1, 0),
-        },
-        // KO §1a leaf 1 / 7: XSAVE, AVX, AVX-512F, CET_SS; no PKU, IBT, AMX, MPX.
-        Flags = new CpuFeatureFlags { Avx = true, Avx512F = true, Shstk = true },
-        MxcsrMask = 0x2FFFF,
-    };
+    public static CpuModel Zen5 { get; } = ObservedHost.Zen5() with { Id = "host-zen5-ko1a" };
 
     /// <summary>XGETBV(0) on the host (KO §1b).</summary>
     public static readonly FeatureMask Xcr0 = new(0xE7);

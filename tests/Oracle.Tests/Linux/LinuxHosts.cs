@@ -17,26 +17,7 @@ public static class LinuxHosts
     /// The Zen 5 host of KO §0/§1a (AMD EPYC family 0x1A model 2, under Firecracker): leaf 0xD exactly as measured,
     /// flags as §1a reports them (AVX, AVX-512, CET_SS; no PKU/OSPKE, IBT, AMX), MXCSR_MASK 0x2FFFF (§3c).
     /// </summary>
-    public static CpuModel Zen5Ko() => new()
-    {
-        Id = "ko-zen5-host",
-        Vendor = "AuthenticAMD",
-        Family = 0x1A,
-        Model = 2,
-        MxcsrMask = 0x2FFFF,
-        Flags = new CpuFeatureFlags { Avx = true, Avx512F = true, Shstk = true, Hypervisor = true },
-        Leaf0D = new Dictionary<int, CpuidRegs>
-        {
-            [0] = new(0xE7, 0x980, 0x980, 0),
-            [1] = new(0xF, 0x9A8, 0x1800, 0),
-            [2] = new(0x100, 0x240, 0, 0),
-            [5] = new(0x40, 0x340, 0, 0),
-            [6] = new(0x200, 0x380, 0, 0),
-            [7] = new(0x400, 0x580, 0, 0),
-            [11] = new(0x10, 0, 1, 0),
-            [12] = new(0x18, 0, 1, 0),
-        },
-    };
+    public static CpuModel Zen5Ko() => ObservedHost.Zen5() with { Id = "ko-zen5-host" };
 
     public static CpuModel Spr() => Corpus.Cpu(SapphireRapids);
 
