@@ -352,40 +352,11 @@ public class KvmSmokeTests
         Set(Image(cpu, size, supported, marker: 0x22), 0);
     }
 
-    /// <summary>
-    /// A guest CPUID for KVM_SET_CPUID2: leaf 1 with XSAVE, leaf 7 with the CET flags asked for, leaf 0xD sub-leaves 0
-    /// and 1 with the given XCR0/XSS bits and sub-leaf 1 EAX.
-    /// </summary>
     private static List<CpuidEntry> GuestCpuid(ulong xcr0, uint sub1Eax, ulong xss = 0, bool shstk = false, bool ibt = false) =>
-    [
-        new(1, 0, new CpuidRegs(0x806C1, 0, 1u << 26, 0)),
-        new(7, 0, new CpuidRegs(0, 0, shstk ? 1u << 7 : 0, ibt ? 1u << 20 : 0)),
-        new(0xD, 0, new CpuidRegs((uint)xcr0, 0, 0, (uint)(xcr0 >> 32))),
-        new(0xD, 1, new CpuidRegs(sub1Eax, 0, (uint)xss, (uint)(xss >> 32))),
-    ];
+        KvmInputs.GuestCpuid(xcr0, sub1Eax, xss, shstk, ibt, leaf1Eax: 0x806C1);
 
-    /// <summary>
-    /// A standard-format image of <paramref name="size"/> bytes: FCW 0x37F, the given MXCSR, MXCSR_MASK of the CPU,
-    /// XSTATE_BV, and marker bytes in x87 ST0, XMM0 and every extended component of XSTATE_BV the CPU enumerates.
-    /// </summary>
-    private static byte[] Image(CpuModel cpu, int size, ulong xstateBv, uint mxcsr = 0x1F80, byte marker = 0x5A)
-    {
-        var b = new byte[size];
-        BinaryPrimitives.WriteUInt16LittleEndian(b, 0x37F);
-        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(24), mxcsr);
-        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(28), cpu.MxcsrMask);
-        b.AsSpan(32, 10).Fill(marker);
-        b.AsSpan(160, 16).Fill((byte)(marker + 1));
-        BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan(512), xstateBv);
-        for (int i = 2; i < 20; i++)
-        {
-            if ((xstateBv >> i & 1) == 0) continue;
-            int offset = cpu.StandardOffset(i), length = cpu.ComponentSize(i);
-            if (offset < 576 || length == 0 || offset + length > size) continue;
-            b.AsSpan(offset, length).Fill((byte)(marker + i));
-        }
-        return b;
-    }
+    private static byte[] Image(CpuModel cpu, int size, ulong xstateBv, uint mxcsr = 0x1F80, byte marker = 0x5A) =>
+        KvmInputs.Image(cpu, size, xstateBv, mxcsr, marker);
 
     private static ulong XstateBv(byte[] image) => BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(512));
 
