@@ -4,6 +4,7 @@ using Xsave.Gate.Regressions;
 using Xsave.Gate.Running;
 using Xsave.Properties;
 using Xunit.Abstractions;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Regressions;
 
@@ -48,8 +49,8 @@ public class RegressionCorpusTests(ITestOutputHelper output)
         var result = RegressionReplayer.Replay(loaded!, Optimized.Value);
         output.WriteLine($"{file}: {loaded!.Property.Name} against {result.Implementation}: {result.Verdict}" +
                          $" (found in {loaded.Record.Implementation ?? "?"}: {loaded.Record.InputText})");
-        if (result.Verdict == ReplayVerdict.Skipped) output.WriteLine($"not applicable: {result.Message}");
-        Assert.True(result.Verdict != ReplayVerdict.Failed, $"{file} fails again against {result.Implementation}:\n{result.Message}");
+        if (result.Verdict == Verdict.NotApplicable) output.WriteLine($"not applicable: {result.Message}");
+        Assert.True(!result.Verdict.Fails(), $"{file} fails again against {result.Implementation}:\n{result.Message}");
     }
 
     private static string RepositoryRoot()

@@ -4,6 +4,7 @@ using Xsave.Cli.Reports;
 using Xsave.Gate;
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Cli.Commands;
 
@@ -60,6 +61,6 @@ public static class ReplayCommand
         foreach (var bad in errors) context.Error.WriteLine($"error: {bad}");
 
         if (errors.Count > 0) return ExitCodes.InputError;
-        return results.Any(r => r.Verdict == ReplayVerdict.Failed) ? ExitCodes.CheckFailed : ExitCodes.Ok;
+        return results.Any(r => r.Verdict.Fails()) ? ExitCodes.CheckFailed : ExitCodes.Ok;
     }
 }

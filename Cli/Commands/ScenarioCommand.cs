@@ -5,6 +5,7 @@ using Xsave.Gate.Regressions;
 using Xsave.Scenarios;
 using Xsave.Scenarios.Conversion;
 using Xsave.Scenarios.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Cli.Commands;
 
@@ -69,7 +70,7 @@ public static class ScenarioCommand
         foreach (var r in results.Where(r => r.Error is not null)) context.Error.WriteLine($"error: {r.Error}");
 
         if (missing.Count > 0 || results.Any(r => r.Error is not null)) return ExitCodes.InputError;
-        return results.Any(r => r.Verdict == Verdict.Fail) ? ExitCodes.CheckFailed : ExitCodes.Ok;
+        return results.Any(r => r.Verdict == Verdict.Diverge) ? ExitCodes.CheckFailed : ExitCodes.Ok;
     }
 
     public static string DefaultDirectory() =>

@@ -119,7 +119,7 @@ public sealed partial class KvmVcpu
     /// put the guest FPU. Each exit's verdict is added to <paramref name="results"/> ("completed", "#GP",
     /// "value=0x.."). A dead VM -> -EIO.
     /// </summary>
-    public long Run(TaskGroup group, IReadOnlyList<GuestEvent> exits, List<string> results)
+    public long Run(TaskGroup group, IReadOnlyList<GuestEvent> exits, List<GuestExit> results)
     {
         if (Vm.Dead) return EIO;
         WantsToRun = true;
@@ -140,29 +140,27 @@ public sealed partial class KvmVcpu
         return Vm.Dead ? EIO : 0;
     }
 
-    private const string Completed = "completed", InjectedGp = "#GP";
-
-    private string HandleExit(TaskGroup group, GuestEvent e)
+    private GuestExit HandleExit(TaskGroup group, GuestEvent e)
     {
         switch (e)
         {
             case GuestXsetbv x:
-                return GuestXsetbv(x.Cpl, x.Ecx, x.Value) ? Completed : InjectedGp;
+                return GuestXsetbv(x.Cpl, x.Ecx, x.Value) ? GuestExit.Completed : GuestExit.InjectedGp;
             case GuestWrmsr w:
-                return GuestWrmsr(group, w.Msr, w.Value) ? Completed : InjectedGp;
+                return GuestWrmsr(group, w.Msr, w.Value) ? GuestExit.Completed : GuestExit.InjectedGp;
             case GuestRdmsr r:
                 return GuestRdmsr(group, r.Msr, out ulong value)
-                    ? "value=0x" + value.ToString("x", CultureInfo.InvariantCulture) : InjectedGp;
+                    ? GuestExit.Read(value) : GuestExit.InjectedGp;
             case GuestWritePkru p:
                 // WRPKRU: KVM reads PKRU back into vcpu->arch.pkru at the next exit.
                 Pkru = p.Value;
-                return Completed;
+                return GuestExit.Completed;
             case HostKernelFpuUse:
                 KernelFpuBegin(group);
-                return Completed;
+                return GuestExit.Completed;
             case InitWhileRunning:
                 Init(group);
-                return Completed;
+                return GuestExit.Completed;
             default:
                 throw new ArgumentException($"guest event {e.GetType().Name} is not part of the contract", nameof(e));
         }

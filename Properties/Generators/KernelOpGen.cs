@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Machine;
 
 namespace Xsave.Properties.Generators;
 
@@ -13,9 +14,10 @@ namespace Xsave.Properties.Generators;
 /// </summary>
 public static class KernelOpGen
 {
-    private const int GetSupp = 0x1021, GetPerm = 0x1022, ReqPerm = 0x1023, GetGuestPerm = 0x1024, ReqGuestPerm = 0x1025;
+    private const int GetSupp = Uapi.ArchPrctl.GetXcompSupp, GetPerm = Uapi.ArchPrctl.GetXcompPerm, ReqPerm = Uapi.ArchPrctl.ReqXcompPerm,
+        GetGuestPerm = Uapi.ArchPrctl.GetXcompGuestPerm, ReqGuestPerm = Uapi.ArchPrctl.ReqXcompGuestPerm;
     private const ulong UserPointer = 0x7ffd_0000;
-    private const uint Xss = 0xDA0, Xfd = 0x1C4, XfdErr = 0x1C5;
+    private const uint Xss = Uapi.Msr.Ia32Xss, Xfd = Uapi.Msr.Ia32Xfd, XfdErr = Uapi.Msr.Ia32XfdErr;
 
     /// <summary>Scenarios of up to 30 operations; without <paramref name="kvm"/> only process and ptrace operations.</summary>
     public static Gen<KernelScenario> Scenario(Gen<CpuCase> cpus, bool kvm = true) =>
@@ -68,7 +70,7 @@ public static class KernelOpGen
         };
         if (kvm)
         {
-            choices.Add((2, from p in pid from cap in Gen.Elements(55, 56, 208) select (KernelOp)new KvmCheckExtensionOp(p, cap)));
+            choices.Add((2, from p in pid from cap in Gen.Elements(Uapi.KvmCap.Xsave, Uapi.KvmCap.Xcrs, Uapi.KvmCap.Xsave2) select (KernelOp)new KvmCheckExtensionOp(p, cap)));
             choices.Add((1, pid.Select(p => (KernelOp)new KvmGetSupportedCpuidOp(p))));
         }
         var roomForThreads = Enumerable.Range(1, shape.Processes).Where(p => shape.ThreadCounts[p - 1] < WorldShape.MaxThreads).ToArray();
@@ -104,7 +106,7 @@ public static class KernelOpGen
         (3, from opt in Gen.Elements(GetSupp, GetPerm, GetGuestPerm) from bad in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)))
             select new ArchPrctlOp(1, opt, bad ? 0UL : UserPointer, bad)),
         (6, from opt in Gen.Elements(ReqPerm, ReqGuestPerm) from arg in ReqArg select new ArchPrctlOp(1, opt, arg)),
-        (1, from opt in Gen.Elements(0x1020, 0x1026) select new ArchPrctlOp(1, opt, UserPointer)));
+        (1, from opt in Gen.Elements(GetSupp - 1, ReqGuestPerm + 1) select new ArchPrctlOp(1, opt, UserPointer)));
 
     private static readonly Gen<ulong> ReqArg = Gen.Frequency(
         (8, Gen.Constant(18UL)),
@@ -140,16 +142,13 @@ public static class KernelOpGen
     {
         var b = new byte[length];
         if (length < 576) return b;
-        BitConverter.TryWriteBytes(b.AsSpan(0, 2), (ushort)0x037F);
-        BitConverter.TryWriteBytes(b.AsSpan(24, 4), mxcsr);
-        BitConverter.TryWriteBytes(b.AsSpan(28, 4), cpu.MxcsrMask);
-        BitConverter.TryWriteBytes(b.AsSpan(512, 8), xstateBv.Bits);
-        if (defect == 1) BitConverter.TryWriteBytes(b.AsSpan(520, 8), 0x8000_0000_0000_0000UL | xstateBv.Bits); // XCOMP_BV set
-        if (defect == 2) b[528 + pattern % 48] = pattern;                                                       // reserved byte
-        if (defect == 3) BitConverter.TryWriteBytes(b.AsSpan(512, 8), xstateBv.Bits | (1UL << 63));           // XSTATE_BV[63]
+        var header = XsaveImage.Write(b).Fcw(MachineState.InitFcw).Mxcsr(mxcsr).MxcsrMask(cpu.MxcsrMask).XstateBv(xstateBv.Bits);
+        if (defect == 1) header.XcompBv(ArchMasks.CompactedFormat.Bits | xstateBv.Bits);                         // XCOMP_BV set
+        if (defect == 2) header.ReservedByte(pattern % XsaveImage.ReservedSize, pattern);                        // reserved byte
+        if (defect == 3) header.XstateBv(xstateBv.Bits | ArchMasks.CompactedFormat.Bits);                       // XSTATE_BV[63]
         foreach (int i in xstateBv.Indices())
         {
-            int offset = i switch { 0 => 32, 1 => 160, _ => cpu.StandardOffset(i) };
+            int offset = i switch { 0 => XsaveImage.X87RegistersOffset, 1 => XsaveImage.XmmRegistersOffset, _ => cpu.StandardOffset(i) };
             int size = i switch { 0 => 128, 1 => 256, _ => cpu.ComponentSize(i) };
             if (size > 0 && offset + size <= length) b.AsSpan(offset, Math.Min(size, 16)).Fill(pattern);
         }

@@ -1,5 +1,6 @@
 using Xsave.Contract;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Machine;
 
 namespace Xsave.Properties.Generators;
 
@@ -83,5 +84,6 @@ public static class KernelScenarioShrinker
         return copy;
     }
 
-    private static bool IsKept(int i) => i is < 2 or (>= 24 and < 32) or (>= 512 and < 576);
+    private static bool IsKept(int i) => i is < XsaveImage.FcwOffset + 2 or (>= XsaveImage.MxcsrOffset and < XsaveImage.MxcsrMaskOffset + 4)
+        or (>= XsaveImage.XstateBvOffset and < XsaveImage.MinimumSize);
 }

@@ -51,7 +51,7 @@ public static class InstructionLaws
                 ulong oldBv = op.Memory.ReadXstateBv().Bits, newBv = after.ReadXstateBv().Bits;
                 return Check.That((newBv & ~rfbm) == (oldBv & ~rfbm),
                         $"XSTATE_BV bits outside RFBM {rfbm:x} changed: 0x{oldBv:x} -> 0x{newBv:x}")
-                    .And(Check.That(after.Span(520, 56).SequenceEqual(op.Memory.Span(520, 56)), "XCOMP_BV or header bytes 16..63 were written"));
+                    .And(Check.That(after.Span(XsaveImage.XcompBvOffset, 56).SequenceEqual(op.Memory.Span(XsaveImage.XcompBvOffset, 56)), "XCOMP_BV or header bytes 16..63 were written"));
             });
 
         yield return Case("instructions.xsavec.header", LawKind.Invariant, ["R21", "R22", "I4"],

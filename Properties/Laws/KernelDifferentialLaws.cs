@@ -3,6 +3,8 @@ using FsCheck;
 using FsCheck.Fluent;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Linux.Operations;
+using Xsave.Properties.Comparison;
 using Xsave.Properties.Generators;
 
 namespace Xsave.Properties.Laws;
@@ -41,25 +43,19 @@ public static class KernelDifferentialLaws
             (ctx, s) => Compare(ctx, s),
             (ctx, s) => new Evidence(KernelRun.Execute(ctx.Subject, s).ToJson(), KernelRun.Execute(ctx.Reference, s).ToJson()));
 
-    /// <summary>Runs both sides and labels the first step where they part.</summary>
+    /// <summary>Runs both sides and labels the first step where they part (<see cref="StepComparison"/>).</summary>
     public static Property Compare(PropertyContext ctx, KernelScenario s)
     {
         var subject = KernelRun.Execute(ctx.Subject, s);
         var oracle = KernelRun.Execute(ctx.Reference, s);
-        if (subject.Boot != oracle.Boot)
-            return Check.That(false, $"boot differs: implementation {subject.Boot} != oracle {oracle.Boot}");
+        if (StepComparison.BootDifference(subject.Boot, oracle.Boot) is { } boot)
+            return Check.That(false, boot);
         bool compareState = ctx.Subject.Capabilities.ObservesInternalState;
         if (compareState && !Equals(subject.Initial, oracle.Initial))
             return Check.That(false, $"state after boot differs: {SnapshotDiff.Describe(subject.Initial, oracle.Initial)}");
         for (int i = 0; i < s.Ops.Count; i++)
-        {
-            var a = subject.Steps[i];
-            var b = oracle.Steps[i];
-            if (a.Describe() != b.Describe() || !Equals(a.Outcome, b.Outcome))
-                return Check.That(false, $"step {i} {OpText.Describe(s.Ops[i])}: implementation {a.Describe()} != oracle {b.Describe()}");
-            if (compareState && !Equals(a.After, b.After))
-                return Check.That(false, $"state after step {i} {OpText.Describe(s.Ops[i])}: {SnapshotDiff.Describe(a.After, b.After)}");
-        }
+            if (StepComparison.Difference(subject.Steps[i], oracle.Steps[i], compareState) is { } difference)
+                return Check.That(false, $"step {i} {OpText.Describe(s.Ops[i])}: {difference}");
         return Check.That(true, "agree").Collect($"ops={s.Ops.Count / 10 * 10}+");
     }
 }

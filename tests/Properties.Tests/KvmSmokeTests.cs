@@ -2,8 +2,10 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Linux.Operations;
 using Xsave.Oracle;
 using Xsave.Optimized;
+using Xsave.Properties.Comparison;
 using Xsave.Properties.Generators;
 using Xsave.TestSupport;
 

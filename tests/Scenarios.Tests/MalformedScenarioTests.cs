@@ -1,5 +1,6 @@
 using Xsave.Oracle;
 using Xsave.Scenarios.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Scenarios.Tests;
 
@@ -39,7 +40,7 @@ public class MalformedScenarioTests : IDisposable
         var results = ScenarioCorpus.Suite.Run(ScenarioSuite.Expand([_dir]).Files, () => new OracleImplementation());
 
         var badResult = Assert.Single(results, r => r.File == bad);
-        Assert.Equal(Verdict.Fail, badResult.Verdict);
+        Assert.Equal(Verdict.HarnessError, badResult.Verdict);
         Assert.NotNull(badResult.Error);
         Assert.StartsWith($"{bad}:{line}:", badResult.Error);
         Assert.Contains(message, badResult.Error);
@@ -51,7 +52,7 @@ public class MalformedScenarioTests : IDisposable
     {
         var path = Write("wrong.yaml", "cpu: intel-sapphirerapids-806f8\nsteps:\n  - arch_prctl: {option: ARCH_REQ_XCOMP_PERM, arg: 2}\n    expect: {result: 0}\n");
         var result = ScenarioCorpus.Suite.RunFile(path, () => new OracleImplementation());
-        Assert.Equal(Verdict.Fail, result.Verdict);
+        Assert.Equal(Verdict.Diverge, result.Verdict);
         // R65 step 2: only index 18 is requestable; 2 (YMM) gives -EOPNOTSUPP.
         Assert.Contains("expected 0, got -EOPNOTSUPP (line 4)", result.Steps[0].Reason);
     }
