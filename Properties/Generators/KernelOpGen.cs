@@ -65,7 +65,7 @@ public static class KernelOpGen
             (3, from pt in thread from size in SigaltstackSize select (KernelOp)new SigaltstackOp(pt.p, pt.t, size)),
             (3, from pt in thread from err in XfdErrValue select (KernelOp)new XfdFaultOp(pt.p, pt.t, err)),
             (2, from pt in thread from len in IovLen(cpu) select (KernelOp)new PtraceGetXstateOp(pt.p, pt.t, len)),
-            (2, from pt in thread from img in Image(cpu, (int)Math.Max(576, cpu.MaxStandardSize)) select (KernelOp)new PtraceSetXstateOp(pt.p, pt.t, img)),
+            (2, from pt in thread from img in Image(cpu, (int)Math.Max(XsaveImage.MinimumSize, cpu.MaxStandardSize)) select (KernelOp)new PtraceSetXstateOp(pt.p, pt.t, img)),
             (1, pid.Select(p => (KernelOp)new ExecOp(p))),
         };
         if (kvm)
@@ -93,8 +93,8 @@ public static class KernelOpGen
                 (1, from v in vcpu from msr in Gen.Elements(Xss, Xfd, XfdErr) select (KernelOp)new GetMsrOp(v, msr)),
                 (4, from v in vcpu from exits in Gen.Choose(0, 3).SelectMany(n => Gen.ListOf(GuestEvents(cpu), n)) select (KernelOp)new KvmRunOp(v, exits)),
                 (2, vcpu.Select(v => (KernelOp)new GetXsaveOp(v))),
-                (2, from v in vcpu from size in Gen.Elements(4096, 8192, 12288, 16384) select (KernelOp)new GetXsave2Op(v, size)),
-                (3, from v in vcpu from size in Gen.Elements(4096, 4096, 12288) from img in Image(cpu, size) select (KernelOp)new SetXsaveOp(v, img)),
+                (2, from v in vcpu from size in Gen.Elements(Uapi.KvmXsaveSize, 8192, 12288, 16384) select (KernelOp)new GetXsave2Op(v, size)),
+                (3, from v in vcpu from size in Gen.Elements(Uapi.KvmXsaveSize, Uapi.KvmXsaveSize, 12288) from img in Image(cpu, size) select (KernelOp)new SetXsaveOp(v, img)),
                 (2, vcpu.Select(v => (KernelOp)new VcpuInitOp(v))),
                 (1, vcpu.Select(v => (KernelOp)new VcpuDestroyOp(v))),
             ]);
@@ -125,7 +125,7 @@ public static class KernelOpGen
         (1, Gen.Constant(ArchMasks.Xtile)));
 
     private static Gen<int> IovLen(CpuModel cpu) => Gen.Elements(
-        0, 8, 512, 576, 4096, 8192, 16384, (int)cpu.MaxStandardSize, (int)cpu.MaxStandardSize + 1, (int)cpu.MaxStandardSize - 8);
+        0, 8, XFeatures.LegacyRegionSize, XsaveImage.MinimumSize, Uapi.KvmXsaveSize, 8192, 16384, (int)cpu.MaxStandardSize, (int)cpu.MaxStandardSize + 1, (int)cpu.MaxStandardSize - 8);
 
     /// <summary>
     /// A standard-format (UABI) XSAVE image of <paramref name="length"/> bytes: usually a valid header for some subset of
@@ -141,7 +141,7 @@ public static class KernelOpGen
     public static byte[] BuildImage(CpuModel cpu, int length, FeatureMask xstateBv, int defect, uint mxcsr, byte pattern)
     {
         var b = new byte[length];
-        if (length < 576) return b;
+        if (length < XsaveImage.MinimumSize) return b;
         var header = XsaveImage.Write(b).Fcw(MachineState.InitFcw).Mxcsr(mxcsr).MxcsrMask(cpu.MxcsrMask).XstateBv(xstateBv.Bits);
         if (defect == 1) header.XcompBv(ArchMasks.CompactedFormat.Bits | xstateBv.Bits);                         // XCOMP_BV set
         if (defect == 2) header.ReservedByte(pattern % XsaveImage.ReservedSize, pattern);                        // reserved byte

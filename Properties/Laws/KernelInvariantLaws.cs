@@ -93,11 +93,12 @@ public static class KernelInvariantLaws
             "Every UABI image the kernel hands out (ptrace, KVM_GET_XSAVE(2)) has user bits only in XSTATE_BV, XCOMP_BV = 0 and a zero reserved header.",
             (ctx, s, t) => Each(t.Steps, step =>
             {
-                if (step.Op is not (PtraceGetXstateOp or GetXsaveOp or GetXsave2Op) || step.Outcome?.Data is not { Length: >= 576 } d) return null;
-                var bv = new FeatureMask(XsaveImage.Read(d).XstateBv ?? 0);
-                if (bv.Overlaps(s.Cpu.Cpu.SupportedXss) || bv.Contains(63)) return $"step {step.Index} {OpText.Describe(step.Op)}: XSTATE_BV {bv} has supervisor bits";
-                if (XsaveImage.Read(d).XcompBv is not (0 or null)) return $"step {step.Index}: XCOMP_BV != 0";
-                return d.AsSpan(528, 48).IndexOfAnyExcept((byte)0) >= 0 ? $"step {step.Index}: reserved header bytes != 0" : null;
+                if (step.Op is not (PtraceGetXstateOp or GetXsaveOp or GetXsave2Op) || step.Outcome?.Data is not { Length: >= XsaveImage.MinimumSize } d) return null;
+                var header = XsaveImage.Read(d);
+                var bv = new FeatureMask(header.XstateBv ?? 0);
+                if (bv.Overlaps(s.Cpu.Cpu.SupportedXss) || bv.Contains(XFeatures.CompactedFormatBit)) return $"step {step.Index} {OpText.Describe(step.Op)}: XSTATE_BV {bv} has supervisor bits";
+                if (header.XcompBv is not (0 or null)) return $"step {step.Index}: XCOMP_BV != 0";
+                return header.ReservedIsZero == false ? $"step {step.Index}: reserved header bytes != 0" : null;
             }));
 
         yield return Invariant("kernel.xfd.non-resident-guest", ["I15", "R87", "R89", "H6"], ContractPart.Kvm, kvm: true,
