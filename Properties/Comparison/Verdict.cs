@@ -33,14 +33,4 @@ public static class Verdicts
         Verdict.HarnessError => "error",
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
     };
-
-    /// <summary>The short word: pass, diverge, n/a, error.</summary>
-    public static string Word(this Verdict verdict) => verdict switch
-    {
-        Verdict.Pass => "pass",
-        Verdict.Diverge => "diverge",
-        Verdict.NotApplicable => "n/a",
-        Verdict.HarnessError => "error",
-        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
-    };
 }

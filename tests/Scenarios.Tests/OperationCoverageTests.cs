@@ -113,13 +113,16 @@ public class OperationCoverageTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void EveryXFeature_IsCatalogued_AndNamedInScenarios()
+    public void EveryXFeature_IsCatalogued_NamedInScenarios_AndGenerated()
     {
         var problems = new List<string>();
         foreach (var f in XFeatures.All)
         {
             if (ComponentCatalogue.Find((int)f) is null) problems.Add($"{f}: no ComponentCatalogue entry");
             if (!Symbols.TryFeature(f.ToString(), out int bit) || bit != (int)f) problems.Add($"{f}: the scenario format does not name it");
+            if ((int)f >= 2)
+                try { SyntheticCpu.SizeOf((int)f); }
+                catch (ArgumentOutOfRangeException) { problems.Add($"{f}: the CPU generator has no size for it (SyntheticCpu.SizeOf)"); }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
