@@ -74,6 +74,7 @@ public static class HtmlStyle
         svg text.label, svg text.gap-label, svg text.pad-label { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
         svg text.detail { fill: var(--muted); }
         svg text.gap-label { fill: var(--muted); font-style: italic; }
+        svg text.gap-inside { fill: var(--ink); font-style: italic; paint-order: stroke; stroke: #f6f8fa; stroke-width: 3px; stroke-linejoin: round; }
         svg text.pad-label { fill: var(--fail); font-style: italic; }
         .legend { display: flex; gap: 18px; flex-wrap: wrap; font-size: 13.5px; color: var(--muted); margin: 6px 0 2px; }
         .legend span::before { content: ""; display: inline-block; width: 14px; height: 14px; margin-right: 6px;

@@ -60,16 +60,18 @@ public static class LayoutSvg
         "<path d=\"M0 0h4v4h-4z\" fill=\"#ffebe9\"/><path d=\"M0 0v4\" stroke=\"#cf222e\" stroke-width=\"1.6\"/></pattern>\n" +
         "</defs>\n";
 
-    /// <summary>Ticks every KiB with the offset in hex, as offsets are usually written (CPUID, the kernel's log).</summary>
+    /// <summary>Ticks with the offset in hex, as offsets are usually written (CPUID, the kernel's log).</summary>
     private static string Axis(int totalSize, double scale)
     {
         var axis = new StringBuilder();
-        int step = 1024 * scale >= 48 ? 1024 : 4096;
+        // The smallest power-of-two step of at least 64 bytes whose ticks stand 60 units apart.
+        int step = 64;
+        while (step * scale < 60) step *= 2;
         for (int at = 0; at <= totalSize; at += step)
         {
             var x = Coordinate(at * scale);
             axis.Append($"<line class=\"axis\" x1=\"{x}\" y1=\"{Coordinate(AxisTop + 2)}\" x2=\"{x}\" y2=\"{Coordinate(BarTop)}\"/>" +
-                        $"<text class=\"axis\" x=\"{x}\" y=\"{Coordinate(AxisTop)}\" text-anchor=\"{(at == 0 ? "start" : "middle")}\">{Hex(at)}</text>\n");
+                        $"<text class=\"axis\" x=\"{x}\" y=\"{Coordinate(AxisTop)}\" text-anchor=\"{(at == 0 ? "start" : at * scale > FullWidth - 24 ? "end" : "middle")}\">{Hex(at)}</text>\n");
         }
         return axis.ToString();
     }
@@ -108,7 +110,7 @@ public static class LayoutSvg
     private static string InsideLabel(Segment s, double scale)
     {
         double x = (s.Offset + s.Size / 2.0) * scale;
-        var css = s.Kind == SegmentKind.Component ? "inside" : "gap-label";
+        var css = s.Kind == SegmentKind.Component ? "inside" : "gap-inside";
         return $"<text class=\"{css}\" x=\"{Coordinate(x)}\" y=\"{Coordinate(BarTop + 20)}\" text-anchor=\"middle\">{Escape(Name(s))}</text>" +
                $"<text class=\"{css}\" x=\"{Coordinate(x)}\" y=\"{Coordinate(BarTop + 35)}\" text-anchor=\"middle\">{Escape(Details(s))}</text>\n";
     }
