@@ -25,6 +25,8 @@ public static class HtmlTarget
         if (File.Exists(full) && !FileType.IsRegularFile(full)) return $"{full}: --html: exists and is not a regular file";
         var directory = Path.GetDirectoryName(full);
         if (directory is null || !Directory.Exists(directory)) return $"{full}: --html: the directory does not exist";
+        // A page the run could not write at the end is better known now: create and delete a probe file.
+        if (!AtomicFile.TryProbeWritable(directory, out var error)) return $"{full}: --html: the directory is not writable ({error})";
         return null;
     }
 

@@ -5,8 +5,8 @@ namespace Xsave.Cli.Tests.Html;
 
 /// <summary>
 /// The --html path is checked before the verb does its work: a path that exists and is not a regular file, or whose
-/// directory does not exist, is refused with one line naming it (exit 2), nothing runs and nothing is written. A
-/// good path is written atomically: a whole page replaces the old one and no temp file is left behind.
+/// directory does not exist or cannot be written, is refused with one line naming it (exit 2), nothing runs and
+/// nothing is written. A good path is written atomically: a whole page replaces the old one and no temp file is left.
 /// </summary>
 public class HtmlTargetTests
 {
@@ -88,6 +88,27 @@ public class HtmlTargetTests
         var run = await Task.Run(() => CliRun.Of([.. Args("check", dir), "--html", fifo])).WaitAsync(TimeSpan.FromSeconds(60));
         AssertRefused(run, fifo);
         Assert.Empty(Directory.EnumerateFiles(Corpus(dir)));
+    }
+
+    [SkippableFact]
+    public void Html_ReadOnlyDirectory_IsRefused_BeforeTheRun()
+    {
+        if (OperatingSystem.IsWindows()) throw new SkipException("Unix file modes do not apply on Windows");
+        using var dir = new TempDirectory();
+        var readOnly = Directory.CreateDirectory(Path.Combine(dir.Path, "read-only")).FullName;
+        File.SetUnixFileMode(readOnly, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            Skip.If(GateFiles.ChmodIsIneffective(readOnly), "running as root: a read-only directory is still writable");
+            var target = Path.Combine(readOnly, "page.html");
+            var run = CliRun.Of([.. Args("check", dir), "--html", target]);
+            AssertRefused(run, target);
+            Assert.Contains("not writable", run.Stderr);
+        }
+        finally
+        {
+            File.SetUnixFileMode(readOnly, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     [Fact]
