@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Xsave.Cli.Profiles;
 using Xsave.Cli.Rendering;
+using Xsave.Cli.Rendering.Html;
 using Xsave.Cli.Reports;
 using Xsave.Contract;
 
@@ -15,7 +16,7 @@ public static class LayoutCommand
     public const string Name = "layout";
 
     /// <summary>Null masks mean the CPU's supported sets (CPUID.(0xD,0).EDX:EAX and CPUID.(0xD,1).EDX:ECX).</summary>
-    public sealed record Settings(string Cpu, FeatureMask? Xcr0, FeatureMask? Xss, bool Json, ProfileResolver Profiles);
+    public sealed record Settings(string Cpu, FeatureMask? Xcr0, FeatureMask? Xss, bool Json, ProfileResolver Profiles, string? Html = null);
 
     public static Command Create(CliContext context)
     {
@@ -24,17 +25,23 @@ public static class LayoutCommand
         var xss = CommonOptions.Mask("--xss", "IA32_XSS value (default: every XSS bit the CPU supports).");
         var json = CommonOptions.Json();
         var corpus = CommonOptions.Corpus();
+        var html = HtmlOption.Create();
         var command = new Command(Name, "Standard and compacted XSAVE layouts of a CPU for an XCR0/IA32_XSS pair.")
         {
-            cpu, xcr0, xss, json, corpus,
+            cpu, xcr0, xss, json, corpus, html,
         };
         command.SetAction(parse => Run(context, new Settings(parse.GetValue(cpu)!, parse.GetValue(xcr0), parse.GetValue(xss),
-            parse.GetValue(json), ProfileResolver.For(parse.GetValue(corpus), context))));
+            parse.GetValue(json), ProfileResolver.For(parse.GetValue(corpus), context), parse.GetValue(html))));
         return command;
     }
 
     public static int Run(CliContext context, Settings settings)
     {
+        if (settings.Html is { } htmlPath && HtmlTarget.Problem(htmlPath) is { } htmlProblem)
+        {
+            context.Error.WriteLine($"error: {htmlProblem}");
+            return ExitCodes.InputError;
+        }
         var resolved = settings.Profiles.Resolve(settings.Cpu);
         if (resolved.Profile is not { } profile)
         {
@@ -46,6 +53,11 @@ public static class LayoutCommand
 
         if (settings.Json) JsonReport.Write(context.Out, report);
         else LayoutView.Render(context, report);
+        if (settings.Html is { } page && HtmlTarget.Write(page, LayoutHtml.Render(report)) is { } writeError)
+        {
+            context.Error.WriteLine($"error: {writeError}");
+            return ExitCodes.InputError;
+        }
         return report.Valid ? ExitCodes.Ok : ExitCodes.InputError;
     }
 }
