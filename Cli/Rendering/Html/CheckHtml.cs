@@ -1,3 +1,4 @@
+using Xsave.Properties.Comparison;
 using System.Globalization;
 using System.Text;
 using Xsave.Cli.Commands;
@@ -42,7 +43,7 @@ public static class CheckHtml
         foreach (var p in report.Properties) body.Append(Row(p));
         body.Append("</tbody>\n</table>\n");
 
-        var failures = report.Properties.Where(p => p.Verdict == GateVerdict.Failed).ToList();
+        var failures = report.Properties.Where(p => p.Verdict.Fails()).ToList();
         if (failures.Count > 0)
         {
             body.Append("<h2>Failures</h2>\n");
@@ -52,18 +53,20 @@ public static class CheckHtml
     }
 
     /// <summary>The badge class of a verdict; the words are those of the JSON report.</summary>
-    public static string Kind(GateVerdict verdict) => verdict switch
+    /// <summary>The CSS class of a verdict's badge.</summary>
+    public static string Kind(Verdict verdict) => verdict switch
     {
-        GateVerdict.Passed => "pass",
-        GateVerdict.Failed => "fail",
-        _ => "skip",
+        Verdict.Pass => "pass",
+        Verdict.Diverge or Verdict.HarnessError => "fail",
+        Verdict.NotApplicable => "skip",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
     };
 
     private static string Row(PropertyReport p)
     {
         var kind = Kind(p.Verdict);
         // A failed property's name links to its counterexample below.
-        var name = p.Verdict == GateVerdict.Failed
+        var name = p.Verdict.Fails()
             ? $"<a class=\"mono\" href=\"#{Anchor(p.Name)}\">{Escape(p.Name)}</a>"
             : $"<span class=\"mono\">{Escape(p.Name)}</span>";
         return $"<tr class=\"property {kind}\" data-property=\"{Escape(p.Name)}\" data-verdict=\"{kind}\">" +

@@ -1,3 +1,4 @@
+using Xsave.Properties.Comparison;
 using System.Globalization;
 using System.Text;
 using Xsave.Cli.Commands;
@@ -27,7 +28,7 @@ public static class ExplainHtml
         body.Append(HtmlPage.Fact("found", Escape(Found(r))));
         if (e.Recomputed)
             body.Append(HtmlPage.Fact("now", $"{Escape(e.ObservedBy)}: " + (e.Verdict is { } v
-                ? HtmlPage.Badge(v switch { ReplayVerdict.Passed => "pass", ReplayVerdict.Failed => "fail", _ => "skip" }, v.ToString().ToLowerInvariant())
+                ? HtmlPage.Badge(CheckHtml.Kind(v), v.Result())
                 : "?")));
         body.Append("</dl>\n");
 
