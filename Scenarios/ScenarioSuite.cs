@@ -8,9 +8,10 @@ namespace Xsave.Scenarios;
 
 /// <summary>
 /// The entry point the runner and the tests use: find the scenario files under the given paths, read each (a malformed
-/// file becomes a failing result with its error; the others still run), and run them on the oracle and an implementation.
+/// file becomes a failing result with its error; the others still run), and run them on the reference and an
+/// implementation. The caller (the composition root) says what the reference is.
 /// </summary>
-public sealed class ScenarioSuite(string cpusDirectory)
+public sealed class ScenarioSuite(string cpusDirectory, Func<IXstateImplementation> reference)
 {
     private readonly Lazy<IReadOnlyDictionary<string, CpuModel>> _cpus = new(() =>
         CpuProfileLoader.LoadDirectory(cpusDirectory).Profiles.ToDictionary(p => p.Id, p => p.ToCpuModel(), StringComparer.Ordinal));
@@ -42,7 +43,7 @@ public sealed class ScenarioSuite(string cpusDirectory)
     {
         var parsed = Parser.ParseFile(file);
         if (parsed.Scenario is null) return ScenarioRunner.Malformed(parsed.Error!);
-        return new ScenarioRunner(() => new Oracle.OracleImplementation(), subject).Run(parsed.Scenario);
+        return new ScenarioRunner(reference, subject).Run(parsed.Scenario);
     }
 
     public IReadOnlyList<ScenarioResult> Run(IEnumerable<string> files, Func<IXstateImplementation> subject) =>

@@ -1,9 +1,9 @@
 using System.CommandLine;
+using Xsave.Cli.Composition;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
 using Xsave.Gate;
 using Xsave.Gate.Regressions;
-using Xsave.Gate.Running;
 
 namespace Xsave.Cli.Commands;
 
@@ -37,7 +37,7 @@ public static class ReplayCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        if (!GateContext.TryCreate(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out var ctx, out var error))
+        if (!GateComposition.TryCreateContext(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out var ctx, out var error))
         {
             context.Error.WriteLine($"error: {error}");
             return ExitCodes.InputError;

@@ -43,7 +43,7 @@ public static class ScenarioCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        var suite = new ScenarioSuite(settings.CpusDirectory);
+        var suite = new ScenarioSuite(settings.CpusDirectory, Composition.ImplementationRegistry.Reference);
         if (settings.FromRegression is { } regression) return Convert(context, suite, regression);
 
         var lookup = GateOptions.Registry.Resolve(settings.Implementation);

@@ -90,7 +90,7 @@ public sealed class ScenarioRunner(Func<IXstateImplementation> reference, Func<I
 
     private static string Flat(IReadOnlyDictionary<string, FieldValue> d) => string.Join(", ", d.Select(kv => $"{kv.Key}={kv.Value.Text}"));
 
-    private static Observation Execute(Side side, ScenarioStep step, Scenario scenario)
+    private Observation Execute(Side side, ScenarioStep step, Scenario scenario)
     {
         try
         {
@@ -141,10 +141,10 @@ public sealed class ScenarioRunner(Func<IXstateImplementation> reference, Func<I
     }
 
     /// <summary>Every kernel invariant law (SPEC part D) on the operations applied so far; the checkpoint fails with each violation.</summary>
-    private static Observation Invariants(Side side, Scenario scenario)
+    private Observation Invariants(Side side, Scenario scenario)
     {
         var input = new KernelScenario(new CpuCase(scenario.Cpu, null), scenario.Config, side.Applied.ToList());
-        var context = new PropertyContext(side.Impl, new Xsave.Oracle.OracleImplementation(), [scenario.Cpu]);
+        var context = new PropertyContext(side.Impl, reference(), [scenario.Cpu]);
         var failed = new List<string>();
         int checkedLaws = 0;
         foreach (var law in KernelInvariantLaws.All())

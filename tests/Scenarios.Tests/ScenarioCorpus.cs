@@ -12,7 +12,7 @@ public static class ScenarioCorpus
 
     public static string Directory => Path.Combine(Root, "corpus", "scenarios");
 
-    public static ScenarioSuite Suite { get; } = new(Path.Combine(Root, "corpus", "cpus"));
+    public static ScenarioSuite Suite { get; } = new(Path.Combine(Root, "corpus", "cpus"), () => new Oracle.OracleImplementation());
 
     public static IReadOnlyList<string> Files => ScenarioSuite.Expand([Directory]).Files;
 
