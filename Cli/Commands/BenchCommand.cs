@@ -62,12 +62,7 @@ public static class BenchCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        var resolved = settings.Profiles.Resolve(settings.Cpu);
-        if (resolved.Profile is not { } profile)
-        {
-            context.Error.WriteLine($"error: {resolved.Error}");
-            return ExitCodes.InputError;
-        }
+        if (CorpusProblems.Resolve(context, settings.Profiles, settings.Cpu) is not { } profile) return ExitCodes.InputError;
         var cpu = profile.ToCpuModel();
         var measure = TimeSpan.FromSeconds(settings.Seconds);
 
@@ -82,6 +77,6 @@ public static class BenchCommand
                 progress => BenchComparison.Run(cpu, new OracleImplementation(), new OptimizedImplementation(), measure, progress));
             BenchView.Render(context, profile.Id, measure, results);
         }
-        return ExitCodes.Ok;
+        return CorpusProblems.Finish(context, settings.Profiles, ExitCodes.Ok);
     }
 }

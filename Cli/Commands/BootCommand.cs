@@ -48,18 +48,13 @@ public static class BootCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        var resolved = settings.Profiles.Resolve(settings.Cpu);
-        if (resolved.Profile is not { } profile)
-        {
-            context.Error.WriteLine($"error: {resolved.Error}");
-            return ExitCodes.InputError;
-        }
+        if (CorpusProblems.Resolve(context, settings.Profiles, settings.Cpu) is not { } profile) return ExitCodes.InputError;
         var boot = FpuBoot.Run(profile.ToCpuModel(), KernelConfig.Default with { Policy = settings.Policy });
         var report = BootReport.From(boot, profile.Id);
 
         if (settings.Json) JsonReport.Write(context.Out, report);
         else Render(context, report, boot);
-        return ExitCodes.Ok;
+        return CorpusProblems.Finish(context, settings.Profiles, ExitCodes.Ok);
     }
 
     private static void Render(CliContext context, BootReport report, BootResult boot)

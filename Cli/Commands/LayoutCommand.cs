@@ -35,17 +35,12 @@ public static class LayoutCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        var resolved = settings.Profiles.Resolve(settings.Cpu);
-        if (resolved.Profile is not { } profile)
-        {
-            context.Error.WriteLine($"error: {resolved.Error}");
-            return ExitCodes.InputError;
-        }
+        if (CorpusProblems.Resolve(context, settings.Profiles, settings.Cpu) is not { } profile) return ExitCodes.InputError;
         var cpu = profile.ToCpuModel();
         var report = LayoutReport.Build(profile, settings.Xcr0 ?? cpu.SupportedXcr0, settings.Xss ?? cpu.SupportedXss);
 
         if (settings.Json) JsonReport.Write(context.Out, report);
         else LayoutView.Render(context, report);
-        return report.Valid ? ExitCodes.Ok : ExitCodes.InputError;
+        return CorpusProblems.Finish(context, settings.Profiles, report.Valid ? ExitCodes.Ok : ExitCodes.InputError);
     }
 }

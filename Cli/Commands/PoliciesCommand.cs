@@ -4,6 +4,7 @@ using Spectre.Console;
 using Xsave.Cli.Profiles;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
+using Xsave.Contract.Cpus;
 using Xsave.Oracle.Linux.Reports;
 
 namespace Xsave.Cli.Commands;
@@ -38,15 +39,13 @@ public static class PoliciesCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        var loaded = new ProfileResolver(settings.CorpusDirectory).LoadCorpus();
-        var rows = PolicyCosts.For(loaded.Profiles.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => (p.Id, p.ToCpuModel())));
+        var corpus = CpuCorpus.Load(settings.CorpusDirectory);
+        var rows = PolicyCosts.For(corpus.Profiles.Select(p => (p.Id, p.ToCpuModel())));
 
         if (settings.Json) JsonReport.Write(context.Out, new PoliciesReport(settings.CorpusDirectory, rows));
         else Render(context, rows);
-        foreach (var error in loaded.Errors) context.Error.WriteLine($"error: {error}");
-
         // A profile file that does not load is bad input: the table is shown, but the run is not clean.
-        return loaded.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.InputError;
+        return CorpusProblems.Report(context, corpus) ? ExitCodes.InputError : ExitCodes.Ok;
     }
 
     private static void Render(CliContext context, IReadOnlyList<PolicyCostRow> rows)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Xsave.Cli.Profiles;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
+using Xsave.Contract.Cpus;
 
 namespace Xsave.Cli.Commands;
 
@@ -36,10 +37,10 @@ public static class SelfCheckCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        var loaded = new ProfileResolver(settings.CorpusDirectory).LoadCorpus();
-        if (loaded.Profiles.Count == 0)
+        var corpus = CpuCorpus.Load(settings.CorpusDirectory);
+        if (corpus.Profiles.Count == 0)
         {
-            foreach (var error in loaded.Errors) context.Error.WriteLine($"error: {error}");
+            CorpusProblems.Report(context, corpus);
             context.Error.WriteLine($"error: no CPU profile loaded from {settings.CorpusDirectory}");
             return ExitCodes.InputError;
         }
@@ -47,17 +48,18 @@ public static class SelfCheckCommand
         SelfCheckReport report;
         if (settings.Json)
         {
-            report = SelfCheckReport.Build(settings.CorpusDirectory, loaded);
+            report = SelfCheckReport.Build(corpus);
             JsonReport.Write(context.Out, report);
+            CorpusProblems.Report(context, corpus);
         }
         else
         {
-            report = SelfCheckView.WithProgress(context, loaded.Profiles.Count, settings.CorpusDirectory,
-                onProfile => SelfCheckReport.Build(settings.CorpusDirectory, loaded, onProfile));
+            report = SelfCheckView.WithProgress(context, corpus.Profiles.Count, settings.CorpusDirectory,
+                onProfile => SelfCheckReport.Build(corpus, onProfile));
             SelfCheckView.Render(context, report);
         }
 
-        if (loaded.Errors.Count > 0) return ExitCodes.InputError;
+        if (!corpus.Ok) return ExitCodes.InputError;
         return report.Passed ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 }

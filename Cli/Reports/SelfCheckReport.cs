@@ -59,9 +59,9 @@ public sealed record SelfCheckReport(
             explained.MaxSizeMatches && explained.Reproduced);
     }
 
-    public static SelfCheckReport Build(string corpusDirectory, ProfileLoadResult loaded, Action<int, int, string>? onProfile = null)
+    public static SelfCheckReport Build(CpuCorpus corpus, Action<int, int, string>? onProfile = null)
     {
-        var ordered = loaded.Profiles.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+        var ordered = corpus.Profiles;
         var checks = new List<ProfileCheck>();
         for (int i = 0; i < ordered.Count; i++)
         {
@@ -72,8 +72,8 @@ public sealed record SelfCheckReport(
             checks.Count(c => c.Clean),
             checks.Count(c => c.Clean && c.Passed), checks.Count(c => c.Clean && !c.Passed),
             checks.Count(c => !c.Clean && c.Passed), checks.Count(c => !c.Clean && !c.Passed),
-            loaded.Errors.Count);
+            corpus.Problems.Count);
         bool passed = summary.CleanFailed == 0 && summary.LoadErrors == 0 && checks.Count > 0;
-        return new SelfCheckReport(corpusDirectory, passed, summary, checks, loaded.Errors.Select(e => e.ToString()).ToList());
+        return new SelfCheckReport(corpus.Directory, passed, summary, checks, corpus.Problems);
     }
 }
