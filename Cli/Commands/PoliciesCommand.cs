@@ -5,19 +5,20 @@ using Xsave.Cli.Profiles;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
 using Xsave.Contract.Cpus;
-using Xsave.Oracle.Linux.Reports;
+using Xsave.Contract.Implementations;
+using static Xsave.Cli.Composition.ImplementationRegistry;
 
 namespace Xsave.Cli.Commands;
 
 /// <summary>
 /// 'policies': what each CET supervisor policy costs over the whole corpus — the default size of every task's fpstate
-/// and of every guest fpstate per CPU (SPEC R39, R41).
+/// and of every guest fpstate per CPU (SPEC R39, R41), as an implementation boots them.
 /// </summary>
 public static class PoliciesCommand
 {
     public const string Name = "policies";
 
-    public sealed record Settings(string CorpusDirectory, bool Json);
+    public sealed record Settings(string CorpusDirectory, bool Json, string? Implementation = null);
 
     /// <summary>The JSON document: the corpus directory and one row per profile.</summary>
     public sealed record PoliciesReport(
@@ -28,19 +29,23 @@ public static class PoliciesCommand
     {
         var json = CommonOptions.Json();
         var corpus = CommonOptions.Corpus();
+        var impl = ImplementationOption.Create(OracleName, "The implementation that boots");
         var command = new Command(Name, "Host and guest default fpstate sizes of every corpus CPU under the three CET policies.")
         {
-            json, corpus,
+            json, corpus, impl,
         };
-        command.SetAction(parse =>
-            Run(context, new Settings(CorpusLocator.CpusDirectory(parse.GetValue(corpus), context.Environment), parse.GetValue(json))));
+        command.SetAction(parse => Run(context,
+            new Settings(CorpusLocator.CpusDirectory(parse.GetValue(corpus), context.Environment), parse.GetValue(json), parse.GetValue(impl))));
         return command;
     }
 
     public static int Run(CliContext context, Settings settings)
     {
+        if (ImplementationOption.Resolve(context, Name, settings.Implementation, OracleName, ContractPart.LinuxBoot) is not { } implementation)
+            return ExitCodes.InputError;
+        using var owned = implementation as IDisposable;
         var corpus = CpuCorpus.Load(settings.CorpusDirectory);
-        var rows = PolicyCosts.For(corpus.Profiles.Select(p => (p.Id, p.ToCpuModel())));
+        var rows = PolicyCosts.For(implementation, corpus.Profiles.Select(p => (p.Id, p.ToCpuModel())));
 
         if (settings.Json) JsonReport.Write(context.Out, new PoliciesReport(settings.CorpusDirectory, rows));
         else Render(context, rows);

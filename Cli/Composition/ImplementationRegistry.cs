@@ -13,6 +13,9 @@ public sealed class ImplementationRegistry(IReadOnlyList<IImplementationProvider
     /// <summary>The subject when --impl is not given.</summary>
     public const string DefaultName = "optimized";
 
+    /// <summary>The reference's name: the default of the verbs that ask one implementation (layout, boot, ...).</summary>
+    public const string OracleName = OracleImplementation.ImplementationName;
+
     /// <summary>Every implementation of this process (no out-of-process provider yet).</summary>
     public static ImplementationRegistry Default { get; } = new([new InProcessImplementations()]);
 
