@@ -1,6 +1,7 @@
 using System.Reflection;
-using Xsave.Gate.Implementations;
 using Xsave.Gate.Regressions;
+using Xsave.Optimized;
+using Xsave.Oracle;
 using Xsave.Gate.Running;
 using Xsave.Properties;
 using Xunit.Abstractions;
@@ -23,7 +24,7 @@ public class RegressionCorpusTests(ITestOutputHelper output)
     private static readonly Lazy<PropertyContext> Optimized = new(() =>
     {
         var cpus = Path.Combine(RepositoryRoot(), "corpus", "cpus");
-        if (!GateContext.TryCreate(ImplementationRegistry.Default, ImplementationRegistry.DefaultName, cpus, out var context, out var error))
+        if (!GateContext.TryCreate(new OptimizedImplementation(), new OracleImplementation(), cpus, out var context, out var error))
             throw new InvalidOperationException(error!.ToString());
         return context!;
     });

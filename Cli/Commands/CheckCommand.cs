@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Xsave.Cli.Composition;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Rendering.Html;
 using Xsave.Cli.Reports;
@@ -89,7 +90,7 @@ public static class CheckCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        if (!CheckPlan.TryCreate(settings.Check, GateOptions.Registry, out var plan, out var error))
+        if (!GateComposition.TryCreatePlan(settings.Check, GateOptions.Registry, out var plan, out var error))
             return Refuse(context, error!.ToString());
         if (settings.JUnit is { } junitPath && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(junitPath))))
             return Refuse(context, $"{Path.GetFullPath(junitPath)}: --junit: the directory does not exist");

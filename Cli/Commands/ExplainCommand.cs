@@ -1,9 +1,9 @@
 using System.CommandLine;
+using Xsave.Cli.Composition;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Rendering.Html;
 using Xsave.Cli.Reports;
 using Xsave.Gate.Regressions;
-using Xsave.Gate.Running;
 using Xsave.Properties;
 
 namespace Xsave.Cli.Commands;
@@ -42,7 +42,7 @@ public static class ExplainCommand
         }
         PropertyContext? recompute = null;
         if (settings.Implementation is not null &&
-            !GateContext.TryCreate(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out recompute, out var contextError))
+            !GateComposition.TryCreateContext(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out recompute, out var contextError))
         {
             context.Error.WriteLine($"error: {contextError}");
             return ExitCodes.InputError;

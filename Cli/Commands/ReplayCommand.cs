@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Xsave.Cli.Composition;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
 using Xsave.Gate;
@@ -38,7 +39,7 @@ public static class ReplayCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        if (!GateContext.TryCreate(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out var ctx, out var error))
+        if (!GateComposition.TryCreateContext(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out var ctx, out var error))
         {
             context.Error.WriteLine($"error: {error}");
             return ExitCodes.InputError;

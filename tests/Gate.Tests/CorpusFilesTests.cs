@@ -1,4 +1,4 @@
-using Xsave.Gate.Implementations;
+using Xsave.Cli.Composition;
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Tests.Support;
 using Xsave.TestSupport;

@@ -1,6 +1,6 @@
 using Xsave.Contract;
 using Xsave.Contract.Implementations;
-using Xsave.Gate.Implementations;
+using Xsave.Cli.Composition;
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Running;
 using Xsave.Gate.Tests.Support;
@@ -215,7 +215,7 @@ public class GateEngineTests
         using var dir = new Scratch();
         string Error(CheckSettings s)
         {
-            Assert.False(CheckPlan.TryCreate(s, ImplementationRegistry.Default, out _, out var error));
+            Assert.False(GateComposition.TryCreatePlan(s, ImplementationRegistry.Default, out _, out var error));
             Assert.DoesNotContain('\n', error!.ToString());
             return error.ToString();
         }

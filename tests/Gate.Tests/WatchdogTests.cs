@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using Xsave.Contract.Implementations;
-using Xsave.Gate.Implementations;
+using Xsave.Cli.Composition;
 using Xsave.Gate.Running;
 using Xsave.Gate.Tests.Support;
 using Xsave.Properties;
@@ -43,7 +43,7 @@ public sealed class WatchdogTests : IDisposable
     {
         var catalogue = new[] { Hanging(), Catalog.Find("layout.sizes.differential")! };
         var settings = Gates.Settings(dir.Path, maxTests: budget is null ? 100 : null) with { TimeBudget = budget };
-        Assert.True(CheckPlan.TryCreate(settings, ImplementationRegistry.Default, catalogue, out var plan, out var error), error?.ToString());
+        Assert.True(GateComposition.TryCreatePlan(settings, ImplementationRegistry.Default, catalogue, out var plan, out var error), error?.ToString());
         return plan!;
     }
 

@@ -1,3 +1,4 @@
+using Xsave.Contract.Cpus;
 using Xsave.Oracle;
 using Xsave.Scenarios.Running;
 using Xsave.Properties.Comparison;
@@ -67,5 +68,23 @@ public class MalformedScenarioTests : IDisposable
         Assert.Equal("pass", (string?)json["scenarios"]![0]!["verdict"]);
         Assert.Equal(1, (int)json["summary"]!["pass"]!);
         Assert.Equal(0, (int)json["summary"]!["fail"]!);
+    }
+
+    /// <summary>A scenario naming a CPU whose corpus file did not load says so (with the file and why), not "unknown".</summary>
+    [Fact]
+    public void CpuWhoseFileDidNotLoad_TheErrorSaysSo()
+    {
+        var cpus = Directory.CreateDirectory(Path.Combine(_dir, "cpus")).FullName;
+        var brokenCpu = Path.Combine(cpus, "broken-cpu.json");
+        File.WriteAllText(brokenCpu, "{\"id\": \"broken-cpu\", ");
+        var suite = new ScenarioSuite(CpuCorpus.Load(cpus), () => new OracleImplementation());
+        var path = Write("uses-broken.yaml", "cpu: broken-cpu\nsteps: []\n");
+
+        var result = suite.RunFile(path, () => new OracleImplementation());
+        Assert.Equal(Verdict.HarnessError, result.Verdict);
+        Assert.StartsWith($"{path}:1:", result.Error);
+        Assert.Contains("cpu 'broken-cpu': its profile file did not load", result.Error);
+        Assert.Contains(brokenCpu, result.Error);
+        Assert.Single(suite.Corpus.Problems);
     }
 }
