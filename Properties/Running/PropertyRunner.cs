@@ -77,9 +77,12 @@ public static class PropertyRunner
             : new(property.Name, Verdict.Pass, 1, 0, clock.Elapsed);
     }
 
-    /// <summary>A law that does not hold diverges; one whose implementation (or oracle) threw is a harness error.</summary>
+    /// <summary>A law that does not hold diverges; one whose implementation (or oracle) threw is a harness error, and so
+    /// is one whose implementation could not answer at all (its process died or hung), wherever the law asked it.</summary>
     private static Verdict FailureVerdict(TestResult.Failed f) =>
-        f.Item4 is Outcome.Failed { Item: { } e } && Unwrap(e) is ImplementationFault ? Verdict.HarnessError : Verdict.Diverge;
+        f.Item4 is Outcome.Failed { Item: { } e } && Unwrap(e) is ImplementationFault or Contract.Implementations.ImplementationUnavailableException
+            ? Verdict.HarnessError
+            : Verdict.Diverge;
 
     private static string FailureMessage(TestResult.Failed f)
     {
