@@ -14,6 +14,23 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>Seconds one request to a process implementation (--impl process:...) may take.</summary>
+    public static Option<double?> ImplTimeout() => new("--impl-timeout")
+    {
+        Description = "Seconds one request to a process implementation (--impl process:COMMAND) may take before the child is killed (default 10).",
+        HelpName = "SECONDS",
+        Recursive = true,
+    };
+
+    /// <summary>Extra arguments for a process implementation's command, as they are (no splitting).</summary>
+    public static Option<string[]> ImplArg() => new("--impl-arg")
+    {
+        Description = "An extra argument for the process implementation's command (repeatable; passed as is).",
+        HelpName = "ARG",
+        Recursive = true,
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print one JSON document for machines instead of the human table.",

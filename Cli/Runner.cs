@@ -29,6 +29,8 @@ public static class Runner
                 context.Error.WriteLine("Run with --help for usage.");
                 return ExitCodes.InputError;
             }
+            using var processOptions = Composition.ProcessImplementations.Use(new(
+                parse.GetValue<double?>(CommonOptions.ImplTimeout().Name), parse.GetValue<string[]>(CommonOptions.ImplArg().Name) ?? []));
             return parse.Invoke(new InvocationConfiguration
             {
                 Output = context.Out,
@@ -52,6 +54,8 @@ public static class Runner
             "xsave-conformance: reference oracle and conformance runner for the x86 XSAVE architecture and the Linux " +
             "FPU/KVM xstate policy. With no verb it runs the main job (" + VerbCatalog.MainJobName + ").");
         root.Options.Add(CommonOptions.Verbose());
+        root.Options.Add(CommonOptions.ImplTimeout());
+        root.Options.Add(CommonOptions.ImplArg());
         foreach (var verb in VerbCatalog.All(context)) root.Subcommands.Add(verb);
         VerbCatalog.ConfigureMainJob(root, context);
         return root;

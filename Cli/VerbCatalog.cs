@@ -20,6 +20,7 @@ public static class VerbCatalog
         ExplainCommand.Create(context),
         BenchCommand.Create(context),
         ScenarioCommand.Create(context),
+        ServeCommand.Create(context),
     ];
 
     /// <summary>The verb the root command runs when none is given: the gate, with the CI defaults (--time 120).</summary>

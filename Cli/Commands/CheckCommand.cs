@@ -92,6 +92,7 @@ public static class CheckCommand
     {
         if (!GateComposition.TryCreatePlan(settings.Check, GateOptions.Registry, out var plan, out var error))
             return Refuse(context, error!.ToString());
+        using var owned = plan!.Subject as IDisposable; // a child process is reaped when the check ends
         if (settings.JUnit is { } junitPath && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(junitPath))))
             return Refuse(context, $"{Path.GetFullPath(junitPath)}: --junit: the directory does not exist");
         if (settings.Html is { } htmlPath && HtmlTarget.Problem(htmlPath) is { } htmlProblem)

@@ -47,6 +47,7 @@ public static class ExplainCommand
             context.Error.WriteLine($"error: {contextError}");
             return ExitCodes.InputError;
         }
+        using var owned = recompute?.Subject as IDisposable;
         if (!RegressionCase.TryLoad(Path.GetFullPath(settings.File), out var loaded, out var error))
         {
             context.Error.WriteLine($"error: {error}");

@@ -35,6 +35,10 @@ public static class GateOptions
 
     public static string CpusDirectory(string? option, CliContext context) => CorpusLocator.CpusDirectory(option, context.Environment);
 
+    /// <summary>An --impl value as a person would type it to a shell (process:COMMAND has spaces).</summary>
+    public static string ShellWord(string implementation) =>
+        implementation.Any(char.IsWhiteSpace) || implementation.Contains('\'') ? "'" + implementation.Replace("'", "'\\''") + "'" : implementation;
+
     /// <summary>
     /// A path as a person would type it to run-conformance.sh, which runs from the repository root: relative to the
     /// root when under it, else absolute.

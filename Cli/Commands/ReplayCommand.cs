@@ -44,6 +44,7 @@ public static class ReplayCommand
             context.Error.WriteLine($"error: {error}");
             return ExitCodes.InputError;
         }
+        using var owned = ctx!.Subject as IDisposable;
         var files = settings.Files.Count > 0
             ? settings.Files.Select(Path.GetFullPath).ToList()
             : new RegressionStore(settings.RegressionDirectory).Files();

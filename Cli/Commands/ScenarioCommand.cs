@@ -56,7 +56,9 @@ public static class ScenarioCommand
             return ExitCodes.InputError;
         }
         var name = string.IsNullOrWhiteSpace(settings.Implementation) ? lookup.Implementation.Name : settings.Implementation.Trim();
-        IXstateImplementation Subject() => GateOptions.Registry.Resolve(name).Implementation!;
+        using var owned = lookup.Implementation as IDisposable;
+        // A process implementation is one child for the whole run (it restarts itself when it dies).
+        IXstateImplementation Subject() => owned as IXstateImplementation ?? GateOptions.Registry.Resolve(name).Implementation!;
 
         var roots = settings.Paths.Count > 0 ? settings.Paths : [DefaultDirectory()];
         var (files, missing) = ScenarioSuite.Expand(roots);

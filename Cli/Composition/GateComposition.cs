@@ -16,7 +16,9 @@ public static class GateComposition
         context = null;
         var subject = registry.Resolve(implementation);
         if (subject.Error is not null) { error = subject.Error; return false; }
-        return GateContext.TryCreate(subject.Implementation!, ImplementationRegistry.Reference(), cpusDirectory, out context, out error);
+        if (GateContext.TryCreate(subject.Implementation!, ImplementationRegistry.Reference(), cpusDirectory, out context, out error)) return true;
+        (subject.Implementation as IDisposable)?.Dispose();
+        return false;
     }
 
     public static bool TryCreatePlan(CheckSettings settings, ImplementationRegistry registry, out CheckPlan? plan, out GateError? error) =>
@@ -28,6 +30,8 @@ public static class GateComposition
         plan = null;
         var subject = registry.Resolve(settings.Implementation);
         if (subject.Error is not null) { error = subject.Error; return false; }
-        return CheckPlan.TryCreate(settings, subject.Implementation!, ImplementationRegistry.Reference(), catalogue, out plan, out error);
+        if (CheckPlan.TryCreate(settings, subject.Implementation!, ImplementationRegistry.Reference(), catalogue, out plan, out error)) return true;
+        (subject.Implementation as IDisposable)?.Dispose();
+        return false;
     }
 }

@@ -16,8 +16,8 @@ public sealed class ImplementationRegistry(IReadOnlyList<IImplementationProvider
     /// <summary>The reference's name: the default of the verbs that ask one implementation (layout, boot, ...).</summary>
     public const string OracleName = OracleImplementation.ImplementationName;
 
-    /// <summary>Every implementation of this process (no out-of-process provider yet).</summary>
-    public static ImplementationRegistry Default { get; } = new([new InProcessImplementations()]);
+    /// <summary>Every implementation of this process, and any process speaking the protocol ("process:COMMAND").</summary>
+    public static ImplementationRegistry Default { get; } = new([new InProcessImplementations(), new ProcessImplementations()]);
 
     public IReadOnlyList<ImplementationInfo> Listed { get; } = providers.SelectMany(p => p.Listed).ToList();
 

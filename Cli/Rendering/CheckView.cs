@@ -74,7 +74,7 @@ public static class CheckView
         {
             var shown = GateOptions.Display(file);
             console.WriteLine($"  saved:    {shown} ({(saved.Status == SaveStatus.Written ? "new" : "already known")})");
-            console.WriteLine($"  replay:   ./run-conformance.sh replay {shown} --impl {report.Implementation}");
+            console.WriteLine($"  replay:   ./run-conformance.sh replay {shown} --impl {GateOptions.ShellWord(report.Implementation)}");
             console.WriteLine($"  explain:  ./run-conformance.sh explain {shown}");
         }
         else if (p.Regression is { } problem)

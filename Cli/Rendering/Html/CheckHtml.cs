@@ -96,7 +96,7 @@ public static class CheckHtml
             var shown = GateOptions.Display(file);
             section.Append(HtmlPage.Fact("saved", $"<code class=\"regression\">{Escape(shown)}</code> " +
                                                   $"<span class=\"muted\">({(saved.Status == SaveStatus.Written ? "new" : "already known")})</span>"));
-            section.Append(HtmlPage.Fact("replay", $"<code>{Escape($"./run-conformance.sh replay {shown} --impl {report.Implementation}")}</code>"));
+            section.Append(HtmlPage.Fact("replay", $"<code>{Escape($"./run-conformance.sh replay {shown} --impl {GateOptions.ShellWord(report.Implementation)}")}</code>"));
             section.Append(HtmlPage.Fact("explain", $"<code>{Escape($"./run-conformance.sh explain {shown}")}</code>"));
         }
         else if (p.Regression is { } problem)

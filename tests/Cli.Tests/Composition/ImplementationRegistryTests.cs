@@ -9,13 +9,13 @@ namespace Xsave.Cli.Tests.Composition;
 public class ImplementationRegistryTests
 {
     [Fact]
-    public void Default_IsOptimized_AndListsOracleAndEveryMutant()
+    public void Default_IsOptimized_AndListsOracleEveryMutantAndTheProcessScheme()
     {
         var registry = ImplementationRegistry.Default;
         Assert.Equal("optimized", registry.Resolve(null).Implementation!.Name);
-        var expected = new[] { "optimized", "oracle" }.Concat(MutantCatalog.All(new OptimizedImplementation()).Select(m => m.Name));
-        Assert.Equal(expected, registry.Names);
-        foreach (var name in registry.Names) Assert.Equal(name, registry.Resolve(name).Implementation!.Name);
+        var inProcess = new[] { "optimized", "oracle" }.Concat(MutantCatalog.All(new OptimizedImplementation()).Select(m => m.Name)).ToList();
+        Assert.Equal(inProcess.Append("process:<command>"), registry.Names);
+        foreach (var name in inProcess) Assert.Equal(name, registry.Resolve(name).Implementation!.Name);
     }
 
     [Fact]

@@ -1,0 +1,44 @@
+using Xsave.Cli.Tests.Support;
+using Xsave.Mutants;
+using Xsave.Optimized;
+
+namespace Xsave.Cli.Tests.Protocol;
+
+/// <summary>
+/// The protocol changes nothing: an implementation checked through 'serve' in a child process gets the same verdict
+/// on every property, after the same number of cases (same seeds), as in process — the optimized one passing
+/// everything, every mutant failing what it fails in process. The in-process run is the expectation.
+/// </summary>
+public class ServeEquivalenceTests
+{
+    public static TheoryData<string> Mutants() => new(MutantCatalog.All(new OptimizedImplementation()).Select(m => m.Name));
+
+    [Fact]
+    public void Optimized_ThroughServe_PassesExactlyWhatItPassesInProcess()
+    {
+        var inProcess = Verdicts("optimized");
+        var throughProtocol = Verdicts(Serve.Impl("optimized"));
+        Assert.Equal(inProcess, throughProtocol);
+        Assert.All(inProcess, p => Assert.Equal("passed", p.Value.Result));
+    }
+
+    [Theory]
+    [MemberData(nameof(Mutants))]
+    public void Mutant_ThroughServe_FailsExactlyWhatItFailsInProcess(string mutant)
+    {
+        var inProcess = Verdicts(mutant);
+        var throughProtocol = Verdicts(Serve.Impl(mutant));
+        Assert.Equal(inProcess, throughProtocol);
+        Assert.Contains(inProcess, p => p.Value.Result == "failed");
+    }
+
+    /// <summary>Each property's result and case count from 'check --json' (small budget: this runs the whole catalogue).</summary>
+    private static SortedDictionary<string, (string Result, int Cases)> Verdicts(string implementation)
+    {
+        using var dir = new TempDirectory();
+        var run = CliRun.Of("check", "--impl", implementation, "--max-tests", "25", "--json", "--corpus", dir.Path);
+        Assert.True(run.ExitCode is ExitCodes.Ok or ExitCodes.CheckFailed, $"exit {run.ExitCode}: {run.Stderr}");
+        return new(GateFiles.Properties(run.Json()).ToDictionary(p => p.Key,
+            p => (p.Value.GetProperty("result").GetString()!, p.Value.GetProperty("cases").GetInt32())));
+    }
+}
