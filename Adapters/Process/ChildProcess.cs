@@ -62,14 +62,18 @@ internal sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Writes one line; a child that closed its stdin (it exited) is a failure.</summary>
-    public void Send(string line, string request)
+    /// <summary>Writes one line (UTF-8, without its newline) in one write, so the child wakes up once per request (the
+    /// auto-flushing StandardInput would write the newline separately); a child that closed its stdin is a failure.</summary>
+    public void Send(ReadOnlySpan<byte> line, string request)
     {
         try
         {
-            _process.StandardInput.Write(line);
-            _process.StandardInput.Write('\n');
-            _process.StandardInput.Flush();
+            var whole = new byte[line.Length + 1];
+            line.CopyTo(whole);
+            whole[^1] = (byte)'\n';
+            var stdin = _process.StandardInput.BaseStream;
+            stdin.Write(whole);
+            stdin.Flush();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {

@@ -17,6 +17,7 @@ internal sealed class ProcessKernel : IKernel
     private readonly int _generation;
     private readonly bool _observes;
     private KernelSnapshot? _latest;
+    private KernelSnapshot? _lastReported; // what the server's "unchanged" refers to
 
     private ProcessKernel(ProcessImplementation owner, string session, int generation, BootSummary boot, KernelSnapshot? initial)
     {
@@ -25,7 +26,7 @@ internal sealed class ProcessKernel : IKernel
         _generation = generation;
         _observes = owner.Capabilities.ObservesInternalState;
         Boot = boot;
-        _latest = initial;
+        _latest = _lastReported = initial;
     }
 
     public BootSummary Boot { get; }
@@ -46,7 +47,7 @@ internal sealed class ProcessKernel : IKernel
             w.WriteStartArray("close");
             foreach (var s in close) w.WriteStringValue(s);
             w.WriteEndArray();
-        }, r => (ProcessArchitecture.Read<BootSummary>(r.GetProperty("boot")), ReadSnapshot(r, observes)));
+        }, r => (ProcessArchitecture.Read<BootSummary>(r.GetProperty("boot")), ReadSnapshot(r, observes, null)));
         return new ProcessKernel(owner, session, owner.Generation, boot, snapshot);
     }
 
@@ -59,20 +60,29 @@ internal sealed class ProcessKernel : IKernel
             w.WritePropertyName("op");
             JsonSerializer.Serialize(w, op, ProtocolJson.Options);
             w.WriteBoolean("snapshot", _observes);
-        }, r => (ProcessArchitecture.Read<KernelOutcome>(r.GetProperty("outcome")), ReadSnapshot(r, _observes)), _generation);
+        }, r => (ProcessArchitecture.Read<KernelOutcome>(r.GetProperty("outcome")), ReadSnapshot(r, _observes, _lastReported)), _generation);
         _latest = snapshot;
+        _lastReported = snapshot ?? _lastReported;
         return outcome;
     }
 
     public KernelSnapshot? Snapshot()
     {
         if (!_observes) return null;
-        return _latest ??= _owner.Call(ProtocolMethods.Snapshot, w => w.WriteString("session", _session),
+        if (_latest is not null) return _latest;
+        _latest = _owner.Call(ProtocolMethods.Snapshot, w => w.WriteString("session", _session),
             r => r.ValueKind == JsonValueKind.Null ? null : ProcessArchitecture.Read<KernelSnapshot>(r), _generation);
+        _lastReported = _latest ?? _lastReported;
+        return _latest;
     }
 
-    private static KernelSnapshot? ReadSnapshot(JsonElement result, bool wanted) =>
-        wanted && result.TryGetProperty("snapshot", out var s) && s.ValueKind != JsonValueKind.Null
-            ? ProcessArchitecture.Read<KernelSnapshot>(s)
-            : null;
+    /// <summary>The "snapshot" field: a snapshot, null, or "unchanged" (equal to <paramref name="last"/>).</summary>
+    private static KernelSnapshot? ReadSnapshot(JsonElement result, bool wanted, KernelSnapshot? last)
+    {
+        if (!wanted || !result.TryGetProperty("snapshot", out var s) || s.ValueKind == JsonValueKind.Null) return null;
+        if (s.ValueKind != JsonValueKind.String) return ProcessArchitecture.Read<KernelSnapshot>(s);
+        return s.GetString() == "unchanged" && last is not null
+            ? last
+            : throw new JsonException($"snapshot: {s.GetRawText()} is neither a snapshot nor \"unchanged\" after one");
+    }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Protocol;
@@ -64,7 +63,7 @@ internal sealed class ProtocolConnection : IDisposable
         string line;
         try
         {
-            _child.Send(Encoding.UTF8.GetString(buffer.WrittenSpan), request);
+            _child.Send(buffer.WrittenSpan, request);
             line = _child.ReadLine(timeout ?? _launch.Timeout, request);
         }
         catch (ImplementationUnavailableException)

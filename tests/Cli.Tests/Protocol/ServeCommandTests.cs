@@ -39,6 +39,30 @@ public class ServeCommandTests
         Assert.Contains("no open session 's9'", Error(lines[5], 5));
     }
 
+    [Fact]
+    public void KernelSession_SendsTheSnapshotOnce_ThenUnchangedWhileTheStateStaysTheSame()
+    {
+        var cpu = Contract.Serialization.CpuModelJson.Write(TestSupport.Corpus.Cpu("intel-sapphirerapids-806f8")).ToJsonString();
+        const string getSupp = """{"op":"arch_prctl","Pid":1,"Option":4129,"Arg":2147287040,"BadPointer":false}""";
+        var input = new StringReader(string.Join('\n',
+            """{"id":0,"method":"boot","session":"s1","snapshot":true,"config":{},"cpu":""" + cpu + "}",
+            """{"id":1,"method":"apply","session":"s1","snapshot":true,"op":""" + getSupp + "}",
+            """{"id":2,"method":"apply","session":"s1","snapshot":true,"op":{"op":"fork","Pid":1}}""",
+            """{"id":3,"method":"close","sessions":["s1"]}""",
+            """{"id":4,"method":"snapshot","session":"s1"}""") + "\n");
+        var output = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, ServeCommand.Run(new CliContext(output, new StringWriter(), false, _ => null), "optimized", input));
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, lines[0].GetProperty("result").GetProperty("snapshot").ValueKind);
+        // ARCH_GET_XCOMP_SUPP only reads (R64): the state after it is the state after boot.
+        Assert.Equal("unchanged", lines[1].GetProperty("result").GetProperty("snapshot").GetString());
+        // fork creates process 2 (R61): a new state, sent whole.
+        Assert.Equal(2, lines[2].GetProperty("result").GetProperty("snapshot").GetProperty("Processes").GetArrayLength());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, lines[3].GetProperty("result").ValueKind);
+        Assert.Contains("no open session 's1'", lines[4].GetProperty("error").GetString());
+    }
+
     private static string Error(string line, int id)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(line);
