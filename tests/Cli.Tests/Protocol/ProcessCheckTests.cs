@@ -11,7 +11,7 @@ namespace Xsave.Cli.Tests.Protocol;
 /// </summary>
 public class ProcessCheckTests
 {
-    private static string Child(string mode) => "process:python3 " + Python.Script("tests", "Adapters.Tests", "children", "misbehave.py") + " " + mode;
+    private static string Child(string mode) => ("process:python3 " + Python.Script("tests", "Adapters.Tests", "children", "misbehave.py") + " " + mode).TrimEnd();
 
     [Theory]
     [InlineData("process:/nonexistent/xsave-server", "cannot start '/nonexistent/xsave-server'")]
@@ -41,7 +41,8 @@ public class ProcessCheckTests
     {
         Skip.IfNot(Python.Available, Python.Missing);
         using var dir = new TempDirectory();
-        var run = CliRun.Of("check", "--impl", Child("crash-on-check-xss"), "--property", "registers.*", "--max-tests", "20", "--json", "--corpus", dir.Path);
+        // The mode travels as --impl-arg: appended to the command as one more word.
+        var run = CliRun.Of("check", "--impl", Child(""), "--impl-arg", "crash-on-check-xss", "--property", "registers.*", "--max-tests", "20", "--json", "--corpus", dir.Path);
         Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
         var properties = GateFiles.Properties(run.Json());
         var xss = properties["registers.xss.differential"];

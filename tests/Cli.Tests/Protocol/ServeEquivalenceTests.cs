@@ -32,6 +32,16 @@ public class ServeEquivalenceTests
         Assert.Contains(inProcess, p => p.Value.Result == "failed");
     }
 
+    [Fact]
+    public void Scenarios_ThroughServe_GiveTheSameReportAsInProcess()
+    {
+        var inProcess = CliRun.Of("scenario", "--json");
+        var throughProtocol = CliRun.Of("scenario", "--impl", Serve.Impl("optimized"), "--json");
+        Assert.Equal(ExitCodes.Ok, inProcess.ExitCode);
+        Assert.True(throughProtocol.ExitCode == ExitCodes.Ok, throughProtocol.Stderr);
+        Assert.Equal(inProcess.Stdout, throughProtocol.Stdout);
+    }
+
     /// <summary>Each property's result and case count from 'check --json' (small budget: this runs the whole catalogue).</summary>
     private static SortedDictionary<string, (string Result, int Cases)> Verdicts(string implementation)
     {
