@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Optimized.Linux;
@@ -79,7 +80,8 @@ public sealed class KvmSubsystem
             case VcpuInitOp o:
                 return Outcome(Get(o.Vcpu).Init(Group(processById, o.Vcpu)));
             default:
-                throw new ArgumentException($"operation {op.GetType().Name} is not a KVM operation", nameof(op));
+                // OptimizedKernel forwards exactly the operations listed above.
+                throw new UnreachableException($"operation {op.GetType().Name} is not a KVM operation");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Xsave.Contract.Linux;
 using Xsave.Optimized.Linux;
@@ -164,7 +165,7 @@ public sealed partial class KvmVcpu
                 Init(group);
                 return Completed;
             default:
-                throw new ArgumentException($"guest event {e.GetType().Name} is not part of the contract", nameof(e));
+                throw new UnreachableException($"guest event {e.GetType().Name} is not part of the contract");
         }
     }
 }

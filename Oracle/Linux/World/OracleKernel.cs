@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
@@ -59,7 +60,8 @@ public sealed class OracleKernel : IKernel
         GetXsave2Op o => WithVcpu(o.Vcpu, v => Read(v.GetXsave2())),
         SetXsaveOp o => WithVcpu(o.Vcpu, v => Of(v.SetXsave(o.Image))),
         VcpuInitOp o => WithVcpu(o.Vcpu, v => { v.Init(); return new KernelOutcome(0); }),
-        _ => throw new ArgumentException($"operation {op.GetType().Name} is not part of the contract", nameof(op)),
+        // Every contract operation is listed above: a new one must be modelled, never answered by default.
+        _ => throw new UnreachableException($"operation {op.GetType().Name} is not part of the contract"),
     };
 
     public KernelSnapshot? Snapshot() => new(
@@ -104,7 +106,8 @@ public sealed class OracleKernel : IKernel
             XfdNmKind.SigIll => "SIGILL",
             XfdNmKind.SigSegv => "SIGSEGV",
             XfdNmKind.NotXfdEvent => "unexpected #NM",
-            _ => null,
+            XfdNmKind.Retry => null,
+            _ => throw new UnreachableException($"#NM outcome {outcome.Kind}"),
         };
         return new KernelOutcome(outcome.EnableResult.Value, Signal: signal);
     }
@@ -168,7 +171,7 @@ public sealed class OracleKernel : IKernel
                 v.Init();
                 return "completed";
             default:
-                throw new ArgumentException($"guest event {e.GetType().Name} is not part of the contract", nameof(e));
+                throw new UnreachableException($"guest event {e.GetType().Name} is not part of the contract");
         }
     }
 
