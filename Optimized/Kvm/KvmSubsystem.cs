@@ -15,7 +15,7 @@ public sealed class KvmSubsystem
 {
     private readonly long _loadResult;
     private readonly KvmModule? _kvm;
-    private readonly List<KvmVcpu?> _vcpus = [];
+    private readonly List<Vcpu?> _vcpus = [];
     private readonly List<int> _vcpuPids = [];
     private readonly Dictionary<int, KvmVm> _vms = [];
 
@@ -32,7 +32,7 @@ public sealed class KvmSubsystem
     public long LoadResult => _loadResult;
 
     /// <summary>The vCPU with this id, or null when it never existed or was destroyed.</summary>
-    public KvmVcpu? Vcpu(int id) => (uint)id < (uint)_vcpus.Count ? _vcpus[id] : null;
+    public Vcpu? FindVcpu(int id) => (uint)id < (uint)_vcpus.Count ? _vcpus[id] : null;
 
     /// <summary>
     /// Runs one KVM operation. Names that do not exist are a caller bug (ArgumentException), as in the oracle's world.
@@ -60,13 +60,13 @@ public sealed class KvmSubsystem
             case VcpuDestroyOp o:
                 return Destroy(o.Vcpu);
             case SetCpuid2Op o:
-                return Outcome(Get(o.Vcpu).SetCpuid2(Group(processById, o.Vcpu), o.Entries));
+                return Outcome(Get(o.Vcpu).Cpuid.SetCpuid2(Group(processById, o.Vcpu), o.Entries));
             case GetXcrsOp o:
                 return GetXcrs(Get(o.Vcpu));
             case SetXcrsOp o:
-                return Outcome(Get(o.Vcpu).SetXcrs(o.Flags, o.Xcrs));
+                return Outcome(Get(o.Vcpu).Xcrs.SetXcrs(o.Flags, o.Xcrs));
             case SetMsrOp o:
-                return Outcome(Get(o.Vcpu).SetMsr(Group(processById, o.Vcpu), o.Msr, o.Value));
+                return Outcome(Get(o.Vcpu).Msrs.SetMsr(Group(processById, o.Vcpu), o.Msr, o.Value));
             case GetMsrOp o:
                 return GetMsr(Get(o.Vcpu), Group(processById, o.Vcpu), o.Msr);
             case KvmRunOp o:
@@ -76,9 +76,9 @@ public sealed class KvmSubsystem
             case GetXsave2Op o:
                 return GetXsave(Get(o.Vcpu), legacy: false);
             case SetXsaveOp o:
-                return Outcome(Get(o.Vcpu).SetXsave(o.Image));
+                return Outcome(Get(o.Vcpu).XsaveIoctls.SetXsave(o.Image));
             case VcpuInitOp o:
-                return Outcome(Get(o.Vcpu).Init(Group(processById, o.Vcpu)));
+                return Outcome(Get(o.Vcpu).Reset.Init(Group(processById, o.Vcpu)));
             default:
                 // OptimizedKernel forwards exactly the operations listed above.
                 throw new UnreachableException($"operation {op.GetType().Name} is not a KVM operation");
@@ -94,10 +94,10 @@ public sealed class KvmSubsystem
             var v = _vcpus[id];
             list.Add(v is null
                 ? new VcpuSnapshot(id, _vcpuPids[id], false, default, default, default, 0, 0, default, default, default, 0, false, false, null)
-                : new VcpuSnapshot(id, _vcpuPids[id], true, new FeatureMask(v.Xcr0), new FeatureMask(v.Xss),
-                    new FeatureMask(v.Fpstate.Xfd), v.GuestFpu.XfdErr, v.Pkru, new FeatureMask(v.GuestSupportedXcr0),
-                    new FeatureMask(v.GuestSupportedXss), new FeatureMask(v.GuestFpu.Xfeatures), v.GuestFpu.UabiSize,
-                    v.Fpstate.InUse, v.HasRun, OptimizedKernel.SnapshotOf(v.Fpstate)));
+                : new VcpuSnapshot(id, _vcpuPids[id], true, new FeatureMask(v.Xcrs.Xcr0), new FeatureMask(v.Msrs.Xss),
+                    new FeatureMask(v.Fpu.Fpstate.Xfd), v.Fpu.GuestFpu.XfdErr, v.Fpu.Pkru, new FeatureMask(v.Cpuid.GuestSupportedXcr0),
+                    new FeatureMask(v.Cpuid.GuestSupportedXss), new FeatureMask(v.Fpu.GuestFpu.Xfeatures), v.Fpu.GuestFpu.UabiSize,
+                    v.Fpu.Fpstate.InUse, v.HasRun, OptimizedKernel.SnapshotOf(v.Fpu.Fpstate)));
         }
         return list;
     }
@@ -107,7 +107,7 @@ public sealed class KvmSubsystem
     private KernelOutcome Create(KvmModule kvm, TaskGroup group, int pid)
     {
         if (!_vms.TryGetValue(pid, out var vm)) _vms[pid] = vm = new KvmVm(pid);
-        long r = KvmVcpu.Create(kvm, vm, group, out var vcpu);
+        long r = Vcpu.Create(kvm, vm, group, out var vcpu);
         if (r < 0) return Outcome(r);
         _vcpus.Add(vcpu);
         _vcpuPids.Add(pid);
@@ -122,19 +122,19 @@ public sealed class KvmSubsystem
         return Outcome(0);
     }
 
-    private static KernelOutcome GetXcrs(KvmVcpu v)
+    private static KernelOutcome GetXcrs(Vcpu v)
     {
-        long r = v.GetXcrs(out bool hasXcr0, out ulong xcr0);
+        long r = v.Xcrs.GetXcrs(out bool hasXcr0, out ulong xcr0);
         return r < 0 ? Outcome(r) : new KernelOutcome(r, hasXcr0 ? xcr0 : null);
     }
 
-    private static KernelOutcome GetMsr(KvmVcpu v, TaskGroup group, uint msr)
+    private static KernelOutcome GetMsr(Vcpu v, TaskGroup group, uint msr)
     {
-        long r = v.GetMsr(group, msr, out ulong value);
+        long r = v.Msrs.GetMsr(group, msr, out ulong value);
         return r == 1 ? new KernelOutcome(r, value) : Outcome(r);
     }
 
-    private static KernelOutcome Run(KvmVcpu v, TaskGroup group, IReadOnlyList<GuestEvent> exits)
+    private static KernelOutcome Run(Vcpu v, TaskGroup group, IReadOnlyList<GuestEvent> exits)
     {
         var results = new List<string>(exits.Count);
         long r = v.Run(group, exits, results);
@@ -145,18 +145,18 @@ public sealed class KvmSubsystem
     /// KVM_GET_XSAVE (4096 bytes) or KVM_GET_XSAVE2 (uabi_size bytes; the requested size is not an ioctl argument,
     /// userspace sizes its buffer by KVM_CAP_XSAVE2). The output buffer is allocated only when the ioctl succeeds.
     /// </summary>
-    private static KernelOutcome GetXsave(KvmVcpu v, bool legacy)
+    private static KernelOutcome GetXsave(Vcpu v, bool legacy)
     {
         if (v.Vm.Dead) return Outcome(-(long)Errno.EIO);
-        if (legacy && v.GuestFpu.UabiSize > KvmAbi.KvmXsaveSize) return Outcome(-(long)Errno.EINVAL);
-        var data = new byte[legacy ? KvmAbi.KvmXsaveSize : (int)v.GuestFpu.UabiSize];
-        long r = legacy ? v.GetXsave(data) : v.GetXsave2(data);
+        if (legacy && v.Fpu.GuestFpu.UabiSize > KvmAbi.KvmXsaveSize) return Outcome(-(long)Errno.EINVAL);
+        var data = new byte[legacy ? KvmAbi.KvmXsaveSize : (int)v.Fpu.GuestFpu.UabiSize];
+        long r = legacy ? v.XsaveIoctls.GetXsave(data) : v.XsaveIoctls.GetXsave2(data);
         return r < 0 ? Outcome(r) : new KernelOutcome(r, Data: data);
     }
 
     // ---- names ----
 
-    private KvmVcpu Get(int id) => Vcpu(id) ?? throw new ArgumentException($"no vCPU {id}", nameof(id));
+    private Vcpu Get(int id) => FindVcpu(id) ?? throw new ArgumentException($"no vCPU {id}", nameof(id));
 
     private TaskGroup Group(Func<int, TaskGroup> processById, int id) => processById(_vcpuPids[id]);
 

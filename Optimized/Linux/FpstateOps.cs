@@ -154,13 +154,13 @@ public static class FpstateOps
     /// container gets guest_default_cfg.features and uabi_size 4096 (raised to user.default_size if larger); then
     /// the group's guest permissions are locked (R63, 64-bit only). Null when the allocation fails.
     /// </summary>
-    public static GuestFpu? AllocGuest(BootTables b, TaskGroup group)
+    public static FpuGuest? AllocGuest(BootTables b, TaskGroup group)
     {
         if (group.FailAllocations) return null;
         var fps = new Fpstate(b.Guest.Size) { IsValloc = true, IsGuest = true };
         Reset(b, fps, guest: true);
         InitUser(b, fps);
-        var gfpu = new GuestFpu(fps)
+        var gfpu = new FpuGuest(fps)
         {
             Xfeatures = b.Guest.Features,
             UabiSize = Math.Max(KvmXsaveSize, b.User.DefaultSize),
@@ -178,7 +178,7 @@ public static class FpstateOps
     }
 
     /// <summary>fpu_free_guest_fpstate (R56).</summary>
-    public static GuestFreeResult FreeGuest(GuestFpu? gfpu)
+    public static GuestFreeResult FreeGuest(FpuGuest? gfpu)
     {
         var fps = gfpu?.Fpstate;
         if (fps is null) return GuestFreeResult.NoOp;
@@ -193,7 +193,7 @@ public static class FpstateOps
     /// The old contents are not copied; an active context keeps its registers (re-saved into the new buffer).
     /// </summary>
     public static long Realloc(BootTables b, TaskGroup group, TaskThread thread, ulong xfeatures, uint ksize, uint usize,
-        GuestFpu? gfpu)
+        FpuGuest? gfpu)
     {
         if (group.FailAllocations) return -(long)Errno.ENOMEM;
 
@@ -224,7 +224,7 @@ public static class FpstateOps
     /// __xfd_enable_feature (R58): only USER_DYNAMIC bits count (none: 0); not all permitted in the group's perm
     /// (guest_perm with a guest container) -> -EPERM; else realloc with the permission's sizes, -EFAULT on failure.
     /// </summary>
-    public static long XfdEnableFeature(BootTables b, TaskGroup group, TaskThread thread, ulong xfdErr, GuestFpu? gfpu)
+    public static long XfdEnableFeature(BootTables b, TaskGroup group, TaskThread thread, ulong xfdErr, FpuGuest? gfpu)
     {
         ulong xfdEvent = xfdErr & Xfeatures.UserDynamic;
         if (xfdEvent == 0) return 0;
@@ -240,7 +240,7 @@ public static class FpstateOps
     /// fpu_enable_guest_xfd_features (R58): features the container already has are dropped; nothing left -> 0; else
     /// __xfd_enable_feature for the guest, run by the group leader (the thread that owns the vCPUs).
     /// </summary>
-    public static long EnableGuestXfdFeatures(BootTables b, TaskGroup group, GuestFpu gfpu, ulong features)
+    public static long EnableGuestXfdFeatures(BootTables b, TaskGroup group, FpuGuest gfpu, ulong features)
     {
         features &= ~gfpu.Xfeatures;
         if (features == 0) return 0;

@@ -69,9 +69,9 @@ public sealed class OracleKernel : IKernel
             p.Threads.Select((t, k) => new ThreadSnapshot(k, t.SigaltstackSize, Snap(t.Fpu.OwnFpstate))).ToList())).ToList(),
         _vcpus.Select((v, id) => v is null
             ? new VcpuSnapshot(id, _vcpuPids[id], false, default, default, default, 0, 0, default, default, default, 0, false, false, null)
-            : new VcpuSnapshot(id, _vcpuPids[id], true, v.Xcr0, v.Xss, v.GuestFpstate.Xfd, v.GuestFpu.XfdErr, v.Pkru,
-                v.GuestSupportedXcr0, v.GuestSupportedXss, v.GuestFpu.Xfeatures, v.GuestFpu.UabiSize, v.GuestFpstate.InUse,
-                v.HasRun, Snap(v.GuestFpstate))).ToList());
+            : new VcpuSnapshot(id, _vcpuPids[id], true, v.Xcrs.Xcr0, v.Msrs.Xss, v.Fpu.Fpstate.Xfd, v.Fpu.GuestFpu.XfdErr, v.Fpu.Pkru,
+                v.Cpuid.GuestSupportedXcr0, v.Cpuid.GuestSupportedXss, v.Fpu.GuestFpu.Xfeatures, v.Fpu.GuestFpu.UabiSize, v.Fpu.Fpstate.InUse,
+                v.HasRun, Snap(v.Fpu.Fpstate))).ToList());
 
     // ---- processes ----
 
@@ -155,17 +155,17 @@ public sealed class OracleKernel : IKernel
         switch (e)
         {
             case GuestXsetbv x:
-                return Guest(v.GuestXsetbv(x.Cpl, x.Ecx, x.Value));
+                return Guest(v.Xcrs.GuestXsetbv(x.Cpl, x.Ecx, x.Value));
             case GuestWrmsr w:
-                return Guest(v.GuestWrmsr(w.Msr, w.Value));
+                return Guest(v.Msrs.GuestWrmsr(w.Msr, w.Value));
             case GuestRdmsr rd:
-                var read = v.GuestRdmsr(rd.Msr);
+                var read = v.Msrs.GuestRdmsr(rd.Msr);
                 return read.Outcome == GuestOutcome.Completed ? "value=0x" + read.Value.ToString("x", CultureInfo.InvariantCulture) : "#GP";
             case GuestWritePkru pk:
-                v.GuestWritePkru(pk.Value);
+                v.Fpu.GuestWritePkru(pk.Value);
                 return "completed";
             case HostKernelFpuUse:
-                v.KernelFpuBegin();
+                v.Fpu.KernelFpuBegin();
                 return "completed";
             case InitWhileRunning:
                 v.Init();

@@ -29,8 +29,8 @@ public class KvmAllocationTests
         Assert.Equal(0, host.R(op));
         Assert.Equal(0, AllocatedBy(() => host.Kernel.Apply(op)));
 
-        var vcpu = host.Kernel.Kvm.Vcpu(0)!;
-        Assert.Equal(0, AllocatedBy(() => vcpu.SetXsave(op.Image)));
+        var vcpu = host.Kernel.Kvm.FindVcpu(0)!;
+        Assert.Equal(0, AllocatedBy(() => vcpu.XsaveIoctls.SetXsave(op.Image)));
     }
 
     [Fact]

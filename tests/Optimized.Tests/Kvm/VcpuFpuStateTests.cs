@@ -169,7 +169,7 @@ public class VcpuFpuStateTests
         host.NewVcpu(GuestCpuid(0x2E7, 0xF, xss: 0x1800, shstk: true));
         Assert.Equal(0, host.R(new SetXcrsOp(0, 0, [new(0, 0x2E7)])));
         Assert.Equal(1, host.R(new SetMsrOp(0, MsrXss, 0x1800)));
-        Assert.Equal(0, host.Kernel.Kvm.Vcpu(0)!.GetCpuid2(256, out var table));
+        Assert.Equal(0, host.Kernel.Kvm.FindVcpu(0)!.Cpuid.GetCpuid2(256, out var table));
         Assert.Equal(2480u, table.Single(e => e.Function == 0xD && e.Index == 1).Ebx); // R16: 0x2E7 | CET = 2480
         Assert.Equal(0xA88u, table.Single(e => e.Function == 0xD && e.Index == 0).Ebx); // corpus 0xD.0 ECX
     }

@@ -105,17 +105,17 @@ public class VcpuIoctlTests
     {
         var host = Zen5();
         host.NewVcpu(Supported);
-        var vcpu = host.Kernel.Kvm.Vcpu(0)!;
+        var vcpu = host.Kernel.Kvm.FindVcpu(0)!;
         // KO §3e: 0xD.0 EBX = 0x240 (1), 0x240 (3), 0x340 (7), 0x980 (0xe7); 0xD.1 EBX (XSAVEC in the guest's 0xD.1 EAX)
         // = compacted size of XCR0 | XSS (R15: 576, 576, 832, 2432 on this CPU, no aligned components).
         foreach (var (xcr0, std, cmp) in new (ulong, uint, uint)[] { (1, 0x240, 576), (3, 0x240, 576), (7, 0x340, 832), (0xE7, 0x980, 2432) })
         {
             Assert.Equal(0, host.R(new SetXcrsOp(0, 0, [new(0, xcr0)])));
-            Assert.Equal(0, vcpu.GetCpuid2(256, out var table));
+            Assert.Equal(0, vcpu.Cpuid.GetCpuid2(256, out var table));
             Assert.Equal(std, table.Single(e => e.Function == 0xD && e.Index == 0).Ebx);
             Assert.Equal(cmp, table.Single(e => e.Function == 0xD && e.Index == 1).Ebx);
         }
-        Assert.Equal(-7, vcpu.GetCpuid2(3, out _)); // R78's -E2BIG for a short buffer
+        Assert.Equal(-7, vcpu.Cpuid.GetCpuid2(3, out _)); // R78's -E2BIG for a short buffer
     }
 
     // ---- R80, R81 ----

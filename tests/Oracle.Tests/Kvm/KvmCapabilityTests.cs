@@ -192,7 +192,7 @@ public class KvmCapabilityTests
 
         var vcpu = Vcpu.Create(kvm, process).Vcpu!;
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
-        uint uabi = vcpu.GuestFpu.UabiSize;
+        uint uabi = vcpu.Fpu.GuestFpu.UabiSize;
         Assert.True(uabi >= 4096);
         Assert.True(uabi <= cap, $"{id}: uabi_size {uabi} > CAP_XSAVE2 {cap}");
         Assert.Equal(uabi > 4096, vcpu.GetXsave().Result.IsError);

@@ -18,10 +18,10 @@ public class KvmFpuTests
     {
         var (_, process, vcpu) = NewVcpu(KoBoot());
         Assert.True(process.GuestPerm.Locked);
-        Assert.Equal(0x1UL, vcpu.Xcr0.Bits);
-        Assert.Equal(0UL, vcpu.GuestFpstate.Xfd.Bits);
-        Assert.False(vcpu.GuestFpstate.InUse);
-        Assert.Equal(4096u, vcpu.GuestFpu.UabiSize);
+        Assert.Equal(0x1UL, vcpu.Xcrs.Xcr0.Bits);
+        Assert.Equal(0UL, vcpu.Fpu.Fpstate.Xfd.Bits);
+        Assert.False(vcpu.Fpu.Fpstate.InUse);
+        Assert.Equal(4096u, vcpu.Fpu.GuestFpu.UabiSize);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class KvmFpuTests
     {
         var (_, _, vcpu) = NewVcpu(KoBoot());
         Fails(Errno.EPERM, vcpu.SetCpuid2(Leaf0DCpuid(eax0)));
-        Assert.Empty(vcpu.Cpuid);
+        Assert.Empty(vcpu.Cpuid.Entries);
     }
 
     [Fact]
@@ -68,12 +68,12 @@ public class KvmFpuTests
     public void Amx_GetXsaveRefused_GetXsave2Works_SapphireRapids()
     {
         var (kvm, process, vcpu) = NewVcpu(SprBoot(), amxGuestPerm: true);
-        Assert.Equal(4096u, vcpu.GuestFpu.UabiSize);
+        Assert.Equal(4096u, vcpu.Fpu.GuestFpu.UabiSize);
         Ok(vcpu.GetXsave().Result);
 
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
-        Assert.Equal(11008u, vcpu.GuestFpu.UabiSize);
-        Assert.Equal(vcpu.GuestFpu.Xfeatures, vcpu.GuestFpstate.Xfeatures); // I9
+        Assert.Equal(11008u, vcpu.Fpu.GuestFpu.UabiSize);
+        Assert.Equal(vcpu.Fpu.GuestFpu.Xfeatures, vcpu.Fpu.Fpstate.Xfeatures); // I9
         Fails(Errno.EINVAL, vcpu.GetXsave().Result);
         var image = vcpu.GetXsave2();
         Ok(image.Result);
@@ -89,8 +89,8 @@ public class KvmFpuTests
         var (kvm, process, vcpu) = NewVcpu(SprBoot(), amxGuestPerm: true);
         process.FailAllocations = true;
         Fails(Errno.EFAULT, vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
-        Assert.Empty(vcpu.Cpuid);
-        Assert.Equal(4096u, vcpu.GuestFpu.UabiSize);
+        Assert.Empty(vcpu.Cpuid.Entries);
+        Assert.Equal(4096u, vcpu.Fpu.GuestFpu.UabiSize);
     }
 
     /// <summary>R89 via R68: before CPUID enabled TILEDATA, SET_XSAVE with XSTATE_BV[18] is refused.</summary>
@@ -107,7 +107,7 @@ public class KvmFpuTests
     {
         var (kvm, process, vcpu) = NewVcpu(SprBoot(), amxGuestPerm: true);
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
-        Assert.True(vcpu.GuestHasXfd);
+        Assert.True(vcpu.Cpuid.GuestHasXfd);
         return vcpu;
     }
 
@@ -121,7 +121,7 @@ public class KvmFpuTests
         return image;
     }
 
-    /// <summary>H6, I15: KVM_SET_XSAVE drops XSTATE_BV[i] for XFD[i] = 1 (Vcpu.SetXsave, the "Except(fps.Xfd)" line);
+    /// <summary>H6, I15: KVM_SET_XSAVE drops XSTATE_BV[i] for XFD[i] = 1 (VcpuXsave.SetXsave, the "Except(fps.Xfd)" line);
     /// without it the next guest entry would XRSTORS a disabled component and #NM in the host.</summary>
     [Fact]
     public void SetXsave_ClearsXfdDisabledComponents_H6_I15()
@@ -129,7 +129,7 @@ public class KvmFpuTests
         var vcpu = AmxGuest();
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32Xfd, 1UL << 18)).Value);
         Ok(vcpu.SetXsave(AmxImage(vcpu)));
-        Assert.False(new FeatureMask(vcpu.GuestFpstate.XstateBv).Overlaps(vcpu.GuestFpstate.Xfd));
+        Assert.False(new FeatureMask(vcpu.Fpu.Fpstate.XstateBv).Overlaps(vcpu.Fpu.Fpstate.Xfd));
         Assert.Equal(0x3UL | 1UL << 17, U64(vcpu.GetXsave2().Value, 512));
         Ok(vcpu.Run());
         Assert.Empty(vcpu.Warnings);
@@ -137,7 +137,7 @@ public class KvmFpuTests
 
     /// <summary>
     /// H6 (the IRQ race of CVE-2026-23005): the guest uses AMX, writes XFD[18] = 1, and an interrupt's kernel_fpu_begin
-    /// saves the guest registers before the exit handler runs. R87 (Vcpu.UpdateGuestXfd, the TaskNeedFpuLoad line)
+    /// saves the guest registers before the exit handler runs. R87 (VcpuFpu.UpdateGuestXfd, the TaskNeedFpuLoad line)
     /// clears XSTATE_BV[18] so the re-entry XRSTORS does not #NM in the host.
     /// </summary>
     [Fact]
@@ -145,18 +145,18 @@ public class KvmFpuTests
     {
         var vcpu = AmxGuest();
         Ok(vcpu.SetXsave(AmxImage(vcpu)));
-        Assert.True(new FeatureMask(vcpu.GuestFpstate.XstateBv).Contains(XFeature.XtileData));
+        Assert.True(new FeatureMask(vcpu.Fpu.Fpstate.XstateBv).Contains(XFeature.XtileData));
 
         // One VM exit: the WRMSR exit, the interrupt before its handler, the handler; then re-entry.
         Ok(vcpu.Run(v =>
         {
-            v.KernelFpuBegin();
-            Assert.Equal(GuestOutcome.Completed, v.GuestWrmsr(MsrIndex.Ia32Xfd, 1UL << 18));
+            v.Fpu.KernelFpuBegin();
+            Assert.Equal(GuestOutcome.Completed, v.Msrs.GuestWrmsr(MsrIndex.Ia32Xfd, 1UL << 18));
         }));
 
         Assert.Empty(vcpu.Warnings);
-        Assert.False(new FeatureMask(vcpu.GuestFpstate.XstateBv).Contains(XFeature.XtileData));
-        Assert.Equal(1UL << 18, vcpu.GuestRdmsr(MsrIndex.Ia32Xfd).Value);
+        Assert.False(new FeatureMask(vcpu.Fpu.Fpstate.XstateBv).Contains(XFeature.XtileData));
+        Assert.Equal(1UL << 18, vcpu.Msrs.GuestRdmsr(MsrIndex.Ia32Xfd).Value);
     }
 
     /// <summary>R87: with the guest state resident, the write only changes XFD; the save at exit drops XSTATE_BV[18].</summary>
@@ -167,10 +167,10 @@ public class KvmFpuTests
         Ok(vcpu.SetXsave(AmxImage(vcpu)));
         Ok(vcpu.Run(v =>
         {
-            v.GuestWrmsr(MsrIndex.Ia32Xfd, 1UL << 18);
-            Assert.True(new FeatureMask(v.GuestFpstate.XstateBv).Contains(XFeature.XtileData));
+            v.Msrs.GuestWrmsr(MsrIndex.Ia32Xfd, 1UL << 18);
+            Assert.True(new FeatureMask(v.Fpu.Fpstate.XstateBv).Contains(XFeature.XtileData));
         }));
-        Assert.False(new FeatureMask(vcpu.GuestFpstate.XstateBv).Contains(XFeature.XtileData));
+        Assert.False(new FeatureMask(vcpu.Fpu.Fpstate.XstateBv).Contains(XFeature.XtileData));
         Assert.Empty(vcpu.Warnings);
     }
 
@@ -181,18 +181,18 @@ public class KvmFpuTests
     {
         var (_, process, vcpu) = NewVcpu(KoBoot());
         var taskFpstate = process.Leader.Fpu.FpState;
-        Assert.Equal(FpuSwapOutcome.Swapped, vcpu.LoadGuestFpu());
-        Assert.True(vcpu.GuestFpstate.InUse);
-        Assert.Same(vcpu.GuestFpstate, process.Leader.Fpu.FpState);
+        Assert.Equal(FpuSwapOutcome.Swapped, vcpu.Fpu.LoadGuestFpu());
+        Assert.True(vcpu.Fpu.Fpstate.InUse);
+        Assert.Same(vcpu.Fpu.Fpstate, process.Leader.Fpu.FpState);
         Assert.Same(taskFpstate, process.Leader.Fpu.TaskFpstate);
 
-        Assert.Equal(FpuSwapOutcome.Swapped, vcpu.PutGuestFpu());
-        Assert.False(vcpu.GuestFpstate.InUse);
+        Assert.Equal(FpuSwapOutcome.Swapped, vcpu.Fpu.PutGuestFpu());
+        Assert.False(vcpu.Fpu.Fpstate.InUse);
         Assert.Same(taskFpstate, process.Leader.Fpu.FpState);
         Assert.Null(process.Leader.Fpu.TaskFpstate);
         Assert.False(vcpu.Vm.Dead);
 
-        Assert.Equal(FpuSwapOutcome.KvmBug, vcpu.PutGuestFpu());
+        Assert.Equal(FpuSwapOutcome.KvmBug, vcpu.Fpu.PutGuestFpu());
         Assert.True(vcpu.Vm.Dead);
         Fails(Errno.EIO, vcpu.GetXsave().Result);
         Fails(Errno.EIO, vcpu.Run());
@@ -202,8 +202,8 @@ public class KvmFpuTests
     public void DoubleLoad_IsKvmBug_I20()
     {
         var (_, _, vcpu) = NewVcpu(KoBoot());
-        vcpu.LoadGuestFpu();
-        Assert.Equal(FpuSwapOutcome.KvmBug, vcpu.LoadGuestFpu());
+        vcpu.Fpu.LoadGuestFpu();
+        Assert.Equal(FpuSwapOutcome.KvmBug, vcpu.Fpu.LoadGuestFpu());
         Assert.True(vcpu.Vm.Dead);
     }
 
@@ -212,9 +212,9 @@ public class KvmFpuTests
     {
         var (_, process, vcpu) = NewVcpu(KoBoot());
         Assert.False(vcpu.HasRun);
-        Ok(vcpu.Run(v => Assert.True(v.GuestFpstate.InUse)));
+        Ok(vcpu.Run(v => Assert.True(v.Fpu.Fpstate.InUse)));
         Assert.True(vcpu.HasRun);
-        Assert.False(vcpu.GuestFpstate.InUse);
+        Assert.False(vcpu.Fpu.Fpstate.InUse);
         Assert.Null(process.Leader.Fpu.TaskFpstate);
     }
 
@@ -222,9 +222,9 @@ public class KvmFpuTests
     public void Destroy_FreesTheGuestFpstate_ButNotWhileInUse_R56()
     {
         var (_, _, vcpu) = NewVcpu(KoBoot());
-        vcpu.LoadGuestFpu();
+        vcpu.Fpu.LoadGuestFpu();
         Assert.Equal(GuestFreeResult.RefusedWarn, vcpu.Destroy());
-        vcpu.PutGuestFpu();
+        vcpu.Fpu.PutGuestFpu();
         Assert.Equal(GuestFreeResult.Freed, vcpu.Destroy());
     }
 
@@ -236,7 +236,7 @@ public class KvmFpuTests
     {
         var boot = Boot(Corpus.Cpu(id));
         var (_, _, vcpu) = NewVcpu(boot);
-        Assert.Equal(4096u, vcpu.GuestFpu.UabiSize);
+        Assert.Equal(4096u, vcpu.Fpu.GuestFpu.UabiSize);
         var image = vcpu.GetXsave();
         Ok(image.Result);
         Assert.Equal(4096, image.Value.Length);

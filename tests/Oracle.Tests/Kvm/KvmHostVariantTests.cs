@@ -59,13 +59,13 @@ public class KvmHostVariantTests
         Fails(Errno.EINVAL, vcpu.GetXcrs().Result);
         Fails(Errno.EINVAL, vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, 1))));
 
-        vcpu.GuestFpstate.IsConfidential = true;
+        vcpu.Fpu.Fpstate.IsConfidential = true;
         Fails(Errno.EINVAL, vcpu.GetXsave().Result);
         Fails(Errno.EINVAL, vcpu.SetXsave(new byte[4096]));
 
         // Confidential state in a VM without protected state: 0 and nothing copied.
         var plain = Vcpu.Create(kvm, LinuxProcess.Start(kvm.Boot)).Vcpu!;
-        plain.GuestFpstate.IsConfidential = true;
+        plain.Fpu.Fpstate.IsConfidential = true;
         var read = plain.GetXsave();
         Ok(read.Result);
         Assert.All(read.Value, b => Assert.Equal(0, b));
@@ -81,14 +81,14 @@ public class KvmHostVariantTests
         if (!boot.XsaveEnabled) return;
         var (kvm, process, vcpu) = NewVcpu(boot);
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
-        foreach (var xcr0 in new[] { ArchMasks.FpSse.Without(1), ArchMasks.FpSse, vcpu.GuestSupportedXcr0 })
+        foreach (var xcr0 in new[] { ArchMasks.FpSse.Without(1), ArchMasks.FpSse, vcpu.Cpuid.GuestSupportedXcr0 })
         {
             if (vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, xcr0.Bits))).IsError) continue;
             var table = vcpu.GetCpuid2().Value;
-            Assert.Equal((uint)StandardLayout.Size(boot.Cpu, vcpu.Xcr0), Vcpu.Find(table, 0xD, 0)!.Ebx);
-            var sub1 = Vcpu.Find(table, 0xD, 1)!;
+            Assert.Equal((uint)StandardLayout.Size(boot.Cpu, vcpu.Xcrs.Xcr0), VcpuCpuid.Find(table, 0xD, 0)!.Ebx);
+            var sub1 = VcpuCpuid.Find(table, 0xD, 1)!;
             if ((sub1.Eax & 0xA) != 0)
-                Assert.Equal((uint)CompactedLayout.Size(boot.Cpu, vcpu.Xcr0 | vcpu.Xss), sub1.Ebx);
+                Assert.Equal((uint)CompactedLayout.Size(boot.Cpu, vcpu.Xcrs.Xcr0 | vcpu.Msrs.Xss), sub1.Ebx);
         }
     }
 
@@ -103,10 +103,10 @@ public class KvmHostVariantTests
         var own = process.Leader.Fpu.FpState;
         Ok(vcpu.Run(v =>
         {
-            Assert.True(v.GuestFpstate.InUse);
-            Assert.Same(v.GuestFpstate, process.Leader.Fpu.FpState);
-        }, v => v.KernelFpuBegin()));
-        Assert.False(vcpu.GuestFpstate.InUse);
+            Assert.True(v.Fpu.Fpstate.InUse);
+            Assert.Same(v.Fpu.Fpstate, process.Leader.Fpu.FpState);
+        }, v => v.Fpu.KernelFpuBegin()));
+        Assert.False(vcpu.Fpu.Fpstate.InUse);
         Assert.Same(own, process.Leader.Fpu.FpState);
         Assert.Empty(vcpu.Vm.Bugs);
         Assert.Empty(vcpu.Warnings);

@@ -16,7 +16,7 @@ public class KvmMsrTests
     {
         var (kvm, process, vcpu) = NewVcpu(KoBoot());
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process, shstk: shstk)));
-        Assert.True(vcpu.GuestHasXsaves);
+        Assert.True(vcpu.Cpuid.GuestHasXsaves);
         return vcpu;
     }
 
@@ -24,8 +24,8 @@ public class KvmMsrTests
     public void Xss_WithoutGuestXsaves_GuestGetsGp_HostMayWriteOnlyZero_R82()
     {
         var (_, _, vcpu) = NewVcpu(KoBoot());
-        Assert.Equal(GuestOutcome.InjectedGp, vcpu.GuestWrmsr(MsrIndex.Ia32Xss, 0));
-        Assert.Equal(GuestOutcome.InjectedGp, vcpu.GuestRdmsr(MsrIndex.Ia32Xss).Outcome);
+        Assert.Equal(GuestOutcome.InjectedGp, vcpu.Msrs.GuestWrmsr(MsrIndex.Ia32Xss, 0));
+        Assert.Equal(GuestOutcome.InjectedGp, vcpu.Msrs.GuestRdmsr(MsrIndex.Ia32Xss).Outcome);
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32Xss, 0)).Value);      // advertised (supported_xss != 0): writing 0 is fine
         Assert.Equal(0, vcpu.SetMsrs((MsrIndex.Ia32Xss, 0x800)).Value);
         var read = vcpu.GetMsrs(MsrIndex.Ia32Xss);
@@ -37,14 +37,14 @@ public class KvmMsrTests
     public void Xss_WithGuestXsaves_AcceptsGuestSupportedBitsOnly_R82()
     {
         var vcpu = XsavesGuest();
-        Assert.Equal(0x1800UL, vcpu.GuestSupportedXss.Bits);
+        Assert.Equal(0x1800UL, vcpu.Cpuid.GuestSupportedXss.Bits);
         Assert.Equal(0, vcpu.SetMsrs((MsrIndex.Ia32Xss, 0x100)).Value);   // PT: never
         Assert.Equal(0, vcpu.SetMsrs((MsrIndex.Ia32Xss, 0x1)).Value);     // a user bit
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32Xss, 0x1800)).Value);
         Assert.Equal(0x1800UL, vcpu.GetMsrs(MsrIndex.Ia32Xss).Value[0]);
-        Assert.Equal(GuestOutcome.Completed, vcpu.GuestWrmsr(MsrIndex.Ia32Xss, 0x800));
-        Assert.Equal(GuestOutcome.InjectedGp, vcpu.GuestWrmsr(MsrIndex.Ia32Xss, 0x8000));
-        Assert.Equal(0x800UL, vcpu.GuestRdmsr(MsrIndex.Ia32Xss).Value);
+        Assert.Equal(GuestOutcome.Completed, vcpu.Msrs.GuestWrmsr(MsrIndex.Ia32Xss, 0x800));
+        Assert.Equal(GuestOutcome.InjectedGp, vcpu.Msrs.GuestWrmsr(MsrIndex.Ia32Xss, 0x8000));
+        Assert.Equal(0x800UL, vcpu.Msrs.GuestRdmsr(MsrIndex.Ia32Xss).Value);
     }
 
     /// <summary>R77: 0xD.1 EBX = compacted size of XCR0 | XSS. KO §1a: 0xe7 | 0x1800 compacts to 0x9a8.</summary>
@@ -53,9 +53,9 @@ public class KvmMsrTests
     {
         var vcpu = XsavesGuest();
         Ok(vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, 0xE7))));
-        Assert.Equal(0x980u, Vcpu.Find(vcpu.GetCpuid2().Value, 0xD, 1)!.Ebx);
+        Assert.Equal(0x980u, VcpuCpuid.Find(vcpu.GetCpuid2().Value, 0xD, 1)!.Ebx);
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32Xss, 0x1800)).Value);
-        Assert.Equal(0x9A8u, Vcpu.Find(vcpu.GetCpuid2().Value, 0xD, 1)!.Ebx);
+        Assert.Equal(0x9A8u, VcpuCpuid.Find(vcpu.GetCpuid2().Value, 0xD, 1)!.Ebx);
     }
 
     [Fact]
@@ -64,18 +64,18 @@ public class KvmMsrTests
         var (kvm, process, vcpu) = NewVcpu(SprBoot(), amxGuestPerm: true);
         // Guest CPUID with AMX but without XFD in 0xD.1 EAX.
         Ok(vcpu.SetCpuid2(Leaf0DCpuid(0x602E7, eax1: 0xF)));
-        Assert.Equal(GuestOutcome.InjectedGp, vcpu.GuestWrmsr(MsrIndex.Ia32Xfd, 1UL << 18));
-        Assert.Equal(GuestOutcome.InjectedGp, vcpu.GuestRdmsr(MsrIndex.Ia32Xfd).Outcome);
+        Assert.Equal(GuestOutcome.InjectedGp, vcpu.Msrs.GuestWrmsr(MsrIndex.Ia32Xfd, 1UL << 18));
+        Assert.Equal(GuestOutcome.InjectedGp, vcpu.Msrs.GuestRdmsr(MsrIndex.Ia32Xfd).Outcome);
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32Xfd, 1UL << 18)).Value);   // host-initiated: allowed
-        Assert.Equal(1UL << 18, vcpu.GuestFpstate.Xfd.Bits);
+        Assert.Equal(1UL << 18, vcpu.Fpu.Fpstate.Xfd.Bits);
         Assert.Equal(0, vcpu.SetMsrs((MsrIndex.Ia32Xfd, 1UL << 17)).Value);   // TILECFG is not dynamic
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32XfdErr, 1UL << 18)).Value);
-        Assert.Equal(1UL << 18, vcpu.GuestFpu.XfdErr);
+        Assert.Equal(1UL << 18, vcpu.Fpu.GuestFpu.XfdErr);
         Assert.Equal(0, vcpu.SetMsrs((MsrIndex.Ia32XfdErr, 1UL << 9)).Value);
 
         Ok(vcpu.SetCpuid2(Leaf0DCpuid(0x602E7, eax1: 0x1F)));
-        Assert.Equal(GuestOutcome.Completed, vcpu.GuestWrmsr(MsrIndex.Ia32Xfd, 0));
-        Assert.Equal(0UL, vcpu.GuestRdmsr(MsrIndex.Ia32Xfd).Value);
+        Assert.Equal(GuestOutcome.Completed, vcpu.Msrs.GuestWrmsr(MsrIndex.Ia32Xfd, 0));
+        Assert.Equal(0UL, vcpu.Msrs.GuestRdmsr(MsrIndex.Ia32Xfd).Value);
     }
 
     [Fact]
@@ -92,15 +92,15 @@ public class KvmMsrTests
     {
         var vcpu = XsavesGuest(shstk: true);
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32Pl0Ssp, 0x7FFF_F000)).Value);
-        Assert.False(vcpu.GuestFpstate.InUse);
+        Assert.False(vcpu.Fpu.Fpstate.InUse);
         Assert.Empty(vcpu.Vm.Bugs);
-        Assert.True(new FeatureMask(vcpu.GuestFpstate.XstateBv).Contains(XFeature.CetKernel));
+        Assert.True(new FeatureMask(vcpu.Fpu.Fpstate.XstateBv).Contains(XFeature.CetKernel));
         Assert.Equal(0x7FFF_F000UL, vcpu.GetMsrs(MsrIndex.Ia32Pl0Ssp).Value[0]);
 
         Assert.Equal(0, vcpu.SetMsrs((MsrIndex.Ia32Pl3Ssp, 0x1001)).Value);          // not 4-byte aligned
         Assert.Equal(0, vcpu.SetMsrs((MsrIndex.Ia32Pl3Ssp, 0x0000_8000_0000_0000)).Value); // not canonical
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32Pl3Ssp, 0x1000)).Value);
-        Assert.True(new FeatureMask(vcpu.GuestFpstate.XstateBv).Contains(XFeature.CetUser));
+        Assert.True(new FeatureMask(vcpu.Fpu.Fpstate.XstateBv).Contains(XFeature.CetUser));
     }
 
     [Fact]
@@ -109,8 +109,8 @@ public class KvmMsrTests
         var vcpu = XsavesGuest(shstk: false);
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32Pl0Ssp, 0)).Value);
         Assert.Equal(0, vcpu.SetMsrs((MsrIndex.Ia32Pl0Ssp, 0x1000)).Value);
-        Assert.Equal(GuestOutcome.InjectedGp, vcpu.GuestWrmsr(MsrIndex.Ia32UCet, 0));
-        Assert.False(new FeatureMask(vcpu.GuestFpstate.XstateBv).Contains(XFeature.CetKernel));
+        Assert.Equal(GuestOutcome.InjectedGp, vcpu.Msrs.GuestWrmsr(MsrIndex.Ia32UCet, 0));
+        Assert.False(new FeatureMask(vcpu.Fpu.Fpstate.XstateBv).Contains(XFeature.CetKernel));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public class KvmMsrTests
     {
         var vcpu = XsavesGuest(shstk: true);
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32SCet, 0x1)).Value); // SHSTK_EN
-        Assert.Equal(0x1UL, vcpu.SCet);
-        Assert.Equal(0UL, vcpu.GuestFpstate.XstateBv & (1UL << 11 | 1UL << 12));
+        Assert.Equal(0x1UL, vcpu.Msrs.SCet);
+        Assert.Equal(0UL, vcpu.Fpu.Fpstate.XstateBv & (1UL << 11 | 1UL << 12));
     }
 }

@@ -82,7 +82,7 @@ public class KvmXcrTests
     {
         var (_, _, vcpu) = NewVcpu(KoBoot());
         Ok(vcpu.SetCpuid2(Leaf0DCpuid(0x7)));
-        Assert.Equal(0x7UL, vcpu.GuestSupportedXcr0.Bits);
+        Assert.Equal(0x7UL, vcpu.Cpuid.GuestSupportedXcr0.Bits);
         Ok(vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, 0x7))));
         Fails(Errno.EINVAL, vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, 0xE7))));
     }
@@ -96,15 +96,15 @@ public class KvmXcrTests
         Fails(Errno.EINVAL, vcpu.SetXcrs(new KvmXcrs(1, [new KvmXcr(0, 7)])));
         Fails(Errno.EINVAL, vcpu.SetXcrs(new KvmXcrs(0, Enumerable.Repeat(new KvmXcr(0, 7), 17).ToList())));
         Ok(vcpu.SetXcrs(new KvmXcrs(0, Enumerable.Repeat(new KvmXcr(0, 7), 16).ToList())));
-        Assert.Equal(0x7UL, vcpu.Xcr0.Bits);
+        Assert.Equal(0x7UL, vcpu.Xcrs.Xcr0.Bits);
 
         Ok(vcpu.SetXcrs(KvmXcrs.Of()));
         Ok(vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(1, 0))));
         Ok(vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0xFFFFFFFF, 0x3))));
-        Assert.Equal(0x7UL, vcpu.Xcr0.Bits);
+        Assert.Equal(0x7UL, vcpu.Xcrs.Xcr0.Bits);
 
         Ok(vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(1, 0), new KvmXcr(0, 0xE7), new KvmXcr(0, 0))));
-        Assert.Equal(0xE7UL, vcpu.Xcr0.Bits);
+        Assert.Equal(0xE7UL, vcpu.Xcrs.Xcr0.Bits);
     }
 
     [Fact]
@@ -112,12 +112,12 @@ public class KvmXcrTests
     {
         var (kvm, process, vcpu) = NewVcpu(KoBoot());
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
-        Assert.Equal(GuestOutcome.InjectedGp, vcpu.GuestXsetbv(3, 0, 0x7));
-        Assert.Equal(GuestOutcome.InjectedGp, vcpu.GuestXsetbv(0, 1, 0x7));
-        Assert.Equal(GuestOutcome.InjectedGp, vcpu.GuestXsetbv(0, 0, 0x27));
-        Assert.Equal(0x1UL, vcpu.Xcr0.Bits);
-        Assert.Equal(GuestOutcome.Completed, vcpu.GuestXsetbv(0, 0, 0xE7));
-        Assert.Equal(0xE7UL, vcpu.Xcr0.Bits);
+        Assert.Equal(GuestOutcome.InjectedGp, vcpu.Xcrs.GuestXsetbv(3, 0, 0x7));
+        Assert.Equal(GuestOutcome.InjectedGp, vcpu.Xcrs.GuestXsetbv(0, 1, 0x7));
+        Assert.Equal(GuestOutcome.InjectedGp, vcpu.Xcrs.GuestXsetbv(0, 0, 0x27));
+        Assert.Equal(0x1UL, vcpu.Xcrs.Xcr0.Bits);
+        Assert.Equal(GuestOutcome.Completed, vcpu.Xcrs.GuestXsetbv(0, 0, 0xE7));
+        Assert.Equal(0xE7UL, vcpu.Xcrs.Xcr0.Bits);
     }
 
     /// <summary>R77, KO §3e: after SET_XCRS(v) the guest's 0xD.0 EBX (and 0xD.1 EBX, XSAVEC offered) follow XCR0.</summary>
@@ -132,8 +132,8 @@ public class KvmXcrTests
         Ok(vcpu.SetCpuid2(Leaf0DCpuid(0xE7, eax1: 0x7)));
         Ok(vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, xcr0))));
         var table = vcpu.GetCpuid2().Value;
-        Assert.Equal(size, Vcpu.Find(table, 0xD, 0)!.Ebx);
-        Assert.Equal(size, Vcpu.Find(table, 0xD, 1)!.Ebx);
+        Assert.Equal(size, VcpuCpuid.Find(table, 0xD, 0)!.Ebx);
+        Assert.Equal(size, VcpuCpuid.Find(table, 0xD, 1)!.Ebx);
     }
 
     /// <summary>I2: R9 validity (with supported = guest_supported_xcr0) ⇔ KVM_SET_XCRS accepts, on single-bit flips
@@ -148,7 +148,7 @@ public class KvmXcrTests
         var process = Xsave.Oracle.Linux.Process.LinuxProcess.Start(boot);
         var vcpu = Vcpu.Create(kvm, process).Vcpu!;
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
-        var supported = vcpu.GuestSupportedXcr0;
+        var supported = vcpu.Cpuid.GuestSupportedXcr0;
         foreach (var v in new[] { supported, FeatureMask.Of(XFeature.Fp), supported & XfeaturesUpToAvx })
         {
             for (int bit = 0; bit < 64; bit++)

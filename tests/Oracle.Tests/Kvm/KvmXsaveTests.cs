@@ -249,7 +249,7 @@ public class KvmXsaveTests
         image.AsSpan(Zmm16, 64).Fill(0x55);
         Put64(image, 512, 0xE7);
 
-        // No SET_CPUID2, no SET_XCRS: SET accepts AVX/AVX-512 (Vcpu.CopyUabiToGuestFpstate checks supported_xcr0).
+        // No SET_CPUID2, no SET_XCRS: SET accepts AVX/AVX-512 (VcpuXsave.CopyUabiToGuestFpstate checks supported_xcr0).
         Ok(vcpu.SetXsave(image));
         var hidden = vcpu.GetXsave().Value;
         Assert.Equal(0x3UL, U64(hidden, 512));
@@ -264,7 +264,7 @@ public class KvmXsaveTests
         Assert.Equal(0x55, shown[Zmm16]);
 
         // GET does not depend on XCR0 (still 1 here).
-        Assert.Equal(0x1UL, vcpu.Xcr0.Bits);
+        Assert.Equal(0x1UL, vcpu.Xcrs.Xcr0.Bits);
     }
 
     [Fact]

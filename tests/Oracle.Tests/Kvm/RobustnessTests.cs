@@ -23,8 +23,8 @@ public class RobustnessTests
         process.ArchPrctl(ArchPrctlOptions.ReqXcompGuestPerm, ArchPrctlOptions.XcompTileData);
         var vcpu = Vcpu.Create(kvm, process).Vcpu!;
         vcpu.SetCpuid2(SupportedCpuid(kvm, process, shstk: true, ibt: true));
-        vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, vcpu.GuestSupportedXcr0.Bits | 1)));
-        vcpu.SetMsrs((MsrIndex.Ia32Xss, vcpu.GuestSupportedXss.Bits), (MsrIndex.Ia32Pl0Ssp, 0x5000),
+        vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, vcpu.Cpuid.GuestSupportedXcr0.Bits | 1)));
+        vcpu.SetMsrs((MsrIndex.Ia32Xss, vcpu.Cpuid.GuestSupportedXss.Bits), (MsrIndex.Ia32Pl0Ssp, 0x5000),
             (MsrIndex.Ia32Pl3Ssp, 0x6000), (MsrIndex.Ia32UCet, 1), (MsrIndex.Ia32Xfd, 1UL << 18));
 
         var rng = new Random(id.Length);
@@ -33,11 +33,11 @@ public class RobustnessTests
             var image = fill(vcpu.GetXsave2().Value);
             vcpu.SetXsave(image);
             var valid = vcpu.GetXsave2().Value;
-            Put64(valid, 512, (vcpu.GuestSupportedXcr0 | ArchMasks.FpSse).Bits);
+            Put64(valid, 512, (vcpu.Cpuid.GuestSupportedXcr0 | ArchMasks.FpSse).Bits);
             vcpu.SetXsave(valid);
         }
         vcpu.Init();
-        vcpu.Run(v => v.KernelFpuBegin(), v => v.GuestWrmsr(MsrIndex.Ia32Xfd, 0), v => v.Init(), v => v.GuestXsetbv(0, 0, 0x3));
+        vcpu.Run(v => v.Fpu.KernelFpuBegin(), v => v.Msrs.GuestWrmsr(MsrIndex.Ia32Xfd, 0), v => v.Init(), v => v.Xcrs.GuestXsetbv(0, 0, 0x3));
         vcpu.GetMsrs(MsrIndex.Ia32Xss, MsrIndex.Ia32Xfd, MsrIndex.Ia32XfdErr, MsrIndex.Ia32UCet, MsrIndex.Ia32Pl0Ssp);
         vcpu.GetCpuid2();
         vcpu.GetXsave();

@@ -199,12 +199,12 @@ public class UabiRegsetTests
         Put32(image, 0xA80, 0x4444);
         Put64(image, 512, 0x3 | 1UL << 9);
         Ok(vcpu.SetXsave(image));
-        Assert.Equal(0x4444u, vcpu.Pkru);
+        Assert.Equal(0x4444u, vcpu.Fpu.Pkru);
         Put64(image, 512, 0x3);
         Ok(vcpu.SetXsave(image));
-        Assert.Equal(0x4444u, vcpu.Pkru);
+        Assert.Equal(0x4444u, vcpu.Fpu.Pkru);
 
-        vcpu.GuestWritePkru(0x8888);
+        vcpu.Fpu.GuestWritePkru(0x8888);
         Put64(image, 512, 0x3 | 1UL << 9);
         Ok(vcpu.SetXsave(image));
         Assert.Equal(0x4444u, U32(vcpu.GetXsave().Value, 0xA80));
@@ -245,7 +245,7 @@ public class UabiRegsetTests
         var image = vcpu.GetXsave().Value;
         Put64(image, 512, 0x3);
         Ok(vcpu.SetXsave(image));
-        Assert.Equal(0x1003UL, vcpu.GuestFpstate.XstateBv);
+        Assert.Equal(0x1003UL, vcpu.Fpu.Fpstate.XstateBv);
         Assert.Equal(0x7000UL, vcpu.GetMsrs(MsrIndex.Ia32Pl0Ssp).Value[0]);
     }
 

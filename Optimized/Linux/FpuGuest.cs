@@ -1,9 +1,9 @@
 namespace Xsave.Optimized.Linux;
 
 /// <summary>struct fpu_guest (R50): KVM's container of one vCPU's guest FPU.</summary>
-public sealed class GuestFpu
+public sealed class FpuGuest
 {
-    public GuestFpu(Fpstate fpstate) => Fpstate = fpstate;
+    public FpuGuest(Fpstate fpstate) => Fpstate = fpstate;
 
     /// <summary>Features enabled for the vCPU (always equal to Fpstate.Xfeatures, I9).</summary>
     public ulong Xfeatures { get; set; }

@@ -11,34 +11,42 @@ namespace Xsave.Optimized.Kvm;
 /// migration from older kernels working (H11, KO §3g). SET works on the caller's image in place: the only copy is
 /// the rare one needed to drop XFD-disabled features from its header.
 /// </summary>
-public sealed partial class KvmVcpu
+public sealed class VcpuXsave
 {
+    private readonly Vcpu _vcpu;
+
+    internal VcpuXsave(Vcpu vcpu) => _vcpu = vcpu;
+
+    private BootTables Boot => _vcpu.Boot;
+    private KvmVm Vm => _vcpu.Vm;
+    private Fpstate Fpstate => _vcpu.Fpu.Fpstate;
+
     /// <summary>
-    /// KVM_GET_XSAVE into <paramref name="to"/> (4096 bytes, zeroed or not): -EINVAL once uabi_size exceeds 4096 (AMX
+    /// KVM_GET_XSAVE into <paramref name="to"/> (4096 bytes, zeroed or not): -Vcpu.Errors.EINVAL once uabi_size exceeds 4096 (AMX
     /// enabled through KVM_SET_CPUID2); else filled like KVM_GET_XSAVE2.
     /// </summary>
     public long GetXsave(Span<byte> to)
     {
-        if (Vm.Dead) return EIO;
-        if (GuestFpu.UabiSize > KvmAbi.KvmXsaveSize) return EINVAL;
+        if (Vm.Dead) return Vcpu.Errors.EIO;
+        if (_vcpu.Fpu.GuestFpu.UabiSize > KvmAbi.KvmXsaveSize) return Vcpu.Errors.EINVAL;
         return GetXsave2(to);
     }
 
     /// <summary>
     /// kvm_vcpu_ioctl_x86_get_xsave2 into <paramref name="to"/> (uabi_size bytes for KVM_GET_XSAVE2): confidential
-    /// state -> -EINVAL for protected VMs, else 0 with nothing copied; otherwise R70 in XSAVE mode with xfeatures =
+    /// state -> -Vcpu.Errors.EINVAL for protected VMs, else 0 with nothing copied; otherwise R70 in XSAVE mode with xfeatures =
     /// guest_supported_xcr0 | FPSSE and PKRU = vcpu.pkru. Host without XSAVE: the 512-byte FXSAVE image with
     /// XSTATE_BV = FPSSE and zeros after, restorable on an XSAVE host.
     /// </summary>
     public long GetXsave2(Span<byte> to)
     {
-        if (Vm.Dead) return EIO;
+        if (Vm.Dead) return Vcpu.Errors.EIO;
         var fps = Fpstate;
-        if (fps.IsConfidential) return Vm.HasProtectedState ? EINVAL : 0;
+        if (fps.IsConfidential) return Vm.HasProtectedState ? Vcpu.Errors.EINVAL : 0;
 
         if (Boot.XsaveEnabled)
         {
-            Uabi.CopyToUabi(Boot, fps, to, GuestSupportedXcr0 | KvmAbi.FpSse, Pkru, CopyMode.Xsave);
+            Uabi.CopyToUabi(Boot, fps, to, _vcpu.Cpuid.GuestSupportedXcr0 | KvmAbi.FpSse, _vcpu.Fpu.Pkru, CopyMode.Xsave);
             return 0;
         }
         fps.Regs.AsSpan(0, KvmAbi.LegacySize).CopyTo(to);
@@ -48,19 +56,19 @@ public sealed partial class KvmVcpu
     }
 
     /// <summary>
-    /// KVM_SET_XSAVE: uabi_size bytes are read from <paramref name="image"/> (-EFAULT if it is shorter; extra bytes
+    /// KVM_SET_XSAVE: uabi_size bytes are read from <paramref name="image"/> (-Vcpu.Errors.EFAULT if it is shorter; extra bytes
     /// are not read); confidential state as for GET; XSTATE_BV &amp;= ~fpstate.xfd silently (H6: backward
     /// compatibility); then fpu_copy_uabi_to_guest_fpstate against kvm_caps.supported_xcr0.
     /// </summary>
     public long SetXsave(ReadOnlySpan<byte> image)
     {
-        if (Vm.Dead) return EIO;
-        int size = (int)GuestFpu.UabiSize;
-        if (image.Length < size) return EFAULT;
+        if (Vm.Dead) return Vcpu.Errors.EIO;
+        int size = (int)_vcpu.Fpu.GuestFpu.UabiSize;
+        if (image.Length < size) return Vcpu.Errors.EFAULT;
         var uabi = image[..size];
 
         var fps = Fpstate;
-        if (fps.IsConfidential) return Vm.HasProtectedState ? EINVAL : 0;
+        if (fps.IsConfidential) return Vm.HasProtectedState ? Vcpu.Errors.EINVAL : 0;
 
         ulong bv = BinaryPrimitives.ReadUInt64LittleEndian(uabi[KvmAbi.XstateBvOffset..]);
         if ((bv & fps.Xfd) == 0) return CopyUabiToGuestFpstate(uabi, bv);
@@ -88,27 +96,27 @@ public sealed partial class KvmVcpu
         if (!Boot.XsaveEnabled)
         {
             // R89: without XSAVE only an FXSAVE image is taken; MXCSR is always checked.
-            if ((bv & ~KvmAbi.FpSse) != 0) return EINVAL;
+            if ((bv & ~KvmAbi.FpSse) != 0) return Vcpu.Errors.EINVAL;
             uint mxcsr = BinaryPrimitives.ReadUInt32LittleEndian(uabi[KvmAbi.MxcsrOffset..]);
-            if ((mxcsr & ~Boot.MxcsrFeatureMask) != 0) return EINVAL;
+            if ((mxcsr & ~Boot.MxcsrFeatureMask) != 0) return Vcpu.Errors.EINVAL;
             uabi[..KvmAbi.LegacySize].CopyTo(fps.Regs);
             return 0;
         }
 
         // R89, H11: validated against what KVM supports, not this guest's CPUID or XCR0.
-        if ((bv & ~Kvm.Caps.SupportedXcr0) != 0) return EINVAL;
+        if ((bv & ~_vcpu.Kvm.Caps.SupportedXcr0) != 0) return Vcpu.Errors.EINVAL;
         // R89: an XFD-disabled feature in XSTATE_BV would #NM at the next XRSTOR (unreachable after the masking).
         if ((bv & fps.Xfd) != 0)
         {
-            Warn();
-            return EINVAL;
+            _vcpu.Warn();
+            return Vcpu.Errors.EINVAL;
         }
 
         // R89: vcpu.pkru changes only when the image carries PKRU (a NULL pkru pointer otherwise).
         if ((bv & KvmAbi.MaskPkru) == 0) return Uabi.CopyFromUabi(Boot, fps, uabi);
-        uint pkru = Pkru;
+        uint pkru = _vcpu.Fpu.Pkru;
         long r = Uabi.CopyFromUabi(Boot, fps, uabi, ref pkru, updatePkru: true);
-        if (r == 0) Pkru = pkru;
+        if (r == 0) _vcpu.Fpu.Pkru = pkru;
         return r;
     }
 }

@@ -4,18 +4,22 @@ using Xsave.Optimized.Linux;
 namespace Xsave.Optimized.Kvm;
 
 /// <summary>RESET at vCPU creation (R90) and INIT (R91): kvm_vcpu_reset and kvm_xstate_reset.</summary>
-public sealed partial class KvmVcpu
+public sealed class VcpuReset
 {
+    private readonly Vcpu _vcpu;
+
+    internal VcpuReset(Vcpu vcpu) => _vcpu = vcpu;
+
     /// <summary>
     /// R90 kvm_vcpu_reset(RESET): nothing is cleared (H9: the guest fpstate is freshly zero-allocated); XCR0 := x87
     /// through __kvm_set_xcr; IA32_XSS := 0 through a host-initiated MSR write whose result is ignored. PKRU keeps its
     /// allocation value 0.
     /// </summary>
-    private void Reset()
+    internal void ResetEvent()
     {
-        SetXcr(KvmAbi.XcrXfeatureEnabledMask, KvmAbi.MaskFp);
+        _vcpu.Xcrs.SetXcr(KvmAbi.XcrXfeatureEnabledMask, KvmAbi.MaskFp);
         ulong zero = 0;
-        DoMsrAccess(KvmAbi.MsrXss, ref zero, hostInitiated: true, write: true);
+        _vcpu.Msrs.DoMsrAccess(KvmAbi.MsrXss, ref zero, hostInitiated: true, write: true);
     }
 
     /// <summary>
@@ -25,25 +29,27 @@ public sealed partial class KvmVcpu
     /// </summary>
     public long Init(TaskGroup group)
     {
-        ulong mask = (Kvm.Caps.SupportedXcr0 | Kvm.Caps.SupportedXss) & KvmAbi.InitCleared;
+        var caps = _vcpu.Kvm.Caps;
+        ulong mask = (caps.SupportedXcr0 | caps.SupportedXss) & KvmAbi.InitCleared;
         if (mask == 0) return 0;
 
-        var fps = Fpstate;
+        var fpu = _vcpu.Fpu;
+        var fps = fpu.Fpstate;
         // H7: put (and later reload) the guest FPU only if it is actually loaded.
-        if (WantsToRun != fps.InUse) Warn();
+        if (_vcpu.WantsToRun != fps.InUse) _vcpu.Warn();
         bool inUse = fps.InUse;
-        if (inUse) PutGuestFpu(group);
+        if (inUse) fpu.PutGuestFpu(group);
 
         // H8: the set bits of the 64-bit mask below XFEATURE_MAX; fpstate_clear_xstate_component zeroes a component
         // only when XSTATE_BV says it holds data, and leaves the header bit set.
         for (ulong m = mask & KvmAbi.Known; m != 0; m &= m - 1)
         {
             int i = BitOperations.TrailingZeroCount(m);
-            int at = FpstateOps.XsaveAddr(Boot, fps, i);
-            if (at >= 0) fps.Regs.AsSpan(at, FpstateOps.ComponentSize(Boot, i)).Clear();
+            int at = FpstateOps.XsaveAddr(_vcpu.Boot, fps, i);
+            if (at >= 0) fps.Regs.AsSpan(at, FpstateOps.ComponentSize(_vcpu.Boot, i)).Clear();
         }
 
-        if (inUse) LoadGuestFpu(group);
+        if (inUse) fpu.LoadGuestFpu(group);
         return 0;
     }
 }

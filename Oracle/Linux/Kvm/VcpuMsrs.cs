@@ -8,13 +8,24 @@ namespace Xsave.Oracle.Linux.Kvm;
 /// The XSAVE-related MSRs (R82-R84): IA32_XSS, IA32_XFD, IA32_XFD_ERR and the XSTATE-managed CET MSRs, from userspace
 /// (KVM_GET/SET_MSRS, host-initiated) and from the guest (RDMSR/WRMSR exits).
 /// </summary>
-public sealed partial class Vcpu
+public sealed class VcpuMsrs
 {
     /// <summary>kvm_{get,set}_msr_common's verdict: 0, 1 (fail), or KVM_MSR_RET_UNSUPPORTED.</summary>
-    private enum MsrAccess { Ok, Fail, Unsupported }
+    internal enum MsrAccess { Ok, Fail, Unsupported }
+
+    private readonly Vcpu _vcpu;
+
+    internal VcpuMsrs(Vcpu vcpu) => _vcpu = vcpu;
+
+    /// <summary>vcpu->arch.ia32_xss (R82).</summary>
+    public FeatureMask Xss { get; private set; }
 
     /// <summary>IA32_S_CET: not XSTATE-managed (kept in the VMCS/VMCB by the vendor module, R84).</summary>
     public ulong SCet { get; private set; }
+
+    private VcpuCpuid Cpuid => _vcpu.Cpuid;
+    private VcpuFpu Fpu => _vcpu.Fpu;
+    private KvmCaps Caps => _vcpu.Kvm.Caps;
 
     /// <summary>
     /// KVM_SET_MSRS: returns how many entries were written before the first failure (the ioctl's return value). The
@@ -22,40 +33,40 @@ public sealed partial class Vcpu
     /// </summary>
     public KResult SetMsrs(params (uint Index, ulong Data)[] entries)
     {
-        if (Dead) return Errno.EIO;
+        if (_vcpu.Dead) return Errno.EIO;
         bool fpuLoaded = false;
         int done = 0;
         foreach (var (index, data) in entries)
         {
             if (!fpuLoaded && IsXstateManagedMsr(index))
             {
-                LoadGuestFpu();
+                Fpu.LoadGuestFpu();
                 fpuLoaded = true;
             }
             if (DoMsrAccess(index, data, hostInitiated: true, write: true, out _) != MsrAccess.Ok) break;
             done++;
         }
-        if (fpuLoaded) PutGuestFpu();
+        if (fpuLoaded) Fpu.PutGuestFpu();
         return KResult.Of(done);
     }
 
     /// <summary>KVM_GET_MSRS: how many entries were read before the first failure, and their values.</summary>
     public KvmRead<IReadOnlyList<ulong>> GetMsrs(params uint[] indices)
     {
-        if (Dead) return new(Errno.EIO, []);
+        if (_vcpu.Dead) return new(Errno.EIO, []);
         bool fpuLoaded = false;
         var values = new List<ulong>();
         foreach (var index in indices)
         {
             if (!fpuLoaded && IsXstateManagedMsr(index))
             {
-                LoadGuestFpu();
+                Fpu.LoadGuestFpu();
                 fpuLoaded = true;
             }
             if (DoMsrAccess(index, 0, hostInitiated: true, write: false, out ulong value) != MsrAccess.Ok) break;
             values.Add(value);
         }
-        if (fpuLoaded) PutGuestFpu();
+        if (fpuLoaded) Fpu.PutGuestFpu();
         return new(KResult.Of(values.Count), values);
     }
 
@@ -73,7 +84,7 @@ public sealed partial class Vcpu
     /// kvm_do_msr_access: a failed read yields 0; KVM_MSR_RET_UNSUPPORTED becomes success for userspace reading, or
     /// writing 0 to, an MSR KVM advertises (msrs_to_save); otherwise it is a failure.
     /// </summary>
-    private MsrAccess DoMsrAccess(uint index, ulong data, bool hostInitiated, bool write, out ulong value)
+    internal MsrAccess DoMsrAccess(uint index, ulong data, bool hostInitiated, bool write, out ulong value)
     {
         value = 0;
         var ret = write ? SetMsrCommon(index, data, hostInitiated) : GetMsrCommon(index, hostInitiated, out value);
@@ -86,18 +97,18 @@ public sealed partial class Vcpu
     /// <summary>kvm_is_advertised_msr for the modelled MSRs: in msrs_to_save only when KVM supports the feature.</summary>
     private bool IsAdvertisedMsr(uint index) => index switch
     {
-        MsrIndex.Ia32Xss => !Kvm.Caps.SupportedXss.IsEmpty,
-        MsrIndex.Ia32Xfd or MsrIndex.Ia32XfdErr => Kvm.Caps.Xfd,
-        MsrIndex.Ia32UCet or MsrIndex.Ia32SCet => Kvm.Caps.Shstk || Kvm.Caps.Ibt,
-        >= MsrIndex.Ia32Pl0Ssp and <= MsrIndex.Ia32Pl3Ssp => Kvm.Caps.Shstk,
+        MsrIndex.Ia32Xss => !Caps.SupportedXss.IsEmpty,
+        MsrIndex.Ia32Xfd or MsrIndex.Ia32XfdErr => Caps.Xfd,
+        MsrIndex.Ia32UCet or MsrIndex.Ia32SCet => Caps.Shstk || Caps.Ibt,
+        >= MsrIndex.Ia32Pl0Ssp and <= MsrIndex.Ia32Pl3Ssp => Caps.Shstk,
         _ => false,
     };
 
     /// <summary>is_xstate_managed_msr (R84): U_CET with guest SHSTK or IBT, PL0..PL3_SSP with guest SHSTK.</summary>
     private bool IsXstateManagedMsr(uint index) => index switch
     {
-        MsrIndex.Ia32UCet => GuestHasShstk || GuestHasIbt,
-        >= MsrIndex.Ia32Pl0Ssp and <= MsrIndex.Ia32Pl3Ssp => GuestHasShstk,
+        MsrIndex.Ia32UCet => Cpuid.GuestHasShstk || Cpuid.GuestHasIbt,
+        >= MsrIndex.Ia32Pl0Ssp and <= MsrIndex.Ia32Pl3Ssp => Cpuid.GuestHasShstk,
         _ => false,
     };
 
@@ -107,40 +118,40 @@ public sealed partial class Vcpu
         {
             case MsrIndex.Ia32Xss:
                 // R82: without XSAVES in the guest CPUID the MSR does not exist for this guest.
-                if (!GuestHasXsaves) return MsrAccess.Unsupported;
+                if (!Cpuid.GuestHasXsaves) return MsrAccess.Unsupported;
                 // R82: only supervisor states this guest may use (PT bit 8 never).
-                if (!new FeatureMask(data).IsSubsetOf(GuestSupportedXss)) return MsrAccess.Fail;
+                if (!new FeatureMask(data).IsSubsetOf(Cpuid.GuestSupportedXss)) return MsrAccess.Fail;
                 if (Xss.Bits != data)
                 {
                     Xss = new FeatureMask(data);
-                    CpuidDynamicBitsDirty = true; // R77: 0xD.1 EBX depends on XSS
+                    Cpuid.DynamicBitsDirty = true; // R77: 0xD.1 EBX depends on XSS
                 }
                 return MsrAccess.Ok;
 
             case MsrIndex.Ia32Xfd:
                 // R83: the guest needs XFD in its CPUID; userspace may always write.
-                if (!hostInitiated && !GuestHasXfd) return MsrAccess.Fail;
+                if (!hostInitiated && !Cpuid.GuestHasXfd) return MsrAccess.Fail;
                 // R83: only dynamic features this guest may enable.
-                if (!new FeatureMask(data).IsSubsetOf(GuestSupportedXcr0 & XfeatureMasks.UserDynamic)) return MsrAccess.Fail;
-                UpdateGuestXfd(new FeatureMask(data)); // R87
+                if (!new FeatureMask(data).IsSubsetOf(Cpuid.GuestSupportedXcr0 & XfeatureMasks.UserDynamic)) return MsrAccess.Fail;
+                Fpu.UpdateGuestXfd(new FeatureMask(data)); // R87
                 return MsrAccess.Ok;
 
             case MsrIndex.Ia32XfdErr:
-                if (!hostInitiated && !GuestHasXfd) return MsrAccess.Fail;
-                if (!new FeatureMask(data).IsSubsetOf(GuestSupportedXcr0 & XfeatureMasks.UserDynamic)) return MsrAccess.Fail;
-                GuestFpu.XfdErr = data;
+                if (!hostInitiated && !Cpuid.GuestHasXfd) return MsrAccess.Fail;
+                if (!new FeatureMask(data).IsSubsetOf(Cpuid.GuestSupportedXcr0 & XfeatureMasks.UserDynamic)) return MsrAccess.Fail;
+                Fpu.GuestFpu.XfdErr = data;
                 return MsrAccess.Ok;
 
             case MsrIndex.Ia32UCet:
             case MsrIndex.Ia32SCet:
-                if (!GuestHasShstk && !GuestHasIbt) return MsrAccess.Unsupported;
+                if (!Cpuid.GuestHasShstk && !Cpuid.GuestHasIbt) return MsrAccess.Unsupported;
                 if (!IsValidUsCet(data)) return MsrAccess.Fail;
                 if (index == MsrIndex.Ia32SCet) SCet = data;
                 else WriteXstateMsr(index, data);
                 return MsrAccess.Ok;
 
             case >= MsrIndex.Ia32Pl0Ssp and <= MsrIndex.Ia32Pl3Ssp:
-                if (!GuestHasShstk) return MsrAccess.Unsupported;
+                if (!Cpuid.GuestHasShstk) return MsrAccess.Unsupported;
                 // R84: SSPs are canonical and 4-byte aligned.
                 if (!IsCanonical48(data) || data % 4 != 0) return MsrAccess.Fail;
                 WriteXstateMsr(index, data);
@@ -158,28 +169,28 @@ public sealed partial class Vcpu
         {
             case MsrIndex.Ia32Xss:
                 // R82: userspace can always read it; the guest needs XSAVES.
-                if (!hostInitiated && !GuestHasXsaves) return MsrAccess.Fail;
+                if (!hostInitiated && !Cpuid.GuestHasXsaves) return MsrAccess.Fail;
                 value = Xss.Bits;
                 return MsrAccess.Ok;
 
             case MsrIndex.Ia32Xfd:
-                if (!hostInitiated && !GuestHasXfd) return MsrAccess.Fail;
-                value = GuestFpstate.Xfd.Bits;
+                if (!hostInitiated && !Cpuid.GuestHasXfd) return MsrAccess.Fail;
+                value = Fpu.Fpstate.Xfd.Bits;
                 return MsrAccess.Ok;
 
             case MsrIndex.Ia32XfdErr:
-                if (!hostInitiated && !GuestHasXfd) return MsrAccess.Fail;
-                value = GuestFpu.XfdErr;
+                if (!hostInitiated && !Cpuid.GuestHasXfd) return MsrAccess.Fail;
+                value = Fpu.GuestFpu.XfdErr;
                 return MsrAccess.Ok;
 
             case MsrIndex.Ia32UCet:
             case MsrIndex.Ia32SCet:
-                if (!GuestHasShstk && !GuestHasIbt) return MsrAccess.Unsupported;
+                if (!Cpuid.GuestHasShstk && !Cpuid.GuestHasIbt) return MsrAccess.Unsupported;
                 value = index == MsrIndex.Ia32SCet ? SCet : ReadXstateMsr(index);
                 return MsrAccess.Ok;
 
             case >= MsrIndex.Ia32Pl0Ssp and <= MsrIndex.Ia32Pl3Ssp:
-                if (!GuestHasShstk) return MsrAccess.Unsupported;
+                if (!Cpuid.GuestHasShstk) return MsrAccess.Unsupported;
                 value = ReadXstateMsr(index);
                 return MsrAccess.Ok;
 
@@ -198,8 +209,8 @@ public sealed partial class Vcpu
         const ulong shstkBits = 0x3;
         const ulong ibtBits = (0xFUL << 2) | (1UL << 10) | (1UL << 11) | ~0xFFFUL;
         if ((data & reserved) != 0) return false;
-        if (!GuestHasShstk && (data & shstkBits) != 0) return false;
-        if (!GuestHasIbt && (data & ibtBits) != 0) return false;
+        if (!Cpuid.GuestHasShstk && (data & shstkBits) != 0) return false;
+        if (!Cpuid.GuestHasIbt && (data & ibtBits) != 0) return false;
         if (((data >> 12) & 3) != 0) return false;
         if ((data & (1UL << 10)) != 0 && (data & (1UL << 11)) != 0) return false;
         return true;
@@ -225,29 +236,29 @@ public sealed partial class Vcpu
     /// </summary>
     private void WriteXstateMsr(uint index, ulong data)
     {
-        if (!GuestFpstate.InUse)
+        if (!Fpu.Fpstate.InUse)
         {
-            Vm.Bug("kvm_set_xstate_msr: guest FPU not loaded");
+            _vcpu.Vm.Bug("kvm_set_xstate_msr: guest FPU not loaded");
             return;
         }
         var (component, offset) = XstateMsrLocation(index);
-        var image = TaskRegisters.Component(Boot, GuestFpstate, component);
+        var image = TaskRegisters.Component(_vcpu.Boot, Fpu.Fpstate, component);
         // A CPUID whose CET sub-leaf is shorter than the register (corrupt dumps) has nowhere to save it: XSAVES stores
         // only EAX bytes, so the value does not survive in the buffer.
         if (offset + 8 > image.Length) return;
         BitConverter.TryWriteBytes(image.AsSpan(offset, 8), data);
-        TaskRegisters.Load(Boot, GuestFpstate, component, image);
+        TaskRegisters.Load(_vcpu.Boot, Fpu.Fpstate, component, image);
     }
 
     private ulong ReadXstateMsr(uint index)
     {
-        if (!GuestFpstate.InUse)
+        if (!Fpu.Fpstate.InUse)
         {
-            Vm.Bug("kvm_get_xstate_msr: guest FPU not loaded");
+            _vcpu.Vm.Bug("kvm_get_xstate_msr: guest FPU not loaded");
             return 0;
         }
         var (component, offset) = XstateMsrLocation(index);
-        var image = TaskRegisters.Component(Boot, GuestFpstate, component);
+        var image = TaskRegisters.Component(_vcpu.Boot, Fpu.Fpstate, component);
         return offset + 8 <= image.Length ? BitConverter.ToUInt64(image, offset) : 0;
     }
 }

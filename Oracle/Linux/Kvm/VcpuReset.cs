@@ -3,9 +3,13 @@ using Xsave.Oracle.Linux.Fpu;
 
 namespace Xsave.Oracle.Linux.Kvm;
 
-/// <summary>RESET at vCPU creation (R90) and INIT (R91): kvm_vcpu_reset and kvm_xstate_reset.</summary>
-public sealed partial class Vcpu
+/// <summary>RESET at vCPU creation (R90) and INIT (R91) of one vCPU: kvm_vcpu_reset and kvm_xstate_reset.</summary>
+public sealed class VcpuReset
 {
+    private readonly Vcpu _vcpu;
+
+    internal VcpuReset(Vcpu vcpu) => _vcpu = vcpu;
+
     /// <summary>The components INIT zeroes (R91, R29): MPX and CET. Everything else survives INIT.</summary>
     public static readonly FeatureMask InitClearedFeatures =
         FeatureMask.Of(XFeature.BndRegs, XFeature.BndCsr, XFeature.CetUser, XFeature.CetKernel);
@@ -23,18 +27,15 @@ public sealed partial class Vcpu
     /// there is nothing to clear); XCR0 := FP through __kvm_set_xcr; IA32_XSS := 0 through a host-initiated MSR write
     /// (whose result is ignored). PKRU keeps its allocation value 0.
     /// </summary>
-    private void Reset()
+    internal void ResetEvent()
     {
         XstateReset(initEvent: false);
-        SetXcr(XcrXfeatureEnabledMask, FeatureMask.Of(XFeature.Fp));
-        DoMsrAccess(MsrIndex.Ia32Xss, 0, hostInitiated: true, write: true, out _);
+        _vcpu.Xcrs.SetXcr(VcpuXcrs.XcrXfeatureEnabledMask, FeatureMask.Of(XFeature.Fp));
+        _vcpu.Msrs.DoMsrAccess(MsrIndex.Ia32Xss, 0, hostInitiated: true, write: true, out _);
     }
 
-    /// <summary>
-    /// INIT (kvm_vcpu_reset(INIT), e.g. from KVM_GET_MP_STATE accepting a latched INIT or inside KVM_RUN): only the
-    /// xstate part is modelled (R91); XCR0, XSS, XFD and PKRU are unchanged.
-    /// </summary>
-    public void Init() => XstateReset(initEvent: true);
+    /// <summary>INIT (kvm_vcpu_reset(INIT)): only the xstate part is modelled (R91); see <see cref="Vcpu.Init"/>.</summary>
+    internal void InitEvent() => XstateReset(initEvent: true);
 
     /// <summary>
     /// R91 kvm_xstate_reset: nothing on RESET (H9); on INIT, mask = (supported_xcr0 | supported_xss) &amp; (MPX | CET);
@@ -46,25 +47,27 @@ public sealed partial class Vcpu
     {
         if (!initEvent) return;
 
-        var mask = (Kvm.Caps.SupportedXcr0 | Kvm.Caps.SupportedXss) & InitClearedFeatures;
+        var caps = _vcpu.Kvm.Caps;
+        var mask = (caps.SupportedXcr0 | caps.SupportedXss) & InitClearedFeatures;
         if (mask.IsEmpty) return;
 
-        var fps = GuestFpstate;
-        if (WantsToRun != fps.InUse) Warn("kvm_xstate_reset: wants_to_run != fpstate->in_use");
+        var fpu = _vcpu.Fpu;
+        var fps = fpu.Fpstate;
+        if (_vcpu.WantsToRun != fps.InUse) _vcpu.Warn("kvm_xstate_reset: wants_to_run != fpstate->in_use");
         bool fpuInUse = fps.InUse;
-        if (fpuInUse) PutGuestFpu();
+        if (fpuInUse) fpu.PutGuestFpu();
 
         // H8: iterate over the bits of the 64-bit mask below XFEATURE_MAX.
         var cleared = FeatureMask.None;
         foreach (int i in mask.Indices().Where(i => i < XFeatures.Max))
         {
-            int? at = XsaveAddress.Get(Boot, fps, i);
+            int? at = XsaveAddress.Get(_vcpu.Boot, fps, i);
             if (at is null) continue;
-            fps.Regs.AsSpan(at.Value, XsaveAddress.Size(Boot, i)).Clear();
+            fps.Regs.AsSpan(at.Value, XsaveAddress.Size(_vcpu.Boot, i)).Clear();
             cleared = cleared.With(i);
         }
         _xstateClears.Add(cleared);
 
-        if (fpuInUse) LoadGuestFpu();
+        if (fpuInUse) fpu.LoadGuestFpu();
     }
 }

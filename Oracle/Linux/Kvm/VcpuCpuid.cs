@@ -4,16 +4,28 @@ using Xsave.Oracle.Linux.Fpu;
 
 namespace Xsave.Oracle.Linux.Kvm;
 
-/// <summary>The guest CPUID (R77-R79): KVM_SET_CPUID2, KVM_GET_CPUID2 and what KVM derives from the table.</summary>
-public sealed partial class Vcpu
+/// <summary>
+/// The guest CPUID of one vCPU (R77-R79): KVM_SET_CPUID2, KVM_GET_CPUID2 and what kvm_vcpu_after_set_cpuid derives
+/// from the table (guest_supported_xcr0/xss, the guest capabilities).
+/// </summary>
+public sealed class VcpuCpuid
 {
+    private readonly Vcpu _vcpu;
     private List<KvmCpuidEntry> _cpuid = [];
 
+    internal VcpuCpuid(Vcpu vcpu) => _vcpu = vcpu;
+
     /// <summary>vcpu->arch.cpuid_entries as last stored (runtime fix-ups applied when they were last computed).</summary>
-    public IReadOnlyList<KvmCpuidEntry> Cpuid => _cpuid;
+    public IReadOnlyList<KvmCpuidEntry> Entries => _cpuid;
 
     /// <summary>vcpu->arch.cpuid_dynamic_bits_dirty: XCR0 or XSS changed since the last runtime fix-up (R77).</summary>
-    public bool CpuidDynamicBitsDirty { get; private set; }
+    public bool DynamicBitsDirty { get; internal set; }
+
+    /// <summary>vcpu->arch.guest_supported_xcr0 (R79).</summary>
+    public FeatureMask GuestSupportedXcr0 { get; private set; }
+
+    /// <summary>vcpu->arch.guest_supported_xss (R79).</summary>
+    public FeatureMask GuestSupportedXss { get; private set; }
 
     // guest_cpu_cap_has(): the guest CPUID bit and KVM's cap, as computed by kvm_vcpu_after_set_cpuid.
     public bool GuestHasXsave { get; private set; }
@@ -30,11 +42,11 @@ public sealed partial class Vcpu
     /// </summary>
     public KResult SetCpuid2(IReadOnlyList<KvmCpuidEntry> entries)
     {
-        if (Dead) return Errno.EIO;
+        if (_vcpu.Dead) return Errno.EIO;
         if (entries.Count > KvmCpuidEntry.MaxEntries) return Errno.E2BIG;
 
         var incoming = entries.ToList();
-        if (HasRun)
+        if (_vcpu.HasRun)
         {
             // R78 kvm_cpuid_check_equal: runtime bits are KVM's, so they are recomputed before comparing.
             ApplyRuntimeUpdates(incoming);
@@ -55,12 +67,12 @@ public sealed partial class Vcpu
     /// </summary>
     public KvmRead<IReadOnlyList<KvmCpuidEntry>> GetCpuid2(int nent = KvmCpuidEntry.MaxEntries)
     {
-        if (Dead) return new(Errno.EIO, []);
+        if (_vcpu.Dead) return new(Errno.EIO, []);
         if (nent < _cpuid.Count) return new(Errno.E2BIG, []);
-        if (CpuidDynamicBitsDirty)
+        if (DynamicBitsDirty)
         {
             ApplyRuntimeUpdates(_cpuid);
-            CpuidDynamicBitsDirty = false;
+            DynamicBitsDirty = false;
         }
         return new(KResult.Ok, _cpuid.ToList());
     }
@@ -85,7 +97,7 @@ public sealed partial class Vcpu
         if (leaf0 is null) return KResult.Ok;
         var dynamic = FeatureMask.FromHalves(leaf0.Eax, leaf0.Edx) & XfeatureMasks.UserDynamic;
         if (dynamic.IsEmpty) return KResult.Ok;
-        return FpStates.EnableGuestXfdFeatures(Boot, Process, GuestFpu, dynamic, ThreadId);
+        return FpStates.EnableGuestXfdFeatures(_vcpu.Boot, _vcpu.Process, _vcpu.Fpu.GuestFpu, dynamic, _vcpu.ThreadId);
     }
 
     /// <summary>
@@ -95,7 +107,7 @@ public sealed partial class Vcpu
     /// </summary>
     private void AfterSetCpuid()
     {
-        var caps = Kvm.Caps;
+        var caps = _vcpu.Kvm.Caps;
         var leaf0 = Find(_cpuid, 0xD, 0);
         var leaf1 = Find(_cpuid, 0xD, 1);
         GuestSupportedXcr0 = leaf0 is null ? FeatureMask.None : FeatureMask.FromHalves(leaf0.Eax, leaf0.Edx) & caps.SupportedXcr0;
@@ -110,7 +122,7 @@ public sealed partial class Vcpu
         GuestHasIbt = leaf7 is not null && (leaf7.Edx & (1u << 20)) != 0 && caps.Ibt;
 
         ApplyRuntimeUpdates(_cpuid);
-        CpuidDynamicBitsDirty = false;
+        DynamicBitsDirty = false;
     }
 
     /// <summary>
@@ -119,14 +131,15 @@ public sealed partial class Vcpu
     /// </summary>
     private void ApplyRuntimeUpdates(List<KvmCpuidEntry> table)
     {
-        var cpu = Boot.Cpu;
+        var cpu = _vcpu.Boot.Cpu;
+        var xcr0 = _vcpu.Xcrs.Xcr0;
         int sub0 = table.FindIndex(e => e.Matches(0xD, 0));
         if (sub0 >= 0)
-            table[sub0] = table[sub0] with { Ebx = KvmXstateSize.Required(cpu, Xcr0, compacted: false) };
+            table[sub0] = table[sub0] with { Ebx = KvmXstateSize.Required(cpu, xcr0, compacted: false) };
 
         int sub1 = table.FindIndex(e => e.Matches(0xD, 1));
         if (sub1 >= 0 && (table[sub1].Eax & (8u | 2u)) != 0)
-            table[sub1] = table[sub1] with { Ebx = KvmXstateSize.Required(cpu, Xcr0 | Xss, compacted: true) };
+            table[sub1] = table[sub1] with { Ebx = KvmXstateSize.Required(cpu, xcr0 | _vcpu.Msrs.Xss, compacted: true) };
     }
 
     private static bool SameTable(IReadOnlyList<KvmCpuidEntry> a, IReadOnlyList<KvmCpuidEntry> b) =>

@@ -5,13 +5,40 @@ using Xsave.Oracle.Linux.Fpu;
 namespace Xsave.Oracle.Linux.Kvm;
 
 /// <summary>
-/// Loading and putting the guest FPU (R86, I20), KVM_RUN, kernel-mode FPU use on the vCPU thread, and guest XFD updates
-/// (R87, H6). The registers are modelled by the active fpstate's buffer: a save applies the XFD rule of R27 (an
-/// XFD-disabled component is saved as not in use); a restore raises #NM when XSTATE_BV and XFD overlap (R27).
+/// The guest FPU of one vCPU: vcpu->arch.guest_fpu (struct fpu_guest, R50, R55), vcpu->arch.pkru, loading and putting
+/// it around KVM_RUN (R86, I20), kernel-mode FPU use on the vCPU thread, and guest XFD updates (R87, H6). The registers
+/// are modelled by the active fpstate's buffer: a save applies the XFD rule of R27 (an XFD-disabled component is saved
+/// as not in use); a restore raises #NM when XSTATE_BV and XFD overlap (R27).
 /// </summary>
-public sealed partial class Vcpu
+public sealed class VcpuFpu
 {
-    private Process.Fpu ThreadFpu => Process.Thread(ThreadId).Fpu;
+    private readonly Vcpu _vcpu;
+
+    internal VcpuFpu(Vcpu vcpu, FpuGuest guestFpu)
+    {
+        _vcpu = vcpu;
+        GuestFpu = guestFpu;
+    }
+
+    /// <summary>vcpu->arch.guest_fpu (R50, R55).</summary>
+    public FpuGuest GuestFpu { get; }
+
+    /// <summary>The guest fpstate (gfpu->fpstate).</summary>
+    public FpState Fpstate => GuestFpu.FpState;
+
+    /// <summary>vcpu->arch.pkru: the guest's PKRU, kept outside the XSAVE buffer and exchanged by KVM_GET/SET_XSAVE.</summary>
+    public uint Pkru { get; internal set; }
+
+    /// <summary>
+    /// TIF_NEED_FPU_LOAD of the vCPU thread: the registers no longer hold the active fpstate (it was saved by
+    /// kernel_fpu_begin or preemption) and must be restored before returning to the guest or user space.
+    /// </summary>
+    public bool TaskNeedFpuLoad { get; private set; }
+
+    private BootResult Boot => _vcpu.Boot;
+    private KvmVm Vm => _vcpu.Vm;
+    private FpState GuestFpstate => GuestFpu.FpState;
+    private Process.Fpu ThreadFpu => _vcpu.Process.Thread(_vcpu.ThreadId).Fpu;
 
     /// <summary>kvm_load_guest_fpu: KVM_BUG_ON when the guest FPU is already in use; else fpu_swap_kvm_fpstate(enter).</summary>
     public FpuSwapOutcome LoadGuestFpu()
@@ -84,7 +111,7 @@ public sealed partial class Vcpu
         var rfbm = Boot.Kernel.MaxFeatures & XfeatureMasks.Fpstate;
         var nm = new FeatureMask(fps.XstateBv) & rfbm & fps.Xfd;
         if (nm.IsEmpty) return true;
-        Warn($"host #NM in XRSTORS: XSTATE_BV & XFD = {nm} ({nm.Describe()}): unexpected #NM exception");
+        _vcpu.Warn($"host #NM in XRSTORS: XSTATE_BV & XFD = {nm} ({nm.Describe()}): unexpected #NM exception");
         return false;
     }
 
@@ -106,42 +133,15 @@ public sealed partial class Vcpu
     /// itself is written when the guest FPU is in use. As coded the condition is TIF_NEED_FPU_LOAD, so a
     /// host-initiated write while the thread's own registers are loaded does not clear XSTATE_BV.
     /// </summary>
-    private void UpdateGuestXfd(FeatureMask xfd)
+    internal void UpdateGuestXfd(FeatureMask xfd)
     {
         if (!xfd.IsEmpty && TaskNeedFpuLoad)
             GuestFpstate.XstateBv = new FeatureMask(GuestFpstate.XstateBv).Except(xfd).Bits;
         GuestFpstate.Xfd = xfd;
     }
 
-    /// <summary>
-    /// KVM_RUN: load the guest FPU (R86), enter the guest, run the given VM-exit handlers one after another (each is a
-    /// guest instruction or host event handled while the guest FPU is loaded, e.g. <see cref="GuestXsetbv"/>,
-    /// <see cref="GuestWrmsr"/>, <see cref="KernelFpuBegin"/>, <see cref="Init"/>), re-entering the guest after each
-    /// (switch_fpu_return when TIF_NEED_FPU_LOAD), then put the guest FPU. A dead VM -> -EIO.
-    /// </summary>
-    public KResult Run(params Action<Vcpu>[] exits)
-    {
-        if (Dead) return Errno.EIO;
-        WantsToRun = true;
-        LoadGuestFpu();
-        if (!Dead)
-        {
-            ReenterGuest();
-            HasRun = true;
-            foreach (var exit in exits)
-            {
-                exit(this);
-                if (Dead) break;
-                ReenterGuest();
-            }
-        }
-        if (GuestFpstate.InUse) PutGuestFpu();
-        WantsToRun = false;
-        return Dead ? Errno.EIO : KResult.Ok;
-    }
-
     /// <summary>vcpu_enter_guest: the registers must hold the guest state; if they were saved, restore them first.</summary>
-    private void ReenterGuest()
+    internal void ReenterGuest()
     {
         if (!TaskNeedFpuLoad) return;
         RestoreRegisters(ThreadFpu.FpState);

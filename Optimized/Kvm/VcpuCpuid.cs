@@ -3,16 +3,30 @@ using Xsave.Optimized.Linux;
 
 namespace Xsave.Optimized.Kvm;
 
-/// <summary>The guest CPUID (R77-R79): KVM_SET_CPUID2, KVM_GET_CPUID2 and the values KVM derives from the table.</summary>
-public sealed partial class KvmVcpu
+/// <summary>
+/// The guest CPUID of one vCPU (R77-R79): KVM_SET_CPUID2, KVM_GET_CPUID2 and the values kvm_vcpu_after_set_cpuid
+/// derives from the table (guest_supported_xcr0/xss, the guest capabilities).
+/// </summary>
+public sealed class VcpuCpuid
 {
+    private readonly Vcpu _vcpu;
     private KvmCpuidEntry2[] _cpuid = [];
 
+    internal VcpuCpuid(Vcpu vcpu) => _vcpu = vcpu;
+
     /// <summary>vcpu->arch.cpuid_dynamic_bits_dirty: XCR0 or XSS changed since the runtime bits were last computed.</summary>
-    private bool _cpuidDirty;
+    internal bool DynamicBitsDirty { get; set; }
 
     /// <summary>vcpu->arch.cpuid_entries as stored (runtime bits as of their last update).</summary>
-    public ReadOnlySpan<KvmCpuidEntry2> CpuidEntries => _cpuid;
+    public ReadOnlySpan<KvmCpuidEntry2> Entries => _cpuid;
+
+    /// <summary>vcpu->arch.guest_supported_xcr0 / guest_supported_xss (R79).</summary>
+    public ulong GuestSupportedXcr0 { get; private set; }
+    public ulong GuestSupportedXss { get; private set; }
+
+    public GuestCaps GuestCaps { get; private set; }
+
+    internal bool Has(GuestCaps c) => (GuestCaps & c) != 0;
 
     /// <summary>
     /// R78 KVM_SET_CPUID2: more than KVM_MAX_CPUID_ENTRIES -> -E2BIG; once the vCPU has run, only the current table
@@ -21,8 +35,8 @@ public sealed partial class KvmVcpu
     /// </summary>
     public long SetCpuid2(TaskGroup group, IReadOnlyList<CpuidEntry> entries)
     {
-        if (Vm.Dead) return EIO;
-        if (entries.Count > KvmAbi.MaxCpuidEntries) return E2BIG;
+        if (_vcpu.Vm.Dead) return Vcpu.Errors.EIO;
+        if (entries.Count > KvmAbi.MaxCpuidEntries) return Vcpu.Errors.E2BIG;
 
         // The ioctl's own copy of the user array (kvm_set_cpuid2 -> vmemdup_array_user).
         var incoming = new KvmCpuidEntry2[entries.Count];
@@ -33,11 +47,11 @@ public sealed partial class KvmVcpu
                 e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
         }
 
-        if (HasRun)
+        if (_vcpu.HasRun)
         {
             // R78 kvm_cpuid_check_equal: the runtime bits are KVM's, recomputed on the incoming table first.
             UpdateCpuidRuntime(incoming);
-            return incoming.AsSpan().SequenceEqual(_cpuid) ? 0 : EINVAL;
+            return incoming.AsSpan().SequenceEqual(_cpuid) ? 0 : Vcpu.Errors.EINVAL;
         }
 
         long check = CheckCpuid(group, incoming);
@@ -55,12 +69,12 @@ public sealed partial class KvmVcpu
     public long GetCpuid2(int nent, out KvmCpuidEntry2[] entries)
     {
         entries = [];
-        if (Vm.Dead) return EIO;
-        if (nent < _cpuid.Length) return E2BIG;
-        if (_cpuidDirty)
+        if (_vcpu.Vm.Dead) return Vcpu.Errors.EIO;
+        if (nent < _cpuid.Length) return Vcpu.Errors.E2BIG;
+        if (DynamicBitsDirty)
         {
             UpdateCpuidRuntime(_cpuid);
-            _cpuidDirty = false;
+            DynamicBitsDirty = false;
         }
         entries = (KvmCpuidEntry2[])_cpuid.Clone();
         return 0;
@@ -74,7 +88,7 @@ public sealed partial class KvmVcpu
         if (ext8 >= 0)
         {
             uint vaddrBits = (table[ext8].Eax & 0xFF00) >> 8;
-            if (vaddrBits != 48 && vaddrBits != 57 && vaddrBits != 0) return EINVAL;
+            if (vaddrBits != 48 && vaddrBits != 57 && vaddrBits != 0) return Vcpu.Errors.EINVAL;
         }
 
         // R78: dynamic features in 0xD.0 need the larger guest buffer: -EPERM without the guest permission.
@@ -82,7 +96,7 @@ public sealed partial class KvmVcpu
         if (sub0 < 0) return 0;
         ulong dynamic = ((ulong)table[sub0].Edx << 32 | table[sub0].Eax) & KvmAbi.UserDynamic;
         if (dynamic == 0) return 0;
-        return FpstateOps.EnableGuestXfdFeatures(Boot, group, GuestFpu, dynamic);
+        return FpstateOps.EnableGuestXfdFeatures(_vcpu.Boot, group, _vcpu.Fpu.GuestFpu, dynamic);
     }
 
     /// <summary>
@@ -92,7 +106,7 @@ public sealed partial class KvmVcpu
     /// </summary>
     private void AfterSetCpuid()
     {
-        var caps = Kvm.Caps;
+        var caps = _vcpu.Kvm.Caps;
         ReadOnlySpan<KvmCpuidEntry2> t = _cpuid;
         int sub0 = KvmCpuidEntry2.Find(t, 0xD, 0);
         int sub1 = KvmCpuidEntry2.Find(t, 0xD, 1);
@@ -111,7 +125,7 @@ public sealed partial class KvmVcpu
         GuestCaps = g;
 
         UpdateCpuidRuntime(_cpuid);
-        _cpuidDirty = false;
+        DynamicBitsDirty = false;
     }
 
     /// <summary>
@@ -122,10 +136,10 @@ public sealed partial class KvmVcpu
     {
         int sub0 = KvmCpuidEntry2.Find(table, 0xD, 0);
         if (sub0 >= 0)
-            table[sub0] = table[sub0] with { Ebx = KvmXstateSize.Required(Boot.Tables, Xcr0, compacted: false) };
+            table[sub0] = table[sub0] with { Ebx = KvmXstateSize.Required(_vcpu.Boot.Tables, _vcpu.Xcrs.Xcr0, compacted: false) };
 
         int sub1 = KvmCpuidEntry2.Find(table, 0xD, 1);
         if (sub1 >= 0 && (table[sub1].Eax & (KvmAbi.Leaf0D1Xsaves | KvmAbi.Leaf0D1Xsavec)) != 0)
-            table[sub1] = table[sub1] with { Ebx = KvmXstateSize.Required(Boot.Tables, Xcr0 | Xss, compacted: true) };
+            table[sub1] = table[sub1] with { Ebx = KvmXstateSize.Required(_vcpu.Boot.Tables, _vcpu.Xcrs.Xcr0 | _vcpu.Msrs.Xss, compacted: true) };
     }
 }

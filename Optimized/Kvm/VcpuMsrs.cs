@@ -7,10 +7,25 @@ namespace Xsave.Optimized.Kvm;
 /// The XSAVE-related MSRs (R82-R84): IA32_XSS, IA32_XFD, IA32_XFD_ERR and the XSTATE-managed CET MSRs, from userspace
 /// (KVM_GET/SET_MSRS, host-initiated) and from the guest (RDMSR/WRMSR exits).
 /// </summary>
-public sealed partial class KvmVcpu
+public sealed class VcpuMsrs
 {
     /// <summary>kvm_{get,set}_msr_common's verdict: 0, 1 (fail) or KVM_MSR_RET_UNSUPPORTED.</summary>
-    private enum MsrRet : byte { Ok, Fail, Unsupported }
+    internal enum MsrRet : byte { Ok, Fail, Unsupported }
+
+    private readonly Vcpu _vcpu;
+
+    internal VcpuMsrs(Vcpu vcpu) => _vcpu = vcpu;
+
+    /// <summary>vcpu->arch.ia32_xss (R82).</summary>
+    public ulong Xss { get; private set; }
+
+    /// <summary>IA32_S_CET: kept by the vendor module, not in XSTATE (R84).</summary>
+    public ulong SCet { get; private set; }
+
+    private VcpuCpuid Cpuid => _vcpu.Cpuid;
+    private VcpuFpu Fpu => _vcpu.Fpu;
+    private KvmCaps Caps => _vcpu.Kvm.Caps;
+    private BootTables Boot => _vcpu.Boot;
 
     /// <summary>
     /// KVM_SET_MSRS with one entry: the number of MSRs written (0 or 1). The guest FPU is loaded around the access when
@@ -18,11 +33,11 @@ public sealed partial class KvmVcpu
     /// </summary>
     public long SetMsr(TaskGroup group, uint index, ulong data)
     {
-        if (Vm.Dead) return EIO;
+        if (_vcpu.Vm.Dead) return Vcpu.Errors.EIO;
         bool load = IsXstateManagedMsr(index);
-        if (load) LoadGuestFpu(group);
+        if (load) Fpu.LoadGuestFpu(group);
         bool ok = DoMsrAccess(index, ref data, hostInitiated: true, write: true) == MsrRet.Ok;
-        if (load) PutGuestFpu(group);
+        if (load) Fpu.PutGuestFpu(group);
         return ok ? 1 : 0;
     }
 
@@ -30,20 +45,20 @@ public sealed partial class KvmVcpu
     public long GetMsr(TaskGroup group, uint index, out ulong value)
     {
         value = 0;
-        if (Vm.Dead) return EIO;
+        if (_vcpu.Vm.Dead) return Vcpu.Errors.EIO;
         bool load = IsXstateManagedMsr(index);
-        if (load) LoadGuestFpu(group);
+        if (load) Fpu.LoadGuestFpu(group);
         bool ok = DoMsrAccess(index, ref value, hostInitiated: true, write: false) == MsrRet.Ok;
-        if (load) PutGuestFpu(group);
+        if (load) Fpu.PutGuestFpu(group);
         return ok ? 1 : 0;
     }
 
     /// <summary>The guest's WRMSR: false = #GP(0) injected.</summary>
-    private bool GuestWrmsr(TaskGroup group, uint index, ulong data) =>
+    internal bool GuestWrmsr(uint index, ulong data) =>
         DoMsrAccess(index, ref data, hostInitiated: false, write: true) == MsrRet.Ok;
 
     /// <summary>The guest's RDMSR: false = #GP(0) injected.</summary>
-    private bool GuestRdmsr(TaskGroup group, uint index, out ulong value)
+    internal bool GuestRdmsr(uint index, out ulong value)
     {
         value = 0;
         return DoMsrAccess(index, ref value, hostInitiated: false, write: false) == MsrRet.Ok;
@@ -53,7 +68,7 @@ public sealed partial class KvmVcpu
     /// kvm_do_msr_access: a failed read yields 0; KVM_MSR_RET_UNSUPPORTED is forgiven when userspace reads, or writes
     /// 0 to, an MSR KVM advertises (msrs_to_save); otherwise it fails.
     /// </summary>
-    private MsrRet DoMsrAccess(uint index, ref ulong data, bool hostInitiated, bool write)
+    internal MsrRet DoMsrAccess(uint index, ref ulong data, bool hostInitiated, bool write)
     {
         var ret = write ? SetMsrCommon(index, data, hostInitiated) : GetMsrCommon(index, hostInitiated, out data);
         if (ret != MsrRet.Ok && !write) data = 0;
@@ -64,18 +79,18 @@ public sealed partial class KvmVcpu
     /// <summary>kvm_is_advertised_msr for the modelled MSRs.</summary>
     private bool IsAdvertisedMsr(uint index) => index switch
     {
-        KvmAbi.MsrXss => Kvm.Caps.SupportedXss != 0,
-        KvmAbi.MsrXfd or KvmAbi.MsrXfdErr => Kvm.Caps.Xfd,
-        KvmAbi.MsrUCet or KvmAbi.MsrSCet => Kvm.Caps.Shstk || Kvm.Caps.Ibt,
-        >= KvmAbi.MsrPl0Ssp and <= KvmAbi.MsrPl3Ssp => Kvm.Caps.Shstk,
+        KvmAbi.MsrXss => Caps.SupportedXss != 0,
+        KvmAbi.MsrXfd or KvmAbi.MsrXfdErr => Caps.Xfd,
+        KvmAbi.MsrUCet or KvmAbi.MsrSCet => Caps.Shstk || Caps.Ibt,
+        >= KvmAbi.MsrPl0Ssp and <= KvmAbi.MsrPl3Ssp => Caps.Shstk,
         _ => false,
     };
 
     /// <summary>is_xstate_managed_msr (R84): U_CET with guest SHSTK or IBT, PL0..PL3_SSP with guest SHSTK.</summary>
     private bool IsXstateManagedMsr(uint index) => index switch
     {
-        KvmAbi.MsrUCet => Has(GuestCaps.Shstk | GuestCaps.Ibt),
-        >= KvmAbi.MsrPl0Ssp and <= KvmAbi.MsrPl3Ssp => Has(GuestCaps.Shstk),
+        KvmAbi.MsrUCet => Cpuid.Has(GuestCaps.Shstk | GuestCaps.Ibt),
+        >= KvmAbi.MsrPl0Ssp and <= KvmAbi.MsrPl3Ssp => Cpuid.Has(GuestCaps.Shstk),
         _ => false,
     };
 
@@ -85,38 +100,38 @@ public sealed partial class KvmVcpu
         {
             case KvmAbi.MsrXss:
                 // R82: the MSR exists for the guest only with XSAVES; only supervisor states it may use.
-                if (!Has(GuestCaps.Xsaves)) return MsrRet.Unsupported;
-                if ((data & ~GuestSupportedXss) != 0) return MsrRet.Fail;
+                if (!Cpuid.Has(GuestCaps.Xsaves)) return MsrRet.Unsupported;
+                if ((data & ~Cpuid.GuestSupportedXss) != 0) return MsrRet.Fail;
                 if (Xss != data)
                 {
                     Xss = data;
-                    _cpuidDirty = true; // R77: 0xD.1 EBX depends on XSS
+                    Cpuid.DynamicBitsDirty = true; // R77: 0xD.1 EBX depends on XSS
                 }
                 return MsrRet.Ok;
 
             case KvmAbi.MsrXfd:
                 // R83: the guest needs XFD; only dynamic features this guest may use.
-                if (!hostInitiated && !Has(GuestCaps.Xfd)) return MsrRet.Fail;
-                if ((data & ~(GuestSupportedXcr0 & KvmAbi.UserDynamic)) != 0) return MsrRet.Fail;
-                UpdateGuestXfd(data); // R87
+                if (!hostInitiated && !Cpuid.Has(GuestCaps.Xfd)) return MsrRet.Fail;
+                if ((data & ~(Cpuid.GuestSupportedXcr0 & KvmAbi.UserDynamic)) != 0) return MsrRet.Fail;
+                Fpu.UpdateGuestXfd(data); // R87
                 return MsrRet.Ok;
 
             case KvmAbi.MsrXfdErr:
-                if (!hostInitiated && !Has(GuestCaps.Xfd)) return MsrRet.Fail;
-                if ((data & ~(GuestSupportedXcr0 & KvmAbi.UserDynamic)) != 0) return MsrRet.Fail;
-                GuestFpu.XfdErr = data;
+                if (!hostInitiated && !Cpuid.Has(GuestCaps.Xfd)) return MsrRet.Fail;
+                if ((data & ~(Cpuid.GuestSupportedXcr0 & KvmAbi.UserDynamic)) != 0) return MsrRet.Fail;
+                Fpu.GuestFpu.XfdErr = data;
                 return MsrRet.Ok;
 
             case KvmAbi.MsrUCet:
             case KvmAbi.MsrSCet:
-                if (!Has(GuestCaps.Shstk | GuestCaps.Ibt)) return MsrRet.Unsupported;
+                if (!Cpuid.Has(GuestCaps.Shstk | GuestCaps.Ibt)) return MsrRet.Unsupported;
                 if (!IsValidUsCet(data)) return MsrRet.Fail;
                 if (index == KvmAbi.MsrSCet) SCet = data;
                 else WriteXstateMsr(index, data);
                 return MsrRet.Ok;
 
             case >= KvmAbi.MsrPl0Ssp and <= KvmAbi.MsrPl3Ssp:
-                if (!Has(GuestCaps.Shstk)) return MsrRet.Unsupported;
+                if (!Cpuid.Has(GuestCaps.Shstk)) return MsrRet.Unsupported;
                 // R84: SSPs are canonical (48-bit) and 4-byte aligned.
                 if (!IsCanonical48(data) || (data & 3) != 0) return MsrRet.Fail;
                 WriteXstateMsr(index, data);
@@ -133,28 +148,28 @@ public sealed partial class KvmVcpu
         switch (index)
         {
             case KvmAbi.MsrXss:
-                if (!hostInitiated && !Has(GuestCaps.Xsaves)) return MsrRet.Fail;
+                if (!hostInitiated && !Cpuid.Has(GuestCaps.Xsaves)) return MsrRet.Fail;
                 value = Xss;
                 return MsrRet.Ok;
 
             case KvmAbi.MsrXfd:
-                if (!hostInitiated && !Has(GuestCaps.Xfd)) return MsrRet.Fail;
-                value = Fpstate.Xfd;
+                if (!hostInitiated && !Cpuid.Has(GuestCaps.Xfd)) return MsrRet.Fail;
+                value = Fpu.Fpstate.Xfd;
                 return MsrRet.Ok;
 
             case KvmAbi.MsrXfdErr:
-                if (!hostInitiated && !Has(GuestCaps.Xfd)) return MsrRet.Fail;
-                value = GuestFpu.XfdErr;
+                if (!hostInitiated && !Cpuid.Has(GuestCaps.Xfd)) return MsrRet.Fail;
+                value = Fpu.GuestFpu.XfdErr;
                 return MsrRet.Ok;
 
             case KvmAbi.MsrUCet:
             case KvmAbi.MsrSCet:
-                if (!Has(GuestCaps.Shstk | GuestCaps.Ibt)) return MsrRet.Unsupported;
+                if (!Cpuid.Has(GuestCaps.Shstk | GuestCaps.Ibt)) return MsrRet.Unsupported;
                 value = index == KvmAbi.MsrSCet ? SCet : ReadXstateMsr(index);
                 return MsrRet.Ok;
 
             case >= KvmAbi.MsrPl0Ssp and <= KvmAbi.MsrPl3Ssp:
-                if (!Has(GuestCaps.Shstk)) return MsrRet.Unsupported;
+                if (!Cpuid.Has(GuestCaps.Shstk)) return MsrRet.Unsupported;
                 value = ReadXstateMsr(index);
                 return MsrRet.Ok;
 
@@ -176,8 +191,8 @@ public sealed partial class KvmVcpu
     private bool IsValidUsCet(ulong data)
     {
         if ((data & CetReserved) != 0) return false;
-        if (!Has(GuestCaps.Shstk) && (data & CetShstkBits) != 0) return false;
-        if (!Has(GuestCaps.Ibt) && (data & CetIbtBits) != 0) return false;
+        if (!Cpuid.Has(GuestCaps.Shstk) && (data & CetShstkBits) != 0) return false;
+        if (!Cpuid.Has(GuestCaps.Ibt) && (data & CetIbtBits) != 0) return false;
         if ((data & CetBitmapLow) != 0) return false;
         return (data & (CetSuppress | CetWaitEndbr)) != (CetSuppress | CetWaitEndbr);
     }
@@ -203,10 +218,10 @@ public sealed partial class KvmVcpu
     /// </summary>
     private void WriteXstateMsr(uint index, ulong data)
     {
-        var fps = Fpstate;
+        var fps = Fpu.Fpstate;
         if (!fps.InUse)
         {
-            Vm.Bug();
+            _vcpu.Vm.Bug();
             return;
         }
         var (component, offset) = XstateMsrLocation(index);
@@ -223,10 +238,10 @@ public sealed partial class KvmVcpu
     /// <summary>kvm_get_xstate_msr: RDMSR with the guest FPU loaded; a component in init state reads 0.</summary>
     private ulong ReadXstateMsr(uint index)
     {
-        var fps = Fpstate;
+        var fps = Fpu.Fpstate;
         if (!fps.InUse)
         {
-            Vm.Bug();
+            _vcpu.Vm.Bug();
             return 0;
         }
         var (component, offset) = XstateMsrLocation(index);

@@ -3,17 +3,24 @@ using Xsave.Contract.Linux;
 
 namespace Xsave.Oracle.Linux.Kvm;
 
-/// <summary>Guest XCR0 (R80, R81): __kvm_set_xcr, the XSETBV exit handler, KVM_GET_XCRS and KVM_SET_XCRS.</summary>
-public sealed partial class Vcpu
+/// <summary>Guest XCR0 of one vCPU (R80, R81): __kvm_set_xcr, the XSETBV exit handler, KVM_GET_XCRS and KVM_SET_XCRS.</summary>
+public sealed class VcpuXcrs
 {
+    private readonly Vcpu _vcpu;
+
+    internal VcpuXcrs(Vcpu vcpu) => _vcpu = vcpu;
+
     /// <summary>XCR_XFEATURE_ENABLED_MASK: the only XCR KVM knows.</summary>
     public const uint XcrXfeatureEnabledMask = 0;
+
+    /// <summary>vcpu->arch.xcr0 (R80).</summary>
+    public FeatureMask Xcr0 { get; private set; }
 
     /// <summary>
     /// R80 __kvm_set_xcr: false (the kernel's 1) when the value is refused. FP is always allowed, even when the guest
     /// CPUID lacks XSAVE (RESET writes it). Unlike the architecture (R9), the reserved check uses guest_supported_xcr0.
     /// </summary>
-    private bool SetXcr(uint index, FeatureMask xcr0)
+    internal bool SetXcr(uint index, FeatureMask xcr0)
     {
         // R80: only XCR0.
         if (index != XcrXfeatureEnabledMask) return false;
@@ -22,7 +29,7 @@ public sealed partial class Vcpu
         // R80: AVX needs SSE.
         if (xcr0.Contains(XFeature.Ymm) && !xcr0.Contains(XFeature.Sse)) return false;
         // R80: nothing KVM cannot save for this guest.
-        var validBits = GuestSupportedXcr0.With(XFeature.Fp);
+        var validBits = _vcpu.Cpuid.GuestSupportedXcr0.With(XFeature.Fp);
         if (!xcr0.IsSubsetOf(validBits)) return false;
         // R80: MPX BNDREGS and BNDCSR together.
         if (xcr0.Contains(XFeature.BndRegs) != xcr0.Contains(XFeature.BndCsr)) return false;
@@ -36,7 +43,7 @@ public sealed partial class Vcpu
         var old = Xcr0;
         Xcr0 = xcr0;
         // R77: a change outside x87/SSE changes the guest's 0xD sizes.
-        if (((xcr0 ^ old) & XfeatureMasks.Extend) != FeatureMask.None) CpuidDynamicBitsDirty = true;
+        if (((xcr0 ^ old) & XfeatureMasks.Extend) != FeatureMask.None) _vcpu.Cpuid.DynamicBitsDirty = true;
         return true;
     }
 
@@ -53,9 +60,9 @@ public sealed partial class Vcpu
     /// </summary>
     public KvmRead<KvmXcrs> GetXcrs()
     {
-        if (Dead) return new(Errno.EIO, KvmXcrs.Of());
-        if (Vm.HasProtectedState) return new(Errno.EINVAL, KvmXcrs.Of());
-        if (!Kvm.Caps.HostXsave) return new(KResult.Ok, KvmXcrs.Of());
+        if (_vcpu.Dead) return new(Errno.EIO, KvmXcrs.Of());
+        if (_vcpu.Vm.HasProtectedState) return new(Errno.EINVAL, KvmXcrs.Of());
+        if (!_vcpu.Kvm.Caps.HostXsave) return new(KResult.Ok, KvmXcrs.Of());
         return new(KResult.Ok, KvmXcrs.Of(new KvmXcr(XcrXfeatureEnabledMask, Xcr0.Bits)));
     }
 
@@ -65,9 +72,9 @@ public sealed partial class Vcpu
     /// </summary>
     public KResult SetXcrs(KvmXcrs xcrs)
     {
-        if (Dead) return Errno.EIO;
-        if (Vm.HasProtectedState) return Errno.EINVAL;
-        if (!Kvm.Caps.HostXsave) return Errno.EINVAL;
+        if (_vcpu.Dead) return Errno.EIO;
+        if (_vcpu.Vm.HasProtectedState) return Errno.EINVAL;
+        if (!_vcpu.Kvm.Caps.HostXsave) return Errno.EINVAL;
         if (xcrs.Xcrs.Count > KvmXcrs.MaxXcrs || xcrs.Flags != 0) return Errno.EINVAL;
 
         foreach (var xcr in xcrs.Xcrs)

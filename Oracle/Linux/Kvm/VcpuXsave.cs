@@ -11,15 +11,24 @@ namespace Xsave.Oracle.Linux.Kvm;
 /// (guest_supported_xcr0 | FP | SSE); SET validates against what KVM supports (supported_xcr0) - the asymmetry that
 /// keeps migration from older kernels working (H11, KO §3g).
 /// </summary>
-public sealed partial class Vcpu
+public sealed class VcpuXsave
 {
+    private readonly Vcpu _vcpu;
+
+    internal VcpuXsave(Vcpu vcpu) => _vcpu = vcpu;
+
+    private BootResult Boot => _vcpu.Boot;
+    private KvmVm Vm => _vcpu.Vm;
+    private FpuGuest GuestFpu => _vcpu.Fpu.GuestFpu;
+    private FpState GuestFpstate => _vcpu.Fpu.Fpstate;
+
     /// <summary>
     /// KVM_GET_XSAVE: -EINVAL once uabi_size exceeds 4096 (AMX enabled through KVM_SET_CPUID2); else a zeroed 4096-byte
     /// struct kvm_xsave filled as KVM_GET_XSAVE2 fills it.
     /// </summary>
     public KvmRead<byte[]> GetXsave()
     {
-        if (Dead) return new(Errno.EIO, []);
+        if (_vcpu.Dead) return new(Errno.EIO, []);
         if (GuestFpu.UabiSize > KvmCapabilities.KvmXsaveSize) return new(Errno.EINVAL, []);
         var buffer = new byte[KvmCapabilities.KvmXsaveSize];
         var result = GetXsave2Into(buffer);
@@ -29,7 +38,7 @@ public sealed partial class Vcpu
     /// <summary>KVM_GET_XSAVE2: a zeroed buffer of uabi_size bytes (the KVM_CAP_XSAVE2 size userspace allocates).</summary>
     public KvmRead<byte[]> GetXsave2()
     {
-        if (Dead) return new(Errno.EIO, []);
+        if (_vcpu.Dead) return new(Errno.EIO, []);
         var buffer = new byte[GuestFpu.UabiSize];
         var result = GetXsave2Into(buffer);
         return new(result, buffer);
@@ -45,10 +54,10 @@ public sealed partial class Vcpu
         var fps = GuestFpstate;
         if (fps.IsConfidential) return Vm.HasProtectedState ? Errno.EINVAL : KResult.Ok;
 
-        var xfeatures = GuestSupportedXcr0 | XfeatureMasks.FpSse;
+        var xfeatures = _vcpu.Cpuid.GuestSupportedXcr0 | XfeatureMasks.FpSse;
         if (Boot.XsaveEnabled)
         {
-            var image = XstateToUabi.Copy(Boot, fps, xfeatures, Pkru, CopyMode.Xsave, buffer.Length);
+            var image = XstateToUabi.Copy(Boot, fps, xfeatures, _vcpu.Fpu.Pkru, CopyMode.Xsave, buffer.Length);
             image.CopyTo(buffer, 0);
         }
         else
@@ -66,7 +75,7 @@ public sealed partial class Vcpu
     /// </summary>
     public KResult SetXsave(byte[] userBuffer)
     {
-        if (Dead) return Errno.EIO;
+        if (_vcpu.Dead) return Errno.EIO;
         int size = (int)GuestFpu.UabiSize;
         if (userBuffer.Length < size) return Errno.EFAULT;
         var buf = userBuffer.AsSpan(0, size).ToArray();
@@ -78,7 +87,7 @@ public sealed partial class Vcpu
         var bv = new FeatureMask(BitConverter.ToUInt64(buf, LegacyRegion.XstateBv)).Except(fps.Xfd);
         BitConverter.TryWriteBytes(buf.AsSpan(LegacyRegion.XstateBv, 8), bv.Bits);
 
-        return CopyUabiToGuestFpstate(buf, Kvm.Caps.SupportedXcr0);
+        return CopyUabiToGuestFpstate(buf, _vcpu.Kvm.Caps.SupportedXcr0);
     }
 
     /// <summary>R89 fpu_copy_uabi_to_guest_fpstate(gfpu, buf, xcr0, &amp;vcpu.pkru).</summary>
@@ -103,14 +112,14 @@ public sealed partial class Vcpu
         // R89: XFD-disabled features must be in init state or XRSTOR would #NM (unreachable after the masking above).
         if (hdrBv.Overlaps(fps.Xfd))
         {
-            Warn("fpu_copy_uabi_to_guest_fpstate: XSTATE_BV & XFD");
+            _vcpu.Warn("fpu_copy_uabi_to_guest_fpstate: XSTATE_BV & XFD");
             return Errno.EINVAL;
         }
 
         // R89: KVM's ABI leaves vcpu.pkru alone when the PKRU bit is clear (R69 with a NULL pkru pointer).
-        var pkru = hdrBv.Contains(XFeature.Pkru) ? new PkruHolder(Pkru) : null;
+        var pkru = hdrBv.Contains(XFeature.Pkru) ? new PkruHolder(_vcpu.Fpu.Pkru) : null;
         var result = UabiToXstate.Copy(Boot, fps, buf, pkru);
-        if (!result.IsError && pkru is not null) Pkru = pkru.Value;
+        if (!result.IsError && pkru is not null) _vcpu.Fpu.Pkru = pkru.Value;
         return result;
     }
 }

@@ -3,21 +3,28 @@ using Xsave.Optimized.Linux;
 namespace Xsave.Optimized.Kvm;
 
 /// <summary>Guest XCR0 (R80, R81): __kvm_set_xcr, the XSETBV exit, KVM_GET_XCRS and KVM_SET_XCRS.</summary>
-public sealed partial class KvmVcpu
+public sealed class VcpuXcrs
 {
+    private readonly Vcpu _vcpu;
+
+    internal VcpuXcrs(Vcpu vcpu) => _vcpu = vcpu;
+
+    /// <summary>vcpu->arch.xcr0.</summary>
+    public ulong Xcr0 { get; private set; }
+
     private const ulong X87 = KvmAbi.MaskFp, Sse = KvmAbi.MaskSse, Ymm = KvmAbi.MaskYmm;
 
     /// <summary>
     /// R80 __kvm_set_xcr: false (the kernel's 1) when refused. The reserved-bit check is against guest_supported_xcr0
     /// (plus x87, always allowed, which RESET relies on), not the architectural XCR0 support.
     /// </summary>
-    private bool SetXcr(uint index, ulong xcr0)
+    internal bool SetXcr(uint index, ulong xcr0)
     {
         if (index != KvmAbi.XcrXfeatureEnabledMask) return false;
         // R80: x87 always on; AVX needs SSE; nothing this guest cannot use; MPX, AVX-512 (with AVX) and AMX whole.
         if ((xcr0 & X87) == 0) return false;
         if ((xcr0 & (Sse | Ymm)) == Ymm) return false;
-        if ((xcr0 & ~(GuestSupportedXcr0 | X87)) != 0) return false;
+        if ((xcr0 & ~(_vcpu.Cpuid.GuestSupportedXcr0 | X87)) != 0) return false;
         if ((xcr0 & KvmAbi.Mpx) != 0 && (xcr0 & KvmAbi.Mpx) != KvmAbi.Mpx) return false;
         if ((xcr0 & KvmAbi.Avx512) != 0 && ((xcr0 & Ymm) == 0 || (xcr0 & KvmAbi.Avx512) != KvmAbi.Avx512)) return false;
         if ((xcr0 & KvmAbi.Xtile) != 0 && (xcr0 & KvmAbi.Xtile) != KvmAbi.Xtile) return false;
@@ -25,7 +32,7 @@ public sealed partial class KvmVcpu
         ulong old = Xcr0;
         Xcr0 = xcr0;
         // R77: the guest's 0xD sizes depend on the extended bits.
-        if (((xcr0 ^ old) & KvmAbi.Extend) != 0) _cpuidDirty = true;
+        if (((xcr0 ^ old) & KvmAbi.Extend) != 0) _vcpu.Cpuid.DynamicBitsDirty = true;
         return true;
     }
 
@@ -40,9 +47,9 @@ public sealed partial class KvmVcpu
     {
         hasXcr0 = false;
         xcr0 = 0;
-        if (Vm.Dead) return EIO;
-        if (Vm.HasProtectedState) return EINVAL;
-        if (!Kvm.Caps.HostXsave) return 0;
+        if (_vcpu.Vm.Dead) return Vcpu.Errors.EIO;
+        if (_vcpu.Vm.HasProtectedState) return Vcpu.Errors.EINVAL;
+        if (!_vcpu.Kvm.Caps.HostXsave) return 0;
         hasXcr0 = true;
         xcr0 = Xcr0;
         return 0;
@@ -54,13 +61,13 @@ public sealed partial class KvmVcpu
     /// </summary>
     public long SetXcrs(uint flags, IReadOnlyList<Contract.Linux.XcrEntry> xcrs)
     {
-        if (Vm.Dead) return EIO;
-        if (Vm.HasProtectedState || !Kvm.Caps.HostXsave) return EINVAL;
-        if (xcrs.Count > KvmAbi.MaxXcrs || flags != 0) return EINVAL;
+        if (_vcpu.Vm.Dead) return Vcpu.Errors.EIO;
+        if (_vcpu.Vm.HasProtectedState || !_vcpu.Kvm.Caps.HostXsave) return Vcpu.Errors.EINVAL;
+        if (xcrs.Count > KvmAbi.MaxXcrs || flags != 0) return Vcpu.Errors.EINVAL;
         for (int k = 0; k < xcrs.Count; k++)
         {
             if (xcrs[k].Xcr != KvmAbi.XcrXfeatureEnabledMask) continue;
-            return SetXcr(KvmAbi.XcrXfeatureEnabledMask, xcrs[k].Value) ? 0 : EINVAL;
+            return SetXcr(KvmAbi.XcrXfeatureEnabledMask, xcrs[k].Value) ? 0 : Vcpu.Errors.EINVAL;
         }
         return 0;
     }
