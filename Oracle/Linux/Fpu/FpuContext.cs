@@ -42,7 +42,7 @@ public static class FpuContext
     }
 
     /// <summary>R60 (os_xsave): the save RFBM is the fpstate's xfeatures.</summary>
-    public static FeatureMask SaveMask(FpState fps) => fps.Xfeatures;
+    public static FeatureMask SaveMask(Fpstate fps) => fps.Xfeatures;
 
     /// <summary>
     /// R60 (restore_fpregs_from_fpstate(fps, XFEATURE_MASK_FPSTATE)): IA32_XFD is updated first (with dynamic sizing;
@@ -50,7 +50,7 @@ public static class FpuContext
     /// FPSTATE — not the fpstate's xfeatures, so that features the previous task used but this one may not are
     /// initialised.
     /// </summary>
-    public static IReadOnlyList<RestoreStep> RestoreSteps(BootResult boot, FpState fps)
+    public static IReadOnlyList<RestoreStep> RestoreSteps(BootResult boot, Fpstate fps)
     {
         var steps = new List<RestoreStep>();
         if (boot.XsaveEnabled && boot.DynamicSizing) steps.Add(new RestoreStep.WriteXfd(fps.Xfd));

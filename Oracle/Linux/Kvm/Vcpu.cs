@@ -77,7 +77,7 @@ public sealed class Vcpu
     {
         if (vm.Dead) return new(Errno.EIO, null);
 
-        var gfpu = FpStates.AllocGuest(vm.Kvm.Boot, vm.Process);
+        var gfpu = FpstateOps.AllocGuest(vm.Kvm.Boot, vm.Process);
         if (gfpu is null) return new(Errno.ENOMEM, null);
 
         var vcpu = new Vcpu(vm, threadId, gfpu);
@@ -86,7 +86,7 @@ public sealed class Vcpu
     }
 
     /// <summary>R85/R56: kvm_arch_vcpu_destroy frees the guest fpstate (refused with a WARN while in use).</summary>
-    public GuestFreeResult Destroy() => FpStates.FreeGuest(Fpu.GuestFpu);
+    public GuestFreeResult Destroy() => FpstateOps.FreeGuest(Fpu.GuestFpu);
 
     // kvm_arch_vcpu_ioctl: each modelled ioctl is handled by the part of the vCPU that owns its state.
     public KResult SetCpuid2(IReadOnlyList<KvmCpuidEntry> entries) => Cpuid.SetCpuid2(entries);

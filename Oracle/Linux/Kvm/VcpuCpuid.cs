@@ -97,7 +97,7 @@ public sealed class VcpuCpuid
         if (leaf0 is null) return KResult.Ok;
         var dynamic = FeatureMask.FromHalves(leaf0.Eax, leaf0.Edx) & XfeatureMasks.UserDynamic;
         if (dynamic.IsEmpty) return KResult.Ok;
-        return FpStates.EnableGuestXfdFeatures(_vcpu.Boot, _vcpu.Process, _vcpu.Fpu.GuestFpu, dynamic, _vcpu.ThreadId);
+        return FpstateOps.EnableGuestXfdFeatures(_vcpu.Boot, _vcpu.Process, _vcpu.Fpu.GuestFpu, dynamic, _vcpu.ThreadId);
     }
 
     /// <summary>

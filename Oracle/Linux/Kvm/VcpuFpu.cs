@@ -24,7 +24,7 @@ public sealed class VcpuFpu
     public FpuGuest GuestFpu { get; }
 
     /// <summary>The guest fpstate (gfpu->fpstate).</summary>
-    public FpState Fpstate => GuestFpu.FpState;
+    public Fpstate Fpstate => GuestFpu.Fpstate;
 
     /// <summary>vcpu->arch.pkru: the guest's PKRU, kept outside the XSAVE buffer and exchanged by KVM_GET/SET_XSAVE.</summary>
     public uint Pkru { get; internal set; }
@@ -37,7 +37,7 @@ public sealed class VcpuFpu
 
     private BootResult Boot => _vcpu.Boot;
     private KvmVm Vm => _vcpu.Vm;
-    private FpState GuestFpstate => GuestFpu.FpState;
+    private Fpstate GuestFpstate => GuestFpu.Fpstate;
     private Process.Fpu ThreadFpu => _vcpu.Process.Thread(_vcpu.ThreadId).Fpu;
 
     /// <summary>kvm_load_guest_fpu: KVM_BUG_ON when the guest FPU is already in use; else fpu_swap_kvm_fpstate(enter).</summary>
@@ -69,24 +69,24 @@ public sealed class VcpuFpu
     private FpuSwapOutcome SwapKvmFpstate(bool enterGuest)
     {
         var fpu = ThreadFpu;
-        var cur = fpu.FpState;
+        var cur = fpu.Fpstate;
         if (!cur.IsConfidential && !TaskNeedFpuLoad) SaveRegisters(cur);
 
         if (enterGuest)
         {
             fpu.TaskFpstate = cur;
-            fpu.FpState = GuestFpstate;
+            fpu.Fpstate = GuestFpstate;
             GuestFpstate.InUse = true;
         }
         else
         {
             GuestFpstate.InUse = false;
-            fpu.FpState = fpu.TaskFpstate ?? cur;
+            fpu.Fpstate = fpu.TaskFpstate ?? cur;
             fpu.TaskFpstate = null;
         }
 
         var outcome = FpuSwapOutcome.Swapped;
-        if (!fpu.FpState.IsConfidential && !RestoreRegisters(fpu.FpState)) outcome = FpuSwapOutcome.HostNm;
+        if (!fpu.Fpstate.IsConfidential && !RestoreRegisters(fpu.Fpstate)) outcome = FpuSwapOutcome.HostNm;
         TaskNeedFpuLoad = false; // fpregs_mark_activate
         return outcome;
     }
@@ -95,7 +95,7 @@ public sealed class VcpuFpu
     /// save_fpregs_to_fpstate with the current XFD: XSAVES stores an XFD-disabled component as not in use (R27), so
     /// XSTATE_BV loses the bits of fpstate.xfd. The other bytes already are the registers in this model.
     /// </summary>
-    private void SaveRegisters(FpState fps)
+    private void SaveRegisters(Fpstate fps)
     {
         if (!Boot.XsaveEnabled) return;
         fps.XstateBv = new FeatureMask(fps.XstateBv).Except(fps.Xfd).Bits;
@@ -105,7 +105,7 @@ public sealed class VcpuFpu
     /// restore_fpregs_from_fpstate(fps, XFEATURE_MASK_FPSTATE): XFD := fps.xfd, then XRSTORS with RFBM = kernel.max
     /// &amp; FPSTATE; a component in XSTATE_BV that XFD disables raises #NM in the host (R27, H6): false.
     /// </summary>
-    private bool RestoreRegisters(FpState fps)
+    private bool RestoreRegisters(Fpstate fps)
     {
         if (!Boot.XsaveEnabled) return true;
         var rfbm = Boot.Kernel.MaxFeatures & XfeatureMasks.Fpstate;
@@ -122,7 +122,7 @@ public sealed class VcpuFpu
     public void KernelFpuBegin()
     {
         if (TaskNeedFpuLoad) return;
-        var active = ThreadFpu.FpState;
+        var active = ThreadFpu.Fpstate;
         if (!active.IsConfidential) SaveRegisters(active);
         TaskNeedFpuLoad = true;
     }
@@ -144,7 +144,7 @@ public sealed class VcpuFpu
     internal void ReenterGuest()
     {
         if (!TaskNeedFpuLoad) return;
-        RestoreRegisters(ThreadFpu.FpState);
+        RestoreRegisters(ThreadFpu.Fpstate);
         TaskNeedFpuLoad = false;
     }
 

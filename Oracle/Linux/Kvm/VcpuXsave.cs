@@ -20,7 +20,7 @@ public sealed class VcpuXsave
     private BootResult Boot => _vcpu.Boot;
     private KvmVm Vm => _vcpu.Vm;
     private FpuGuest GuestFpu => _vcpu.Fpu.GuestFpu;
-    private FpState GuestFpstate => _vcpu.Fpu.Fpstate;
+    private Fpstate GuestFpstate => _vcpu.Fpu.Fpstate;
 
     /// <summary>
     /// KVM_GET_XSAVE: -EINVAL once uabi_size exceeds 4096 (AMX enabled through KVM_SET_CPUID2); else a zeroed 4096-byte

@@ -18,7 +18,7 @@ public sealed partial class LinuxProcess
         if (!Boot.Config.Is64Bit || !Boot.Caps.Xfd || xfdErr.IsEmpty)
             return new XfdNmOutcome(XfdNmKind.NotXfdEvent, KResult.Ok);
 
-        var result = FpStates.XfdEnableFeature(Boot, this, xfdErr, guest: null, threadId);
+        var result = FpstateOps.XfdEnableFeature(Boot, this, xfdErr, guest: null, threadId);
         var kind = result.Error switch
         {
             Errno.EPERM => XfdNmKind.SigIll,

@@ -68,6 +68,6 @@ public static class SignalFrames
         MaxFrameSize(boot) - FpstateSize(boot) + permUserStateSize;
 
     /// <summary>xstate_sigframe_size(fpstate): the XSAVE image of one frame, user_size + 4 with XSAVE (R72).</summary>
-    public static uint XstateSigframeSize(BootResult boot, FpState fps) =>
+    public static uint XstateSigframeSize(BootResult boot, Fpstate fps) =>
         boot.XsaveEnabled ? fps.UserSize + Magic2Size : fps.UserSize;
 }

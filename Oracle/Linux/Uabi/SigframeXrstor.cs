@@ -15,7 +15,7 @@ namespace Xsave.Oracle.Linux.Uabi;
 public static class SigframeXrstor
 {
     /// <summary>XRSTOR of the frame with RFBM = <paramref name="edxEax"/> &amp; XCR0. Null = success.</summary>
-    public static string? Xrstor(BootResult boot, FpState fps, byte[] frame, FeatureMask edxEax)
+    public static string? Xrstor(BootResult boot, Fpstate fps, byte[] frame, FeatureMask edxEax)
     {
         var cpu = boot.Cpu;
         var xcr0 = boot.Xcr0;
@@ -72,7 +72,7 @@ public static class SigframeXrstor
     }
 
     /// <summary>FXRSTOR of the frame's legacy region: x87, MXCSR and XMM0-15 loaded; #GP on reserved MXCSR bits.</summary>
-    public static string? Fxrstor(BootResult boot, FpState fps, byte[] frame)
+    public static string? Fxrstor(BootResult boot, Fpstate fps, byte[] frame)
     {
         if (frame.Length < LegacyRegion.SwReserved) return "#PF: the legacy region lies outside the frame";
         uint mxcsr = BitConverter.ToUInt32(frame, LegacyRegion.Mxcsr);

@@ -217,7 +217,7 @@ public sealed class OracleKernel : IKernel
 
     private static PermSnapshot Perm(FpuStatePerm p) => new(p.StatePerm, p.StateSize, p.UserStateSize);
 
-    public static FpStateSnapshot Snap(FpState f) => new(f.Size, f.UserSize, f.Xfeatures, f.UserXfeatures, f.Xfd, f.IsGuest,
+    public static FpStateSnapshot Snap(Fpstate f) => new(f.Size, f.UserSize, f.Xfeatures, f.UserXfeatures, f.Xfd, f.IsGuest,
         f.InUse, new FeatureMask(f.XstateBv), new FeatureMask(f.XcompBv), FpStateSnapshot.HashOf(f.Regs));
 
     private static BootSummary Summarize(BootResult b) => new(b.XsaveEnabled, b.Compacted, b.DisabledReason, b.Xcr0, b.Xss,

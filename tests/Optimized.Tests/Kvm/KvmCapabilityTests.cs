@@ -1,7 +1,7 @@
 using Xsave.Contract;
 using Xsave.Contract.Linux;
-using Xsave.Optimized.Kvm;
-using Xsave.Optimized.Linux;
+using Xsave.Optimized.Linux.Fpu;
+using Xsave.Optimized.Linux.Kvm;
 using Xsave.TestSupport;
 using static Xsave.Optimized.Tests.Kvm.KvmHost;
 

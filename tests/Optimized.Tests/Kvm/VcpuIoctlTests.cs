@@ -1,4 +1,7 @@
 using Xsave.Contract.Linux;
+using Xsave.Optimized.Linux;
+using Xsave.Optimized.Linux.Fpu;
+using Xsave.Optimized.Linux.Kvm;
 using Xsave.TestSupport;
 using static Xsave.Optimized.Tests.Kvm.KvmHost;
 

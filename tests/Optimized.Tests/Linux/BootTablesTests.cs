@@ -1,5 +1,5 @@
 using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux;
+using Xsave.Optimized.Linux.Fpu;
 using Xsave.TestSupport;
 
 namespace Xsave.Optimized.Tests.Linux;

@@ -1,4 +1,6 @@
 using Xsave.Optimized.Linux;
+using Xsave.Optimized.Linux.Fpu;
+using Xsave.Optimized.Linux.Process;
 
 namespace Xsave.Optimized.Tests.Linux;
 
@@ -162,7 +164,7 @@ public class TaskTests
         Assert.Equal(0, Sigaltstack.Set(b, g, g.Leader, 16384));
         TaskLifecycle.Exec(b, g);
         Assert.Single(g.Threads);
-        Assert.Equal(new FpuPerm(Hosts.SprKernelDefault, Hosts.SprKernelDefaultSize, Hosts.SprUserDefaultSize), g.Perm);
+        Assert.Equal(new FpuStatePerm(Hosts.SprKernelDefault, Hosts.SprKernelDefaultSize, Hosts.SprUserDefaultSize), g.Perm);
         Assert.False(g.GuestPerm.Locked);
         Assert.Equal(0UL, g.Leader.SigaltstackSize);
     }

@@ -1,5 +1,6 @@
 using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux;
+using Xsave.Optimized.Linux.Fpu;
+using Xsave.Optimized.Linux.Process;
 
 namespace Xsave.Optimized.Tests.Linux;
 
@@ -77,7 +78,7 @@ public class XstatePrctlTests
         var b = Hosts.Corpus(Hosts.SapphireRapids);
         var g = Hosts.Start(b);
         Assert.Equal(0, Prctl(b, g, XstatePrctl.ReqXcompPerm, 18, out _));
-        Assert.Equal(new FpuPerm(Hosts.SprKernelDefault | 1UL << 18, Hosts.SprKernelMaxSize, Hosts.SprUserMaxSize), g.Perm);
+        Assert.Equal(new FpuStatePerm(Hosts.SprKernelDefault | 1UL << 18, Hosts.SprKernelMaxSize, Hosts.SprUserMaxSize), g.Perm);
         Assert.Equal(0, Prctl(b, g, XstatePrctl.GetXcompPerm, 0x7000, out var v));
         // I10: GET never shows supervisor bits (PASID, CET_U).
         Assert.Equal(Hosts.SprUserMax, v);

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
-using Xsave.Optimized.Linux;
+using Xsave.Optimized.Linux.Fpu;
+using Xsave.Optimized.Linux.Process;
+using Xsave.Optimized.Linux.Uabi;
 
 namespace Xsave.Optimized.Tests.Linux;
 
@@ -198,12 +200,12 @@ public class XstateRegsetTests
     public void ValidateHeader_R68()
     {
         var hdr = new byte[576];
-        Assert.Equal(0, Uabi.ValidateHeader(hdr, 0x3));
+        Assert.Equal(0, UabiToXstate.ValidateHeader(hdr, 0x3));
         BinaryPrimitives.WriteUInt64LittleEndian(hdr.AsSpan(512), 0x7);
-        Assert.Equal(EINVAL, Uabi.ValidateHeader(hdr, 0x3));
-        Assert.Equal(0, Uabi.ValidateHeader(hdr, 0x7));
+        Assert.Equal(EINVAL, UabiToXstate.ValidateHeader(hdr, 0x3));
+        Assert.Equal(0, UabiToXstate.ValidateHeader(hdr, 0x7));
         hdr[575] = 1;
-        Assert.Equal(EINVAL, Uabi.ValidateHeader(hdr, 0x7));
-        Assert.Equal(EFAULT, Uabi.ValidateHeader(new byte[575], 0x7));
+        Assert.Equal(EINVAL, UabiToXstate.ValidateHeader(hdr, 0x7));
+        Assert.Equal(EFAULT, UabiToXstate.ValidateHeader(new byte[575], 0x7));
     }
 }

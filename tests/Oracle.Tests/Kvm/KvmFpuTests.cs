@@ -180,15 +180,15 @@ public class KvmFpuTests
     public void LoadPut_MustAlternate_I20()
     {
         var (_, process, vcpu) = NewVcpu(KoBoot());
-        var taskFpstate = process.Leader.Fpu.FpState;
+        var taskFpstate = process.Leader.Fpu.Fpstate;
         Assert.Equal(FpuSwapOutcome.Swapped, vcpu.Fpu.LoadGuestFpu());
         Assert.True(vcpu.Fpu.Fpstate.InUse);
-        Assert.Same(vcpu.Fpu.Fpstate, process.Leader.Fpu.FpState);
+        Assert.Same(vcpu.Fpu.Fpstate, process.Leader.Fpu.Fpstate);
         Assert.Same(taskFpstate, process.Leader.Fpu.TaskFpstate);
 
         Assert.Equal(FpuSwapOutcome.Swapped, vcpu.Fpu.PutGuestFpu());
         Assert.False(vcpu.Fpu.Fpstate.InUse);
-        Assert.Same(taskFpstate, process.Leader.Fpu.FpState);
+        Assert.Same(taskFpstate, process.Leader.Fpu.Fpstate);
         Assert.Null(process.Leader.Fpu.TaskFpstate);
         Assert.False(vcpu.Vm.Dead);
 

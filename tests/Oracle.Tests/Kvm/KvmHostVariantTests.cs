@@ -100,14 +100,14 @@ public class KvmHostVariantTests
     {
         var boot = Boot(Corpus.Cpu(id));
         var (_, process, vcpu) = NewVcpu(boot);
-        var own = process.Leader.Fpu.FpState;
+        var own = process.Leader.Fpu.Fpstate;
         Ok(vcpu.Run(v =>
         {
             Assert.True(v.Fpu.Fpstate.InUse);
-            Assert.Same(v.Fpu.Fpstate, process.Leader.Fpu.FpState);
+            Assert.Same(v.Fpu.Fpstate, process.Leader.Fpu.Fpstate);
         }, v => v.Fpu.KernelFpuBegin()));
         Assert.False(vcpu.Fpu.Fpstate.InUse);
-        Assert.Same(own, process.Leader.Fpu.FpState);
+        Assert.Same(own, process.Leader.Fpu.Fpstate);
         Assert.Empty(vcpu.Vm.Bugs);
         Assert.Empty(vcpu.Warnings);
     }

@@ -43,7 +43,7 @@ public class RobustnessTests
         vcpu.GetXsave();
         vcpu.Destroy();
 
-        var task = process.Leader.Fpu.FpState;
+        var task = process.Leader.Fpu.Fpstate;
         var pkru = new PkruHolder(0x55555554);
         int size = (int)boot.User.MaxSize;
         var regset = XstateRegset.Get(boot, task, pkru.Value, size);

@@ -15,12 +15,12 @@ public class SignalFrameTests
 {
     private const int Xmm0 = 160, Ymm0Hi = 576;
 
-    private sealed record Task(BootResult Boot, FpState Fps, PkruHolder Pkru);
+    private sealed record Task(BootResult Boot, Fpstate Fps, PkruHolder Pkru);
 
     private static Task KoChild()
     {
         var boot = KoBoot();
-        var task = new Task(boot, LinuxProcess.Start(boot).Leader.Fpu.FpState, new PkruHolder());
+        var task = new Task(boot, LinuxProcess.Start(boot).Leader.Fpu.Fpstate, new PkruHolder());
         var image = XstateRegset.Get(boot, task.Fps, 0, 2432).Data;
         image.AsSpan(Xmm0, 16).Fill(0xA0);
         image.AsSpan(Ymm0Hi, 16).Fill(0xB0);
@@ -52,7 +52,7 @@ public class SignalFrameTests
     public void Frame_ForcesFpSseIntoXstateBv_R72()
     {
         var boot = KoBoot();
-        var fps = LinuxProcess.Start(boot).Leader.Fpu.FpState; // fresh: nothing in use
+        var fps = LinuxProcess.Start(boot).Leader.Fpu.Fpstate; // fresh: nothing in use
         var frame = SignalFrame.Setup(boot, fps, 0);
         Assert.Equal(0x3UL, U64(frame, 512));
     }
@@ -183,7 +183,7 @@ public class SignalFrameTests
     {
         var boot = SprBoot();
         Assert.True(boot.Caps.Ospke);
-        var fps = LinuxProcess.Start(boot).Leader.Fpu.FpState;
+        var fps = LinuxProcess.Start(boot).Leader.Fpu.Fpstate;
         var pkru = new PkruHolder(0x55555554);
         var frame = SignalFrame.Setup(boot, fps, pkru.Value);
         Assert.True(new FeatureMask(U64(frame, 512)).Contains(XFeature.Pkru));

@@ -16,10 +16,10 @@ namespace Xsave.Oracle.Tests.Kvm;
 /// </summary>
 public class UabiRegsetTests
 {
-    private sealed record Task(BootResult Boot, FpState Fps, PkruHolder Pkru);
+    private sealed record Task(BootResult Boot, Fpstate Fps, PkruHolder Pkru);
 
     private static Task NewTask(BootResult boot) =>
-        new(boot, LinuxProcess.Start(boot).Leader.Fpu.FpState, new PkruHolder());
+        new(boot, LinuxProcess.Start(boot).Leader.Fpu.Fpstate, new PkruHolder());
 
     /// <summary>The KO host's task with every user component in use (XSTATE_BV 0xe7) and markers.</summary>
     private static (Task Task, byte[] Image) KoTask()
@@ -264,7 +264,7 @@ public class UabiRegsetTests
 
     /// <summary>A deterministic valid UABI image for a task: every user feature of user_xfeatures filled with a
     /// seeded pattern, XSTATE_BV a seeded subset of them (always with SSE so MXCSR is checked), MXCSR valid.</summary>
-    private static byte[] RandomValidImage(BootResult boot, FpState fps, int seed)
+    private static byte[] RandomValidImage(BootResult boot, Fpstate fps, int seed)
     {
         var rng = new Random(seed);
         var image = new byte[boot.User.MaxSize];
@@ -363,7 +363,7 @@ public class UabiRegsetTests
         }
     }
 
-    private static byte[] SupervisorBytes(BootResult boot, FpState fps)
+    private static byte[] SupervisorBytes(BootResult boot, Fpstate fps)
     {
         var bytes = new List<byte>();
         foreach (int i in (fps.Xfeatures & XfeatureMasks.SupervisorAll).Indices())

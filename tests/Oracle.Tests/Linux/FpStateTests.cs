@@ -70,21 +70,21 @@ public class FpStateTests
     public void R48_GuestFpstate_CetOffsetsAsDmesg()
     {
         var boot = Zen5Boot();
-        var guest = FpStates.AllocGuest(boot, LinuxProcess.Start(boot))!;
+        var guest = FpstateOps.AllocGuest(boot, LinuxProcess.Start(boot))!;
         // KO §0: xstate_offset[11] = 2432, [12] = 2448 in a buffer with XCOMP_BV = kernel.max.
-        Assert.Equal(2432, XsaveAddress.Raw(boot, guest.FpState, 11));
-        Assert.Equal(2448, XsaveAddress.Raw(boot, guest.FpState, 12));
+        Assert.Equal(2432, XsaveAddress.Raw(boot, guest.Fpstate, 11));
+        Assert.Equal(2448, XsaveAddress.Raw(boot, guest.Fpstate, 12));
         // get_xsave_addr: NULL while XSTATE_BV[i] = 0 (freshly allocated: everything init).
-        Assert.Null(XsaveAddress.Get(boot, guest.FpState, 11));
-        guest.FpState.XstateBv = 0x800;
-        Assert.Equal(2432, XsaveAddress.Get(boot, guest.FpState, 11));
+        Assert.Null(XsaveAddress.Get(boot, guest.Fpstate, 11));
+        guest.Fpstate.XstateBv = 0x800;
+        Assert.Equal(2432, XsaveAddress.Get(boot, guest.Fpstate, 11));
     }
 
     [Fact]
     public void R48_HostFpstate_NoCetKernelLocation()
     {
         var boot = Zen5Boot();
-        var host = LinuxProcess.Start(boot).Leader.Fpu.FpState;
+        var host = LinuxProcess.Start(boot).Leader.Fpu.Fpstate;
         // XCOMP_BV lacks bit 12: __raw_xsave_addr WARNs and returns NULL. PKRU is not enabled at all here.
         Assert.Null(XsaveAddress.Raw(boot, host, 12));
         Assert.Null(XsaveAddress.Raw(boot, host, 9));
@@ -108,10 +108,10 @@ public class FpStateTests
         // "CompactedLayout.For(boot.Cpu, new FeatureMask(fps.XcompBv))" with kernel.max instead) gives 10752 twice.
         var boot = Boot(SprWithApx());
         var process = LinuxProcess.Start(boot);
-        Assert.Equal(2560, XsaveAddress.Raw(boot, process.Leader.Fpu.FpState, 19));
+        Assert.Equal(2560, XsaveAddress.Raw(boot, process.Leader.Fpu.Fpstate, 19));
         Assert.Equal(KResult.Ok, process.ArchPrctl(ReqXcompPerm, XcompTileData));
         Assert.Equal(XfdNmKind.Retry, process.XfdNm(LinuxProcess.LeaderId, XfeatureMasks.UserDynamic).Kind);
-        Assert.Equal(10752, XsaveAddress.Raw(boot, process.Leader.Fpu.FpState, 19));
+        Assert.Equal(10752, XsaveAddress.Raw(boot, process.Leader.Fpu.Fpstate, 19));
     }
 
     // ---- R49 / R50 / R51 / R52 / R53 ----
@@ -124,11 +124,11 @@ public class FpStateTests
         var fpu = process.Leader.Fpu;
         // struct fpu: the active fpstate is the task's own; no stashed task fpstate outside KVM_RUN.
         Assert.Null(fpu.TaskFpstate);
-        Assert.Same(fpu.FpState, fpu.OwnFpstate);
+        Assert.Same(fpu.Fpstate, fpu.OwnFpstate);
         // struct fpu_guest: xfeatures, xfd_err 0, uabi_size, its own fpstate (not the task's).
-        var gfpu = FpStates.AllocGuest(boot, process)!;
+        var gfpu = FpstateOps.AllocGuest(boot, process)!;
         Assert.Equal(0UL, gfpu.XfdErr);
-        Assert.NotSame(fpu.FpState, gfpu.FpState);
+        Assert.NotSame(fpu.Fpstate, gfpu.Fpstate);
         Assert.False(gfpu.Freed);
     }
 
@@ -137,7 +137,7 @@ public class FpStateTests
     public void R49_R51_HostTaskFpstate_KernelDefaults()
     {
         var boot = SprBoot();
-        var fps = LinuxProcess.Start(boot).Leader.Fpu.FpState;
+        var fps = LinuxProcess.Start(boot).Leader.Fpu.Fpstate;
         Assert.Equal(2560u, fps.Size);
         Assert.Equal(2560, fps.Regs.Length);
         Assert.Equal(Mask(0x20EE7), fps.Xfeatures);
@@ -152,10 +152,10 @@ public class FpStateTests
     public void R51_H14_GuestFpstate_XfdStartsAtZero()
     {
         // H14: guest fpstates start with the architectural XFD reset value, not the host's armed XFD (SPR: 0x40000).
-        // Oracle line: FpStates.Reset's guest branch "fps.Xfd = FeatureMask.None".
+        // Oracle line: FpstateOps.Reset's guest branch "fps.Xfd = FeatureMask.None".
         var boot = SprBoot();
-        var fps = new FpState();
-        FpStates.Reset(boot, fps, guest: true);
+        var fps = new Fpstate();
+        FpstateOps.Reset(boot, fps, guest: true);
         Assert.Equal(FeatureMask.None, fps.Xfd);
         Assert.Equal(new VcpuFpuConfig(2560, Mask(0x21EE7)), new VcpuFpuConfig(fps.Size, fps.Xfeatures));
         // R51 both: user features/sizes are the host's.
@@ -167,8 +167,8 @@ public class FpStateTests
     public void R52_Compacted_XcompBvIsMaskWithBit63()
     {
         var boot = Zen5Boot();
-        var fps = new FpState();
-        FpStates.Reset(boot, fps, guest: false);
+        var fps = new Fpstate();
+        FpstateOps.Reset(boot, fps, guest: false);
         Assert.Equal(0x80000000000008E7UL, fps.XcompBv);
     }
 
@@ -176,8 +176,8 @@ public class FpStateTests
     public void R52_Standard_HeaderUntouched()
     {
         var boot = Boot("intel-haswellep-306f2");
-        var fps = new FpState();
-        FpStates.Reset(boot, fps, guest: false);
+        var fps = new Fpstate();
+        FpstateOps.Reset(boot, fps, guest: false);
         Assert.Equal(0UL, fps.XcompBv);
         Assert.Equal(0UL, fps.XstateBv);
     }
@@ -187,8 +187,8 @@ public class FpStateTests
     {
         var boot = Zen5Boot();
         var process = LinuxProcess.Start(boot);
-        var host = process.Leader.Fpu.FpState;
-        var guest = FpStates.AllocGuest(boot, process)!.FpState;
+        var host = process.Leader.Fpu.Fpstate;
+        var guest = FpstateOps.AllocGuest(boot, process)!.Fpstate;
         // Host: XCOMP_BV = kernel.default | bit 63, bit 12 clear; guest: bit 12 set (CET_KERNEL supported).
         Assert.Equal(0x80000000000008E7UL, host.XcompBv);
         Assert.Equal(0x80000000000018E7UL, guest.XcompBv);
@@ -219,9 +219,9 @@ public class FpStateTests
     public void R54_NewTask_CopiesTheInitImage()
     {
         var boot = Zen5Boot();
-        var fps = LinuxProcess.Start(boot).Leader.Fpu.FpState;
+        var fps = LinuxProcess.Start(boot).Leader.Fpu.Fpstate;
         // init_fpstate_copy_size() = 576 with XSAVE: legacy region and header.
-        Assert.Equal(576u, FpStates.InitFpstateCopySize(boot));
+        Assert.Equal(576u, FpstateOps.InitFpstateCopySize(boot));
         Assert.Equal(0x037F, U16(fps.Regs, LegacyRegion.Fcw));
         Assert.Equal(0x1F80u, U32(fps.Regs, LegacyRegion.Mxcsr));
         Assert.Equal(0x2FFFFu, U32(fps.Regs, LegacyRegion.MxcsrMask));
@@ -234,20 +234,20 @@ public class FpStateTests
     {
         var boot = Zen5Boot();
         var process = LinuxProcess.Start(boot);
-        var gfpu = FpStates.AllocGuest(boot, process)!;
-        // H3: sized with guest_default_cfg.size (2472), not user.default_size (2432) — FpStates.AllocGuest's
+        var gfpu = FpstateOps.AllocGuest(boot, process)!;
+        // H3: sized with guest_default_cfg.size (2472), not user.default_size (2432) — FpstateOps.AllocGuest's
         // "Reset(boot, fps, guest: true)" picks boot.Guest.Size.
-        Assert.Equal(2472u, gfpu.FpState.Size);
-        Assert.True(gfpu.FpState.Size >= XstateSizes.Calculate(boot, gfpu.FpState.Xfeatures, compacted: true));
+        Assert.Equal(2472u, gfpu.Fpstate.Size);
+        Assert.True(gfpu.Fpstate.Size >= XstateSizes.Calculate(boot, gfpu.Fpstate.Xfeatures, compacted: true));
         // H4: the container caches guest_default_cfg.features (0x18e7), identical to the fpstate's.
         Assert.Equal(Mask(0x18E7), gfpu.Xfeatures);
-        Assert.Equal(gfpu.FpState.Xfeatures, gfpu.Xfeatures);
+        Assert.Equal(gfpu.Fpstate.Xfeatures, gfpu.Xfeatures);
         // H5: uABI size is sizeof(struct kvm_xsave).
         Assert.Equal(4096u, gfpu.UabiSize);
-        Assert.True(gfpu.FpState.IsValloc && gfpu.FpState.IsGuest && !gfpu.FpState.InUse);
+        Assert.True(gfpu.Fpstate.IsValloc && gfpu.Fpstate.IsGuest && !gfpu.Fpstate.InUse);
         // fpstate_init_user: FCW/MXCSR defaults in memory, XSTATE_BV 0.
-        Assert.Equal(0x037F, U16(gfpu.FpState.Regs, LegacyRegion.Fcw));
-        Assert.Equal(0x1F80u, U32(gfpu.FpState.Regs, LegacyRegion.Mxcsr));
+        Assert.Equal(0x037F, U16(gfpu.Fpstate.Regs, LegacyRegion.Fcw));
+        Assert.Equal(0x1F80u, U32(gfpu.Fpstate.Regs, LegacyRegion.Mxcsr));
         // R63: guest permissions are locked now.
         Assert.True(process.GuestPerm.Locked);
     }
@@ -258,9 +258,9 @@ public class FpStateTests
         // H5 (CVE-2022-49557): on a non-XSAVE host user.default_size is 512; uabi_size must still be 4096.
         var cpu = Zen5Ko() with { Flags = Zen5Ko().Flags with { Xsave = false } };
         var boot = Boot(cpu);
-        var gfpu = FpStates.AllocGuest(boot, LinuxProcess.Start(boot))!;
+        var gfpu = FpstateOps.AllocGuest(boot, LinuxProcess.Start(boot))!;
         Assert.Equal(4096u, gfpu.UabiSize);
-        Assert.Equal(512u, gfpu.FpState.Size);
+        Assert.Equal(512u, gfpu.Fpstate.Size);
     }
 
     [Fact]
@@ -269,7 +269,7 @@ public class FpStateTests
         var boot = Zen5Boot();
         var process = LinuxProcess.Start(boot);
         process.FailAllocations = true;
-        Assert.Null(FpStates.AllocGuest(boot, process));
+        Assert.Null(FpstateOps.AllocGuest(boot, process));
         Assert.False(process.GuestPerm.Locked);
     }
 
@@ -280,21 +280,21 @@ public class FpStateTests
     {
         var boot = Zen5Boot();
         var process = LinuxProcess.Start(boot);
-        Assert.Equal(GuestFreeResult.NoOp, FpStates.FreeGuest(null));
+        Assert.Equal(GuestFreeResult.NoOp, FpstateOps.FreeGuest(null));
 
-        var inUse = FpStates.AllocGuest(boot, process)!;
-        inUse.FpState.InUse = true;
-        Assert.Equal(GuestFreeResult.RefusedWarn, FpStates.FreeGuest(inUse));
+        var inUse = FpstateOps.AllocGuest(boot, process)!;
+        inUse.Fpstate.InUse = true;
+        Assert.Equal(GuestFreeResult.RefusedWarn, FpstateOps.FreeGuest(inUse));
         Assert.False(inUse.Freed);
 
-        var notGuest = FpStates.AllocGuest(boot, process)!;
-        notGuest.FpState.IsGuest = false;
-        Assert.Equal(GuestFreeResult.RefusedWarn, FpStates.FreeGuest(notGuest));
+        var notGuest = FpstateOps.AllocGuest(boot, process)!;
+        notGuest.Fpstate.IsGuest = false;
+        Assert.Equal(GuestFreeResult.RefusedWarn, FpstateOps.FreeGuest(notGuest));
 
-        var ok = FpStates.AllocGuest(boot, process)!;
-        Assert.Equal(GuestFreeResult.Freed, FpStates.FreeGuest(ok));
+        var ok = FpstateOps.AllocGuest(boot, process)!;
+        Assert.Equal(GuestFreeResult.Freed, FpstateOps.FreeGuest(ok));
         Assert.True(ok.Freed);
-        Assert.Equal(GuestFreeResult.NoOp, FpStates.FreeGuest(ok));
+        Assert.Equal(GuestFreeResult.NoOp, FpstateOps.FreeGuest(ok));
     }
 
     // ---- R57 ----
@@ -305,13 +305,13 @@ public class FpStateTests
         var boot = SprBoot();
         var process = LinuxProcess.Start(boot);
         Assert.Equal(KResult.Ok, process.ArchPrctl(ReqXcompGuestPerm, XcompTileData));
-        var gfpu = FpStates.AllocGuest(boot, process)!;
-        var old = gfpu.FpState;
+        var gfpu = FpstateOps.AllocGuest(boot, process)!;
+        var old = gfpu.Fpstate;
         old.Regs[LegacyRegion.XmmRegisters] = 0xAB;   // some guest state, saved while the vCPU is not running
         old.XstateBv = 0x3;
 
-        Assert.Equal(KResult.Ok, FpStates.EnableGuestXfdFeatures(boot, process, gfpu, XfeatureMasks.UserDynamic));
-        var fps = gfpu.FpState;
+        Assert.Equal(KResult.Ok, FpstateOps.EnableGuestXfdFeatures(boot, process, gfpu, XfeatureMasks.UserDynamic));
+        var fps = gfpu.Fpstate;
         Assert.NotSame(old, fps);
         // ksize/usize = guest_perm sizes: calc(0x61EE7, compacted) = 10752, calc(0x602E7, standard) = 11008.
         Assert.Equal(10752u, fps.Size);
@@ -333,12 +333,12 @@ public class FpStateTests
         var boot = SprBoot();
         var process = LinuxProcess.Start(boot);
         Assert.Equal(KResult.Ok, process.ArchPrctl(ReqXcompPerm, XcompTileData));
-        var old = process.Leader.Fpu.FpState;
+        var old = process.Leader.Fpu.Fpstate;
         old.Regs[LegacyRegion.XmmRegisters] = 0xCD;
         old.XstateBv = 0x2;
 
-        Assert.Equal(KResult.Ok, FpStates.XfdEnableFeature(boot, process, XfeatureMasks.UserDynamic, null));
-        var fps = process.Leader.Fpu.FpState;
+        Assert.Equal(KResult.Ok, FpstateOps.XfdEnableFeature(boot, process, XfeatureMasks.UserDynamic, null));
+        var fps = process.Leader.Fpu.Fpstate;
         Assert.Equal(FeatureMask.None, fps.Xfd);
         Assert.Equal(Mask(0x60EE7), fps.Xfeatures);
         Assert.Equal(10752u, fps.Size);
@@ -353,11 +353,11 @@ public class FpStateTests
     {
         var boot = SprBoot();
         var process = LinuxProcess.Start(boot);
-        var old = process.Leader.Fpu.FpState;
+        var old = process.Leader.Fpu.Fpstate;
         process.FailAllocations = true;
-        var r = FpStates.Realloc(boot, process, LinuxProcess.LeaderId, XfeatureMasks.UserDynamic, 10752, 11008, null);
+        var r = FpstateOps.Realloc(boot, process, LinuxProcess.LeaderId, XfeatureMasks.UserDynamic, 10752, 11008, null);
         Assert.Equal(Errno.ENOMEM, r.Error);
-        Assert.Same(old, process.Leader.Fpu.FpState);
+        Assert.Same(old, process.Leader.Fpu.Fpstate);
     }
 
     // ---- R58 ----
@@ -368,10 +368,10 @@ public class FpStateTests
         // KO §3d: KVM_SET_CPUID2 with 0xD.0 EAX bit 18 -> -EPERM (fpu_enable_guest_xfd_features, no guest perm).
         var boot = Zen5Boot();
         var process = LinuxProcess.Start(boot);
-        var gfpu = FpStates.AllocGuest(boot, process)!;
-        Assert.Equal(Errno.EPERM, FpStates.EnableGuestXfdFeatures(boot, process, gfpu, Mask(0x400E7)).Error);
+        var gfpu = FpstateOps.AllocGuest(boot, process)!;
+        Assert.Equal(Errno.EPERM, FpstateOps.EnableGuestXfdFeatures(boot, process, gfpu, Mask(0x400E7)).Error);
         // Features already enabled are dropped first: nothing left -> 0.
-        Assert.Equal(KResult.Ok, FpStates.EnableGuestXfdFeatures(boot, process, gfpu, Mask(0xE7)));
+        Assert.Equal(KResult.Ok, FpstateOps.EnableGuestXfdFeatures(boot, process, gfpu, Mask(0xE7)));
     }
 
     [Fact]
@@ -379,9 +379,9 @@ public class FpStateTests
     {
         var boot = SprBoot();
         var process = LinuxProcess.Start(boot);
-        var old = process.Leader.Fpu.FpState;
-        Assert.Equal(KResult.Ok, FpStates.XfdEnableFeature(boot, process, Mask(0x20000), null));
-        Assert.Same(old, process.Leader.Fpu.FpState);
+        var old = process.Leader.Fpu.Fpstate;
+        Assert.Equal(KResult.Ok, FpstateOps.XfdEnableFeature(boot, process, Mask(0x20000), null));
+        Assert.Same(old, process.Leader.Fpu.Fpstate);
     }
 
     [Fact]
@@ -391,7 +391,7 @@ public class FpStateTests
         var process = LinuxProcess.Start(boot);
         Assert.Equal(KResult.Ok, process.ArchPrctl(ReqXcompPerm, XcompTileData));
         process.FailAllocations = true;
-        Assert.Equal(Errno.EFAULT, FpStates.XfdEnableFeature(boot, process, XfeatureMasks.UserDynamic, null).Error);
+        Assert.Equal(Errno.EFAULT, FpstateOps.XfdEnableFeature(boot, process, XfeatureMasks.UserDynamic, null).Error);
     }
 
     // ---- R60 ----
@@ -414,7 +414,7 @@ public class FpStateTests
     public void R60_Restore_XfdFirstThenKernelMaxAndFpstateMask()
     {
         var boot = SprBoot();
-        var fps = LinuxProcess.Start(boot).Leader.Fpu.FpState;
+        var fps = LinuxProcess.Start(boot).Leader.Fpu.Fpstate;
         var steps = FpuContext.RestoreSteps(boot, fps);
         Assert.Equal(new RestoreStep.WriteXfd(XfeatureMasks.UserDynamic), steps[0]);
         // RFBM = kernel.max (0x61EE7) & FPSTATE: PKRU excluded, TILEDATA included although this task may not use it.

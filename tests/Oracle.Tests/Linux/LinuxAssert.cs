@@ -56,7 +56,7 @@ internal static class LinuxAssert
     }
 
     /// <summary>I7 for one fpstate; <paramref name="xfd"/> is the value the rule prescribes for it.</summary>
-    public static void FpstateConsistent(BootResult boot, FpState fps, FeatureMask xfd)
+    public static void FpstateConsistent(BootResult boot, Fpstate fps, FeatureMask xfd)
     {
         Assert.Equal((int)fps.Size, fps.Regs.Length);
         if (!boot.XsaveEnabled) return;

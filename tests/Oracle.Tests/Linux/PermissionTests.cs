@@ -68,7 +68,7 @@ public class PermissionTests
         }
         Sweep();
         // KO §2: identical after KVM_CREATE_VCPU (the guest fpstate allocation locks guest perms); GET unchanged.
-        FpStates.AllocGuest(boot, process);
+        FpstateOps.AllocGuest(boot, process);
         Sweep();
         Assert.Equal(KResult.Ok, process.ArchPrctl(GetXcompGuestPerm, 0x1000, out var guestPerm));
         Assert.Equal(0xE7UL, guestPerm);
@@ -97,7 +97,7 @@ public class PermissionTests
     {
         var boot = Zen5Boot();
         var process = LinuxProcess.Start(boot);
-        FpStates.AllocGuest(boot, process);
+        FpstateOps.AllocGuest(boot, process);
         Assert.Equal(Mask(0x18E7) | XfeatureMasks.GuestPermLocked, process.GuestPerm.StatePerm);
         Assert.False(process.Perm.Locked);
     }
@@ -107,7 +107,7 @@ public class PermissionTests
     {
         var boot = FpuBoot.Run(Zen5Ko(), KernelConfig.Default with { Is64Bit = false });
         var process = LinuxProcess.Start(boot);
-        FpStates.AllocGuest(boot, process);
+        FpstateOps.AllocGuest(boot, process);
         Assert.False(process.GuestPerm.Locked);
     }
 
@@ -163,7 +163,7 @@ public class PermissionTests
     {
         var boot = SprBoot();
         var late = LinuxProcess.Start(boot);
-        FpStates.AllocGuest(boot, late);
+        FpstateOps.AllocGuest(boot, late);
         var before = late.GuestPerm;
         Assert.Equal(Errno.EBUSY, late.ArchPrctl(ReqXcompGuestPerm, XcompTileData).Error);
         Assert.Equal(before, late.GuestPerm);
@@ -172,7 +172,7 @@ public class PermissionTests
 
         var early = LinuxProcess.Start(boot);
         Assert.Equal(KResult.Ok, early.ArchPrctl(ReqXcompGuestPerm, XcompTileData));
-        FpStates.AllocGuest(boot, early);
+        FpstateOps.AllocGuest(boot, early);
         Assert.Equal(KResult.Ok, early.ArchPrctl(ReqXcompGuestPerm, XcompTileData));
     }
 

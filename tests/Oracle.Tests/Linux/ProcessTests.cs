@@ -22,13 +22,13 @@ public class ProcessTests
     {
         // SPEC R59 (amx selftest handle_noperm): AMX use without permission -> SIGILL, ILL_ILLOPC; nothing grows.
         var process = LinuxProcess.Start(SprBoot());
-        var fps = process.Leader.Fpu.FpState;
+        var fps = process.Leader.Fpu.Fpstate;
         var outcome = process.XfdNm(LinuxProcess.LeaderId, XfeatureMasks.UserDynamic);
         Assert.Equal(XfdNmKind.SigIll, outcome.Kind);
         Assert.Equal(4, outcome.Signal);
         Assert.Equal(1, outcome.SiCode);
         Assert.Equal(Errno.EPERM, outcome.EnableResult.Error);
-        Assert.Same(fps, process.Leader.Fpu.FpState);
+        Assert.Same(fps, process.Leader.Fpu.Fpstate);
         // The frame of that signal: xstate_size does not reach the TILEDATA offset (2816), xfeatures lack bit 18.
         Assert.True(fps.UserSize <= 2816);
         Assert.False(fps.UserXfeatures.Contains(XFeature.XtileData));
@@ -42,7 +42,7 @@ public class ProcessTests
         var outcome = process.XfdNm(LinuxProcess.LeaderId, XfeatureMasks.UserDynamic);
         Assert.Equal(XfdNmKind.Retry, outcome.Kind);
         Assert.Null(outcome.Signal);
-        var fps = process.Leader.Fpu.FpState;
+        var fps = process.Leader.Fpu.Fpstate;
         Assert.Equal(10752u, fps.Size);
         Assert.Equal(11008u, fps.UserSize);
         Assert.Equal(FeatureMask.None, fps.Xfd);
@@ -75,8 +75,8 @@ public class ProcessTests
         var other = process.SpawnThread();
         Assert.Equal(KResult.Ok, process.ArchPrctl(ReqXcompPerm, XcompTileData));
         Assert.Equal(XfdNmKind.Retry, process.XfdNm(other.Id, XfeatureMasks.UserDynamic).Kind);
-        Assert.Equal(10752u, other.Fpu.FpState.Size);
-        Assert.Equal(2560u, process.Leader.Fpu.FpState.Size);
+        Assert.Equal(10752u, other.Fpu.Fpstate.Size);
+        Assert.Equal(2560u, process.Leader.Fpu.Fpstate.Size);
     }
 
     // ---- R61: fork ----
@@ -88,7 +88,7 @@ public class ProcessTests
         var parent = LinuxProcess.Start(boot);
         Assert.Equal(KResult.Ok, parent.ArchPrctl(ReqXcompPerm, XcompTileData));
         Assert.Equal(KResult.Ok, parent.ArchPrctl(ReqXcompGuestPerm, XcompTileData));
-        FpStates.AllocGuest(boot, parent);
+        FpstateOps.AllocGuest(boot, parent);
 
         var child = parent.Fork();
         // R61: perm and guest_perm, LOCKED included.
@@ -103,7 +103,7 @@ public class ProcessTests
         // fpu_inherit_perms acts only with dynamic sizing; on Zen 5 the child's guest perm is unlocked again.
         var boot = Zen5Boot();
         var parent = LinuxProcess.Start(boot);
-        FpStates.AllocGuest(boot, parent);
+        FpstateOps.AllocGuest(boot, parent);
         var child = parent.Fork();
         Assert.True(parent.GuestPerm.Locked);
         Assert.False(child.GuestPerm.Locked);
@@ -117,12 +117,12 @@ public class ProcessTests
         var parent = LinuxProcess.Start(boot);
         Assert.Equal(KResult.Ok, parent.ArchPrctl(ReqXcompPerm, XcompTileData));
         Assert.Equal(XfdNmKind.Retry, parent.XfdNm(LinuxProcess.LeaderId, XfeatureMasks.UserDynamic).Kind);
-        var pfps = parent.Leader.Fpu.FpState;
+        var pfps = parent.Leader.Fpu.Fpstate;
         pfps.XstateBv = (XfeatureMasks.UserDynamic | FeatureMask.Of(XFeature.Sse, XFeature.Pasid)).Bits;
         pfps.Regs[LegacyRegion.XmmRegisters] = 0x5A;
 
         var child = parent.Fork();
-        var cfps = child.Leader.Fpu.FpState;
+        var cfps = child.Leader.Fpu.Fpstate;
         // Default size and features, XFD armed again, TILEDATA and PASID not in the header, SSE state copied.
         Assert.Equal(2560u, cfps.Size);
         Assert.Equal(Mask(0x20EE7), cfps.Xfeatures);
@@ -148,7 +148,7 @@ public class ProcessTests
         var thread = process.SpawnThread();
         Assert.Equal(KResult.Ok, process.ArchPrctl(ReqXcompPerm, XcompTileData));
         // A new thread's fpstate is the default one; permission is group-wide, so it may enable AMX.
-        Assert.Equal(2560u, thread.Fpu.FpState.Size);
+        Assert.Equal(2560u, thread.Fpu.Fpstate.Size);
         Assert.Equal(XfdNmKind.Retry, process.XfdNm(thread.Id, XfeatureMasks.UserDynamic).Kind);
     }
 
@@ -160,7 +160,7 @@ public class ProcessTests
         var boot = SprBoot();
         var process = LinuxProcess.Start(boot);
         Assert.Equal(KResult.Ok, process.ArchPrctl(ReqXcompPerm, XcompTileData));
-        FpStates.AllocGuest(boot, process);
+        FpstateOps.AllocGuest(boot, process);
         process.SpawnThread();
         Assert.Equal(XfdNmKind.Retry, process.XfdNm(LinuxProcess.LeaderId, XfeatureMasks.UserDynamic).Kind);
         Assert.Equal(KResult.Ok, process.Sigaltstack(LinuxProcess.LeaderId, 16384));
@@ -173,7 +173,7 @@ public class ProcessTests
         Assert.Equal(perm, process.Perm);
         Assert.Equal(guestPerm, process.GuestPerm);
         Assert.Single(process.Threads);
-        var fps = process.Leader.Fpu.FpState;
+        var fps = process.Leader.Fpu.Fpstate;
         Assert.Equal(2560u, fps.Size);
         Assert.Equal(XfeatureMasks.UserDynamic, fps.Xfd);
         Assert.Equal(0x037F, BitConverter.ToUInt16(fps.Regs, LegacyRegion.Fcw));

@@ -24,7 +24,7 @@ public class SigaltstackTests
     {
         // KO §6a: extended_size 2436 = xstate_size 2432 + 4 (magic2).
         var boot = Zen5Boot();
-        var fps = LinuxProcess.Start(boot).Leader.Fpu.FpState;
+        var fps = LinuxProcess.Start(boot).Leader.Fpu.Fpstate;
         Assert.Equal(2436u, SignalFrames.XstateSigframeSize(boot, fps));
     }
 
