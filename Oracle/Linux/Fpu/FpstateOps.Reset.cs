@@ -57,7 +57,7 @@ public static partial class FpstateOps
     public static void InitUser(BootResult boot, Fpstate fps)
     {
         InitXcompBv(boot, fps, fps.Xfeatures);
-        if (boot.Caps.Fxsr)
+        if (boot.Caps.Has(CpuCap.Fxsr))
         {
             BitConverter.TryWriteBytes(fps.Regs.AsSpan(LegacyRegion.Fcw, 2), LegacyRegion.InitFcw);
             BitConverter.TryWriteBytes(fps.Regs.AsSpan(LegacyRegion.Mxcsr, 4), LegacyRegion.InitMxcsr);

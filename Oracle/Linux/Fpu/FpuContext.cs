@@ -27,18 +27,18 @@ public static class FpuContext
     /// <summary>R60: XSAVES &gt; XSAVEC &gt; XSAVEOPT &gt; XSAVE; without XSAVE FXSAVE, without FXSR FNSAVE.</summary>
     public static SaveInstruction SaveVariant(BootResult boot)
     {
-        if (!boot.XsaveEnabled) return boot.Caps.Fxsr ? SaveInstruction.Fxsave : SaveInstruction.Fnsave;
-        if (boot.Caps.Xsaves) return SaveInstruction.Xsaves;
-        if (boot.Caps.Xsavec) return SaveInstruction.Xsavec;
-        if (boot.Caps.Xsaveopt) return SaveInstruction.Xsaveopt;
+        if (!boot.XsaveEnabled) return boot.Caps.Has(CpuCap.Fxsr) ? SaveInstruction.Fxsave : SaveInstruction.Fnsave;
+        if (boot.Caps.Has(CpuCap.Xsaves)) return SaveInstruction.Xsaves;
+        if (boot.Caps.Has(CpuCap.Xsavec)) return SaveInstruction.Xsavec;
+        if (boot.Caps.Has(CpuCap.Xsaveopt)) return SaveInstruction.Xsaveopt;
         return SaveInstruction.Xsave;
     }
 
     /// <summary>R60: XRSTORS iff XSAVES is used.</summary>
     public static RestoreInstruction RestoreVariant(BootResult boot)
     {
-        if (!boot.XsaveEnabled) return boot.Caps.Fxsr ? RestoreInstruction.Fxrstor : RestoreInstruction.Frstor;
-        return boot.Caps.Xsaves ? RestoreInstruction.Xrstors : RestoreInstruction.Xrstor;
+        if (!boot.XsaveEnabled) return boot.Caps.Has(CpuCap.Fxsr) ? RestoreInstruction.Fxrstor : RestoreInstruction.Frstor;
+        return boot.Caps.Has(CpuCap.Xsaves) ? RestoreInstruction.Xrstors : RestoreInstruction.Xrstor;
     }
 
     /// <summary>R60 (os_xsave): the save RFBM is the fpstate's xfeatures.</summary>

@@ -42,7 +42,7 @@ public static class InitFpstate
     public static Fpstate ForLegacy(CpuCaps caps, uint legacySize)
     {
         var fps = new Fpstate { Size = legacySize, UserSize = legacySize, Regs = new byte[legacySize] };
-        if (caps.Fxsr)
+        if (caps.Has(CpuCap.Fxsr))
         {
             BitConverter.TryWriteBytes(fps.Regs.AsSpan(LegacyRegion.Fcw, 2), LegacyRegion.InitFcw);
             BitConverter.TryWriteBytes(fps.Regs.AsSpan(LegacyRegion.Mxcsr, 4), LegacyRegion.InitMxcsr);

@@ -41,7 +41,7 @@ public static class SignalFrames
     {
         uint size = boot.User.MaxSize;
         if (boot.XsaveEnabled) size += Magic2Size;
-        if ((boot.Config.Ia32Emulation || !boot.Config.Is64Bit) && boot.Caps.Fxsr) size += LegacyFpu.FregsStateSize;
+        if ((boot.Config.Ia32Emulation || !boot.Config.Is64Bit) && boot.Caps.Has(CpuCap.Fxsr)) size += LegacyFpu.FregsStateSize;
         return size;
     }
 

@@ -84,7 +84,7 @@ public static class SigReturn
     private static SigreturnResult Fail(BootResult boot, Fpstate fps, PkruHolder pkru, string fault)
     {
         InitFromInitFpstate(boot, fps, pkru, XfeatureMasks.UserRestore & fps.Xfeatures);
-        if (boot.Caps.Ospke) pkru.Value = InitPkruValue;
+        if (boot.Caps.Has(CpuCap.Ospke)) pkru.Value = InitPkruValue;
         return new(SigreturnOutcome.FailedSigsegv, fault);
     }
 

@@ -31,7 +31,7 @@ public static class SignalFrame
         XsaveStandard(boot, fps, frame, mask, inUse);
 
         // R72, H17: PKRU is written into the frame and marked in use so that sigreturn's XRSTOR loads it.
-        if (boot.Caps.Ospke)
+        if (boot.Caps.Has(CpuCap.Ospke))
         {
             var bv = new FeatureMask(BitConverter.ToUInt64(frame, LegacyRegion.XstateBv)).With(XFeature.Pkru);
             BitConverter.TryWriteBytes(frame.AsSpan(LegacyRegion.XstateBv, 8), bv.Bits);

@@ -182,7 +182,7 @@ public class SignalFrameTests
     public void Frame_ForcesPkruIntoXstateBv_H17()
     {
         var boot = SprBoot();
-        Assert.True(boot.Caps.Ospke);
+        Assert.True(boot.Caps.Has(CpuCap.Ospke));
         var fps = LinuxProcess.Start(boot).Leader.Fpu.Fpstate;
         var pkru = new PkruHolder(0x55555554);
         var frame = SignalFrame.Setup(boot, fps, pkru.Value);

@@ -96,8 +96,8 @@ public class BootTests
         Assert.Equal(XfeatureMasks.FpSse, boot.User.LegacyFeatures);
         Assert.Equal(FeatureMask.None, boot.Kernel.MaxFeatures);
         // setup_clear_cpu_cap(XSAVE) takes AVX and AVX-512 with it.
-        Assert.False(boot.Caps.Avx);
-        Assert.False(boot.Caps.Avx512F);
+        Assert.False(boot.Caps.Has(CpuCap.Avx));
+        Assert.False(boot.Caps.Has(CpuCap.Avx512F));
         Assert.Contains("x86/fpu: x87 FPU will use FXSAVE", boot.KernelLog);
     }
 
@@ -136,8 +136,8 @@ public class BootTests
         Assert.All(new[] { boot.Kernel.MaxSize, boot.Kernel.DefaultSize, boot.User.MaxSize, boot.User.DefaultSize, boot.Guest.Size },
             s => Assert.Equal(512u, s));
         Assert.Equal(FeatureMask.None, boot.InitFpstateXfd);
-        Assert.False(boot.Caps.Xsave);
-        Assert.False(boot.Caps.Osxsave);
+        Assert.False(boot.Caps.Has(CpuCap.Xsave));
+        Assert.False(boot.Caps.Has(CpuCap.Osxsave));
         Assert.Contains("x86/fpu: XSAVE disabled", boot.KernelLog);
     }
 
@@ -150,8 +150,8 @@ public class BootTests
         var cpu = Zen5Ko().WithSubLeaves("no-ymm", (0, new CpuidRegs(0x3, 0x240, 0x240, 0)));
         var boot = Boot(cpu);
         Assert.True(boot.XsaveEnabled);
-        Assert.False(boot.Caps.Avx);
-        Assert.False(boot.Caps.Avx512F);
+        Assert.False(boot.Caps.Has(CpuCap.Avx));
+        Assert.False(boot.Caps.Has(CpuCap.Avx512F));
         Assert.Contains("[Firmware Bug]: x86/fpu: Disabling AVX support due to missing xstate features", boot.KernelLog);
     }
 
@@ -160,8 +160,8 @@ public class BootTests
     {
         var cpu = Zen5Ko().WithSubLeaves("no-zmm", (0, new CpuidRegs(0x7, 0x340, 0x340, 0)));
         var boot = Boot(cpu);
-        Assert.True(boot.Caps.Avx);
-        Assert.False(boot.Caps.Avx512F);
+        Assert.True(boot.Caps.Has(CpuCap.Avx));
+        Assert.False(boot.Caps.Has(CpuCap.Avx512F));
         Assert.Equal(Mask(0x7), boot.User.MaxFeatures);
     }
 
@@ -283,7 +283,7 @@ public class BootTests
         var cpu = Spr().WithSubLeaves("spr-no-xsaves", (1, new CpuidRegs(0x7, 0x2A80, 0xDD00, 0)));
         var boot = Boot(cpu);
         Assert.True(boot.Compacted);
-        Assert.False(boot.Caps.Xsaves);
+        Assert.False(boot.Caps.Has(CpuCap.Xsaves));
         Assert.True(boot.Kernel.MaxFeatures.IsSubsetOf(XfeatureMasks.UserSupported));
         Assert.Equal(FeatureMask.None, boot.Xss);
         // XFD depends on XSAVES only when XSAVES is cleared; here XSAVES is absent from the start and XFD is absent too.
@@ -301,12 +301,12 @@ public class BootTests
         var cpu = Corpus.Cpu("amd-zen-800f12");
         Assert.True(cpu.HasXsaves);
         var boot = Boot(cpu);
-        Assert.False(boot.Caps.Xsaves);
+        Assert.False(boot.Caps.Has(CpuCap.Xsaves));
         Assert.True(boot.Compacted);
         Assert.Equal(FeatureMask.None, boot.Xss);
 
         var unpatched = FpuBoot.Run(cpu, KernelConfig.Default with { AmdZenXsavesErratum = false });
-        Assert.True(unpatched.Caps.Xsaves);
+        Assert.True(unpatched.Caps.Has(CpuCap.Xsaves));
     }
 
     [Fact]
@@ -315,7 +315,7 @@ public class BootTests
         // The erratum check is AMD family 0x17 only; Hygon's Dhyana is family 0x18.
         var cpu = Corpus.Cpu("hygon-hygon-900f02");
         Assert.True(cpu.HasXsaves);
-        Assert.True(Boot(cpu).Caps.Xsaves);
+        Assert.True(Boot(cpu).Caps.Has(CpuCap.Xsaves));
     }
 
     // ---- R39: defaults and the policy variants ----
@@ -431,8 +431,8 @@ public class BootTests
         var boot = Boot(cpu);
         Assert.Equal(Mask(0x800E7), boot.User.MaxFeatures);
         Assert.Equal(Mask(0x818E7), boot.Guest.Features);
-        Assert.False(boot.Caps.Apx);
-        Assert.False(boot.Caps.Avx);
+        Assert.False(boot.Caps.Has(CpuCap.Apx));
+        Assert.False(boot.Caps.Has(CpuCap.Avx));
     }
 
     // ---- R45 on the two reference hosts (the corpus-wide version is in InvariantTests) ----

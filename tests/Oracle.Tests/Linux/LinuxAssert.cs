@@ -48,7 +48,7 @@ internal static class LinuxAssert
         Assert.True(g.Size <= k.MaxSize);
         Assert.True(u.DefaultSize <= u.MaxSize);
 
-        if (!boot.Caps.Xsaves)
+        if (!boot.Caps.Has(CpuCap.Xsaves))
         {
             foreach (var m in new[] { k.MaxFeatures, k.DefaultFeatures, g.Features, boot.Xss })
                 Assert.False(m.Overlaps(XfeatureMasks.SupervisorAll));
