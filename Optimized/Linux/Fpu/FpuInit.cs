@@ -152,8 +152,7 @@ internal static class FpuInit
         // init registers into the legacy region.
         var regs = new byte[kernelDefaultSize];
         if (compacted) BinaryPrimitives.WriteUInt64LittleEndian(regs.AsSpan(Xfeatures.XcompBvOffset), kernelDefault | Xfeatures.CompactedFormat);
-        BinaryPrimitives.WriteUInt16LittleEndian(regs.AsSpan(Xfeatures.FcwOffset), Xfeatures.InitFcw);
-        BinaryPrimitives.WriteUInt32LittleEndian(regs.AsSpan(Xfeatures.MxcsrOffset), Xfeatures.InitMxcsr);
+        FpstateOps.WriteLegacyInit(regs, fxsr: true); // XSAVE implies FXSR: FCW 0x37F (R17), MXCSR 0x1F80
         BinaryPrimitives.WriteUInt32LittleEndian(regs.AsSpan(Xfeatures.MxcsrMaskOffset), cpu.MxcsrMask);
         s.InitRegs = regs;
         return s;

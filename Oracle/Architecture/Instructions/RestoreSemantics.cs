@@ -51,7 +51,7 @@ internal static class RestoreSemantics
         {
             var bytes = plan.ToLoad.Contains(i)
                 ? ComponentImage.Load(buffer, Placement(plan, i))
-                : ComponentImage.Init(i, state.Component(i).Length);
+                : InitConfiguration.Image(i, state.Component(i).Length);
             next = next.WithRawComponent(i, bytes);
         }
 

@@ -39,7 +39,7 @@ public static class TaskRegisters
     {
         int size = UabiLayout.Size(boot.Cpu, i);
         int? at = InUseAddress(boot, fps, i);
-        if (at is null) return InitImage(i, size);
+        if (at is null) return InitConfiguration.Image(i, size);
 
         var bytes = fps.Regs.AsSpan(at.Value, size).ToArray();
         if (i == (int)XFeature.Fp) bytes.AsSpan(LegacyRegion.Mxcsr, 8).Clear();
@@ -70,7 +70,7 @@ public static class TaskRegisters
         int? at = Address(boot, fps, i);
         if (at is not null)
         {
-            var init = InitImage(i, size);
+            var init = InitConfiguration.Image(i, size);
             if (i == (int)XFeature.Fp)
             {
                 init.AsSpan(0, LegacyRegion.Mxcsr).CopyTo(fps.Regs.AsSpan(at.Value));
@@ -91,12 +91,4 @@ public static class TaskRegisters
     /// <summary>R48 get_xsave_addr; without XSAVE, x87 and SSE are always live in the FXSAVE image.</summary>
     private static int? InUseAddress(BootResult boot, Fpstate fps, int i) =>
         !boot.XsaveEnabled && i < 2 ? UabiLayout.Offset(boot.Cpu, i) : XsaveAddress.Get(boot, fps, i);
-
-    /// <summary>R17 init configuration: x87 FCW = 0x37F and zeros; everything else zeros.</summary>
-    public static byte[] InitImage(int i, int size)
-    {
-        var bytes = new byte[size];
-        if (i == (int)XFeature.Fp) BitConverter.TryWriteBytes(bytes.AsSpan(LegacyRegion.Fcw, 2), LegacyRegion.InitFcw);
-        return bytes;
-    }
 }
