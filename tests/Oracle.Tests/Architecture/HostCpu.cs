@@ -1,6 +1,6 @@
-using Xsave.TestSupport;
 using Xsave.Contract;
 using Xsave.Contract.Machine;
+using Xsave.TestSupport;
 
 namespace Xsave.Oracle.Tests.Architecture;
 

@@ -1,5 +1,5 @@
-using Xsave.Contract.Linux;
 using Xsave.Contract;
+using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Fpu;
 using Xsave.TestSupport;
 

@@ -1,5 +1,5 @@
-using Xsave.Contract.Linux;
 using System.Text.Json;
+using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Fpu;
 using Xsave.Oracle.Linux.Reports;
 using Xsave.TestSupport;

@@ -1,0 +1,80 @@
+using Xsave.Contract;
+using Xsave.Contract.Linux;
+using Xsave.Oracle.Linux.Fpu;
+using Xsave.Oracle.Linux.Kvm;
+using Xsave.Oracle.Linux.Process;
+using Xsave.TestSupport;
+
+namespace Xsave.Oracle.Tests.Linux.Kvm;
+
+/// <summary>
+/// Hosts for the KVM and UABI tests: the measured Zen 5 host of KERNEL-OBSERVATIONS §1a and real corpus profiles.
+/// Every register value is written out with its source; expectations never come from running the oracle.
+/// </summary>
+public static class KvmHosts
+{
+    public const string SapphireRapids = "intel-sapphirerapids-806f8";
+
+    /// <summary>
+    /// KO §1a, the Zen 5 host (AMD family 0x1A model 2): leaf 0xD sub-leaves 0, 1, 2, 5, 6, 7, 11, 12 exactly as
+    /// measured; flags AVX, AVX-512, CET_SS (no PKU, IBT, AMX, MPX); MXCSR_MASK 0x2FFFF (KO §3c).
+    /// </summary>
+    public static CpuModel KoZen5() => ObservedHost.Zen5() with { Id = "ko-zen5-host" };
+
+    public static BootResult Boot(CpuModel cpu) => FpuBoot.Run(cpu, KernelConfig.Default);
+
+    public static BootResult KoBoot() => Boot(KoZen5());
+
+    public static BootResult SprBoot() => Boot(Corpus.Cpu(SapphireRapids));
+
+    public static KvmModule LoadKvm(BootResult boot)
+    {
+        var load = KvmModule.Load(boot);
+        Assert.Equal(0, load.Result.Value);
+        return load.Module!;
+    }
+
+    /// <summary>A process, a VM and one freshly created vCPU on <paramref name="boot"/>.</summary>
+    public static (KvmModule Kvm, LinuxProcess Process, Vcpu Vcpu) NewVcpu(BootResult boot, bool amxGuestPerm = false)
+    {
+        var kvm = LoadKvm(boot);
+        var process = LinuxProcess.Start(boot);
+        if (amxGuestPerm)
+            Assert.Equal(0, process.ArchPrctl(ArchPrctlOptions.ReqXcompGuestPerm, ArchPrctlOptions.XcompTileData).Value);
+        var created = Vcpu.Create(kvm, process);
+        Assert.Equal(0, created.Result.Value);
+        return (kvm, process, created.Vcpu!);
+    }
+
+    /// <summary>
+    /// The guest CPUID a VMM builds from KVM_GET_SUPPORTED_CPUID: leaf 1 with XSAVE (ECX[26]), leaf 7 with the CET
+    /// flags asked for, and KVM's leaf 0xD.
+    /// </summary>
+    public static List<KvmCpuidEntry> SupportedCpuid(KvmModule kvm, LinuxProcess process, bool shstk = false, bool ibt = false)
+    {
+        var entries = new List<KvmCpuidEntry>
+        {
+            new(1, 0, 0, 0, 0, 1u << 26, 0),
+            new(7, 0, KvmCpuidEntry.SignificantIndex, 0, 0, shstk ? 1u << 7 : 0, ibt ? 1u << 20 : 0),
+        };
+        entries.AddRange(KvmCpuid.SupportedLeaf0D(kvm, process));
+        return entries;
+    }
+
+    /// <summary>A guest CPUID with leaf 1 (XSAVE) and only sub-leaves 0 and 1 of leaf 0xD as given.</summary>
+    public static List<KvmCpuidEntry> Leaf0DCpuid(uint eax0, uint eax1 = 0, uint ecx1 = 0) =>
+    [
+        new(1, 0, 0, 0, 0, 1u << 26, 0),
+        KvmCpuidEntry.Leaf0D(0, eax0, 0, 0, 0),
+        KvmCpuidEntry.Leaf0D(1, eax1, 0, ecx1, 0),
+    ];
+
+    public static ushort U16(byte[] b, int at) => BitConverter.ToUInt16(b, at);
+    public static uint U32(byte[] b, int at) => BitConverter.ToUInt32(b, at);
+    public static ulong U64(byte[] b, int at) => BitConverter.ToUInt64(b, at);
+    public static void Put32(byte[] b, int at, uint v) => BitConverter.TryWriteBytes(b.AsSpan(at, 4), v);
+    public static void Put64(byte[] b, int at, ulong v) => BitConverter.TryWriteBytes(b.AsSpan(at, 8), v);
+
+    public static void Ok(KResult r) => Assert.Equal(0, r.Value);
+    public static void Fails(Errno errno, KResult r) => Assert.Equal(-(long)errno, r.Value);
+}
