@@ -1,6 +1,7 @@
 using Xsave.Contract;
 using Xsave.Contract.Machine;
 using static Xsave.Oracle.Tests.Architecture.Exec;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Architecture;
 

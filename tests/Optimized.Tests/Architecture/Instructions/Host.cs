@@ -2,6 +2,7 @@ using Xsave.Contract;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Machine;
 using Xsave.TestSupport;
+using static Xsave.TestSupport.Bytes;
 
 namespace Xsave.Optimized.Tests.Architecture.Instructions;
 
@@ -16,19 +17,19 @@ internal static class Host
     public static ICpuArchitecture Arch { get; } = new OptimizedImplementation().Architecture(Cpu);
 
     /// <summary>KO §1b: XGETBV(0) = 0xe7.</summary>
-    public const ulong Xcr0 = 0xE7;
+    public const ulong Xcr0 = ObservedHost.Xcr0;
 
     /// <summary>KO §1a: standard offsets of YMM, opmask, ZMM_Hi256, Hi16_ZMM; standard size 2432.</summary>
     public const int YmmOffset = 576, OpmaskOffset = 832, ZmmHi256Offset = 896, Hi16ZmmOffset = 1408, StandardSize = 2432;
 
     /// <summary>A user thread: XCR0 0xe7, CPL 3, every component in its init configuration (R17).</summary>
-    public static MachineState User() => MachineState.Init(Cpu) with { Xcr0 = new(Xcr0), Cpl = 3 };
+    public static MachineState User() => ObservedHost.UserState(Cpu);
 
     /// <summary>The same at CPL 0 with IA32_XSS = CET_U|CET_S (supervisor code).</summary>
     public static MachineState Kernel() => User() with { Cpl = 0, Xss = new(0x1800) };
 
     /// <summary>KO §5a/§5b: measured buffers were pre-filled with 0xCC.</summary>
-    public static XsaveBuffer Cc(int length = 4096) => XsaveBuffer.Filled(length, 0xCC);
+    public static XsaveBuffer Cc(int length = 4096) => ObservedHost.CcBuffer(length);
 
     /// <summary>A hand-written valid standard image (R12, R13): FCW 0x037F, MXCSR 0x1F80, XSTATE_BV, everything else zero.</summary>
     public static XsaveBuffer StandardImage(ulong xstateBv = Xcr0) =>
@@ -43,22 +44,6 @@ internal static class Host
     public static InstructionOutcome Run(XsaveInstruction instruction, MachineState state, ulong edxEax, XsaveBuffer buffer) =>
         Arch.Execute(state, new XsaveFamilyOp(instruction, new FeatureMask(edxEax), buffer));
 
-    /// <summary>Bytes where byte k = (seed + k) mod 251 + 1: never zero, recognisable at any offset.</summary>
-    public static byte[] Pattern(int length, int seed)
-    {
-        var bytes = new byte[length];
-        for (int k = 0; k < length; k++) bytes[k] = (byte)((seed + k) % 251 + 1);
-        return bytes;
-    }
-
-    /// <summary>An x87 image with the pattern everywhere except bytes 24..31 (MXCSR/MXCSR_MASK belong to SSE).</summary>
-    public static byte[] X87Pattern(int seed)
-    {
-        var bytes = Pattern(MachineState.X87ImageSize, seed);
-        Array.Clear(bytes, 24, 8);
-        return bytes;
-    }
-
     /// <summary>The components of <paramref name="mask"/> hold distinct patterns (and so are in use).</summary>
     public static MachineState WithPatterns(MachineState state, ulong mask)
     {
@@ -70,11 +55,4 @@ internal static class Host
 
     /// <summary>Every user component of the host holds a distinct pattern (all in use).</summary>
     public static MachineState AllInUse(MachineState state) => WithPatterns(state, Xcr0);
-
-    public static InstructionOutcome Ok(InstructionOutcome outcome) =>
-        outcome.Fault is null ? outcome : throw new Xunit.Sdk.XunitException($"expected success, got {outcome.Fault}");
-
-    public static FaultKind? KindOf(InstructionOutcome outcome) => outcome.Fault?.Kind;
-
-    public static bool All(XsaveBuffer b, int from, int to, byte value) => !b.Span(from, to - from).ContainsAnyExcept(value);
 }

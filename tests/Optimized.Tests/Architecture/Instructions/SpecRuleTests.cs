@@ -2,6 +2,8 @@ using Xsave.Contract;
 using Xsave.Contract.Machine;
 using Xsave.TestSupport;
 using static Xsave.Optimized.Tests.Architecture.Instructions.Host;
+using static Xsave.TestSupport.Bytes;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Optimized.Tests.Architecture.Instructions;
 
@@ -92,7 +94,7 @@ public class SpecRuleTests
         var state = (MachineState.Init(Spr) with { Xcr0 = new(0x602E7) }).WithComponent(18, Pattern(8192, 4)) with { Xfd = new(1UL << 18) };
         var outcome = Ok(On(Spr, state, new XsaveFamilyOp(XsaveInstruction.Xsavec, FeatureMask.All, XsaveBuffer.Filled(12288, 0xCC))));
         Assert.False(outcome.Buffer!.ReadXstateBv().Contains(18));
-        Assert.True(All(outcome.Buffer, 576, 12288, 0xCC));
+        Assert.True(AllEqual(outcome.Buffer, 576, 12288, 0xCC));
     }
 
     [Fact]
@@ -103,7 +105,7 @@ public class SpecRuleTests
         var outcome = Ok(On(Spr, state, new XsaveFamilyOp(XsaveInstruction.Xsaveopt, FeatureMask.All, XsaveBuffer.Filled(12288, 0xCC))));
         var unspecified = Bytes(outcome.UnspecifiedBytes);
         Assert.DoesNotContain(2816, unspecified);     // TILEDATA at 0xB00
-        Assert.True(All(outcome.Buffer!, 2816, 2816 + 8192, 0xCC));
+        Assert.True(AllEqual(outcome.Buffer!, 2816, 2816 + 8192, 0xCC));
     }
 
     [Fact]
@@ -113,7 +115,7 @@ public class SpecRuleTests
         var state = (MachineState.Init(Spr) with { Xcr0 = new(0x602E7) }).WithComponent(18, Pattern(8192, 4)) with { Xfd = new(1UL << 18) };
         var outcome = Ok(On(Spr, state, new XsaveFamilyOp(XsaveInstruction.Xsave, FeatureMask.All, XsaveBuffer.Filled(12288, 0xCC))));
         Assert.False(outcome.Buffer!.ReadXstateBv().Contains(18));
-        Assert.True(All(outcome.Buffer, 2816, 2816 + 8192, 0));
+        Assert.True(AllEqual(outcome.Buffer, 2816, 2816 + 8192, 0));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using Xsave.Contract;
 using Xsave.Contract.Machine;
 using static Xsave.Optimized.Tests.Architecture.Instructions.Host;
+using static Xsave.TestSupport.Bytes;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Optimized.Tests.Architecture.Instructions;
 
@@ -40,7 +42,7 @@ public class XsaveTableTests
     {
         // KO §5a row 3: all init, RFBM = 4 writes 256 zero bytes at 576.
         var after = Xsave(User(), 0x4, Cc()).Buffer!;
-        Assert.True(All(after, YmmOffset, YmmOffset + 256, 0));
+        Assert.True(AllEqual(after, YmmOffset, YmmOffset + 256, 0));
     }
 
     /// <summary>KO §5a row 4 and R19: MXCSR and MXCSR_MASK (24..31) are written iff RFBM[1] or RFBM[2].</summary>
@@ -58,7 +60,7 @@ public class XsaveTableTests
             Assert.Equal(0x1F80u, after.ReadUInt32(24));
             Assert.Equal(0x2FFFFu, after.ReadUInt32(28)); // KO §3c: MXCSR_MASK of the host
         }
-        else Assert.True(All(after, 24, 32, 0xCC));
+        else Assert.True(AllEqual(after, 24, 32, 0xCC));
     }
 
     [Fact]
@@ -82,8 +84,8 @@ public class XsaveTableTests
     {
         // KO §5a row 7.
         var after = Xsave(AllInUse(User()), ulong.MaxValue, Cc()).Buffer!;
-        Assert.True(All(after, 416, 512, 0xCC));
-        Assert.True(All(after, StandardSize, 4096, 0xCC));
+        Assert.True(AllEqual(after, 416, 512, 0xCC));
+        Assert.True(AllEqual(after, StandardSize, 4096, 0xCC));
     }
 
     [Fact]

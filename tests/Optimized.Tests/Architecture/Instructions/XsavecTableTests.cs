@@ -1,6 +1,8 @@
 using Xsave.Contract;
 using Xsave.Contract.Machine;
 using static Xsave.Optimized.Tests.Architecture.Instructions.Host;
+using static Xsave.TestSupport.Bytes;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Optimized.Tests.Architecture.Instructions;
 
@@ -32,7 +34,7 @@ public class XsavecTableTests
     public void Xsavec_DoesNotWriteHeaderBytes16To63()
     {
         // KO §5b row 3 (R22): they stay 0xCC.
-        Assert.True(All(Xsavec(AllInUse(User()), ulong.MaxValue), 528, 576, 0xCC));
+        Assert.True(AllEqual(Xsavec(AllInUse(User()), ulong.MaxValue), 528, 576, 0xCC));
     }
 
     [Fact]
@@ -40,8 +42,8 @@ public class XsavecTableTests
     {
         // KO §5b row 4: all-init AVX state → the last written byte is 527 (the header words).
         var after = Xsavec(User(), ulong.MaxValue);
-        Assert.True(All(after, 0, 512, 0xCC));
-        Assert.True(All(after, 528, 4096, 0xCC));
+        Assert.True(AllEqual(after, 0, 512, 0xCC));
+        Assert.True(AllEqual(after, 528, 4096, 0xCC));
     }
 
     /// <summary>
@@ -62,7 +64,7 @@ public class XsavecTableTests
             Assert.Equal(0x1F80u, after.ReadUInt32(24));
             Assert.Equal(0x2FFFFu, after.ReadUInt32(28));
         }
-        else Assert.True(All(after, 24, 32, 0xCC));
+        else Assert.True(AllEqual(after, 24, 32, 0xCC));
     }
 
     [Fact]
@@ -72,7 +74,7 @@ public class XsavecTableTests
         var after = Xsavec(User() with { Mxcsr = 0x1FC0 }, 0x7);
         Assert.Equal(0x2UL, after.ReadXstateBv().Bits);
         Assert.Equal(0x1FC0u, after.ReadUInt32(24));
-        Assert.True(All(after, 160, 416, 0)); // XMM zero, written
+        Assert.True(AllEqual(after, 160, 416, 0)); // XMM zero, written
     }
 
     /// <summary>
@@ -100,7 +102,7 @@ public class XsavecTableTests
             Assert.True(after.Span(offsets[k], bytes.Length).SequenceEqual(bytes), $"component {components[k]} not at {offsets[k]}");
         }
         int last = offsets[^1] + state.Component(components[^1]).Length;
-        Assert.True(All(after, last, 4096, 0xCC)); // KO: 0xe7 → last byte 2431
+        Assert.True(AllEqual(after, last, 4096, 0xCC)); // KO: 0xe7 → last byte 2431
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Xsave.Optimized.Linux.Fpu;
 using Xsave.Optimized.Linux.Kvm;
 using Xsave.TestSupport;
 using static Xsave.Optimized.Tests.Linux.Kvm.KvmHost;
+using static Xsave.TestSupport.Bytes;
 
 namespace Xsave.Optimized.Tests.Linux.Kvm;
 

@@ -7,6 +7,7 @@ using Xsave.Oracle.Linux.Process;
 using Xsave.Oracle.Tests.Linux;
 using static Xsave.Oracle.Linux.Process.ArchPrctlOptions;
 using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+using static Xsave.TestSupport.Bytes;
 
 namespace Xsave.Oracle.Tests.Linux.Fpu;
 

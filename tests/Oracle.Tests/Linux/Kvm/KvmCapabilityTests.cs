@@ -7,6 +7,8 @@ using Xsave.Oracle.Linux.Kvm;
 using Xsave.Oracle.Linux.Process;
 using Xsave.TestSupport;
 using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
+using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
@@ -20,7 +22,7 @@ public class KvmCapabilityTests
     [Fact]
     public void Load_KoHost_SupportedXcr0IsHostXcr0_AndCetXss()
     {
-        var kvm = LoadKvm(KoBoot());
+        var kvm = LoadKvm(Zen5Boot());
         Assert.Equal(0xE7UL, kvm.Caps.SupportedXcr0.Bits);   // KO §3b 0xD.0 EAX = supported_xcr0
         Assert.Equal(0x1800UL, kvm.Caps.SupportedXss.Bits);  // R73: 0x1800 & KVM_SUPPORTED_XSS; R74 both CET bits
         Assert.True(kvm.Caps.Shstk);
@@ -38,7 +40,7 @@ public class KvmCapabilityTests
     [Fact]
     public void Load_Eopnotsupp_WithoutFxsr()
     {
-        var cpu = KoZen5() with { Flags = KoZen5().Flags with { Fxsr = false } };
+        var cpu = Zen5Ko() with { Flags = Zen5Ko().Flags with { Fxsr = false } };
         Fails(Errno.EOPNOTSUPP, KvmModule.Load(Boot(cpu)).Result);
     }
 
@@ -46,9 +48,9 @@ public class KvmCapabilityTests
     public void Load_CetIsAllOrNothing_WhenCetKernelIsNotEnumerated()
     {
         // The KO host without sub-leaf 12: only CET_U reaches the host XSS, so R74 drops CET entirely.
-        var d = new Dictionary<int, CpuidRegs>(KoZen5().Leaf0D) { [1] = new(0xF, 0x9A8, 0x800, 0) };
+        var d = new Dictionary<int, CpuidRegs>(Zen5Ko().Leaf0D) { [1] = new(0xF, 0x9A8, 0x800, 0) };
         d.Remove(12);
-        var kvm = LoadKvm(Boot(KoZen5() with { Leaf0D = d }));
+        var kvm = LoadKvm(Boot(Zen5Ko() with { Leaf0D = d }));
         Assert.Equal(0UL, kvm.Caps.SupportedXss.Bits);
         Assert.False(kvm.Caps.Shstk);
         Assert.False(kvm.Caps.Ibt);
@@ -57,7 +59,7 @@ public class KvmCapabilityTests
     [Fact]
     public void Load_NoCetXss_WithoutTdp_WhenIbtIsAbsentToo()
     {
-        var kvm = KvmModule.Load(KoBoot(), new KvmOptions { TdpEnabled = false }).Module!;
+        var kvm = KvmModule.Load(Zen5Boot(), new KvmOptions { TdpEnabled = false }).Module!;
         Assert.False(kvm.Caps.Shstk);
         Assert.Equal(0UL, kvm.Caps.SupportedXss.Bits);
     }
@@ -65,7 +67,7 @@ public class KvmCapabilityTests
     [Fact]
     public void CheckExtension_KoHost_Ko3a()
     {
-        var kvm = LoadKvm(KoBoot());
+        var kvm = LoadKvm(Zen5Boot());
         var process = LinuxProcess.Start(kvm.Boot);
         Assert.Equal(1, KvmCapabilities.CheckExtension(kvm, KvmCap.Xsave, process));
         Assert.Equal(1, KvmCapabilities.CheckExtension(kvm, KvmCap.Xcrs, process));
@@ -97,7 +99,7 @@ public class KvmCapabilityTests
     [Fact]
     public void SupportedLeaf0D_KoHost_MatchesHostLeaves()
     {
-        var kvm = LoadKvm(KoBoot());
+        var kvm = LoadKvm(Zen5Boot());
         var entries = KvmCpuid.SupportedLeaf0D(kvm, LinuxProcess.Start(kvm.Boot));
         var expected = new[]
         {

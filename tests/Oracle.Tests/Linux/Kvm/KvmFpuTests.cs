@@ -6,6 +6,9 @@ using Xsave.Oracle.Linux.Kvm;
 using Xsave.Oracle.Linux.Process;
 using Xsave.TestSupport;
 using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
+using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+using static Xsave.TestSupport.Bytes;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
@@ -16,7 +19,7 @@ public class KvmFpuTests
     [Fact]
     public void Create_LocksGuestPermissions_AndResets_R85()
     {
-        var (_, process, vcpu) = NewVcpu(KoBoot());
+        var (_, process, vcpu) = NewVcpu(Zen5Boot());
         Assert.True(process.GuestPerm.Locked);
         Assert.Equal(0x1UL, vcpu.Xcrs.Xcr0.Bits);
         Assert.Equal(0UL, vcpu.Fpu.Fpstate.Xfd.Bits);
@@ -27,7 +30,7 @@ public class KvmFpuTests
     [Fact]
     public void Create_Enomem_WhenTheGuestFpstateCannotBeAllocated()
     {
-        var kvm = LoadKvm(KoBoot());
+        var kvm = LoadKvm(Zen5Boot());
         var process = LinuxProcess.Start(kvm.Boot);
         process.FailAllocations = true;
         Fails(Errno.ENOMEM, Vcpu.Create(kvm, process).Result);
@@ -40,7 +43,7 @@ public class KvmFpuTests
     [InlineData(0x600E7u)]
     public void SetCpuid2_Eperm_ForTileDataWithoutGuestPermission(uint eax0)
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         Fails(Errno.EPERM, vcpu.SetCpuid2(Leaf0DCpuid(eax0)));
         Assert.Empty(vcpu.Cpuid.Entries);
     }
@@ -48,7 +51,7 @@ public class KvmFpuTests
     [Fact]
     public void SetCpuid2_E2big_AboveMaxEntries()
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         var many = Enumerable.Range(0, 257).Select(i => new KvmCpuidEntry(0x40000000u + (uint)i, 0, 0, 0, 0, 0, 0)).ToList();
         Fails(Errno.E2BIG, vcpu.SetCpuid2(many));
         Ok(vcpu.SetCpuid2(many.Take(256).ToList()));
@@ -57,7 +60,7 @@ public class KvmFpuTests
     [Fact]
     public void SetCpuid2_Einval_ForUnsupportedVirtualAddressWidth()
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         Fails(Errno.EINVAL, vcpu.SetCpuid2([new KvmCpuidEntry(0x80000008, 0, 0, 39u << 8 | 39u, 0, 0, 0)]));
         Ok(vcpu.SetCpuid2([new KvmCpuidEntry(0x80000008, 0, 0, 48u << 8 | 46u, 0, 0, 0)]));
     }
@@ -179,7 +182,7 @@ public class KvmFpuTests
     [Fact]
     public void LoadPut_MustAlternate_I20()
     {
-        var (_, process, vcpu) = NewVcpu(KoBoot());
+        var (_, process, vcpu) = NewVcpu(Zen5Boot());
         var taskFpstate = process.Leader.Fpu.Fpstate;
         Assert.Equal(FpuSwapOutcome.Swapped, vcpu.Fpu.LoadGuestFpu());
         Assert.True(vcpu.Fpu.Fpstate.InUse);
@@ -201,7 +204,7 @@ public class KvmFpuTests
     [Fact]
     public void DoubleLoad_IsKvmBug_I20()
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         vcpu.Fpu.LoadGuestFpu();
         Assert.Equal(FpuSwapOutcome.KvmBug, vcpu.Fpu.LoadGuestFpu());
         Assert.True(vcpu.Vm.Dead);
@@ -210,7 +213,7 @@ public class KvmFpuTests
     [Fact]
     public void Run_LeavesTheGuestFpuPut_AndMarksTheVcpuRun_I20()
     {
-        var (_, process, vcpu) = NewVcpu(KoBoot());
+        var (_, process, vcpu) = NewVcpu(Zen5Boot());
         Assert.False(vcpu.HasRun);
         Ok(vcpu.Run(v => Assert.True(v.Fpu.Fpstate.InUse)));
         Assert.True(vcpu.HasRun);
@@ -221,7 +224,7 @@ public class KvmFpuTests
     [Fact]
     public void Destroy_FreesTheGuestFpstate_ButNotWhileInUse_R56()
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         vcpu.Fpu.LoadGuestFpu();
         Assert.Equal(GuestFreeResult.RefusedWarn, vcpu.Destroy());
         vcpu.Fpu.PutGuestFpu();

@@ -6,6 +6,9 @@ using Xsave.Oracle.Linux.Kvm;
 using Xsave.Oracle.Linux.Process;
 using Xsave.TestSupport;
 using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
+using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+using static Xsave.TestSupport.Bytes;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
@@ -15,7 +18,7 @@ namespace Xsave.Oracle.Tests.Linux.Kvm;
 /// </summary>
 public class KvmHostVariantTests
 {
-    private static BootResult NoXsaveBoot() => FpuBoot.Run(KoZen5(), KernelConfig.Default with { NoXsave = true });
+    private static BootResult NoXsaveBoot() => FpuBoot.Run(Zen5Ko(), KernelConfig.Default with { NoXsave = true });
 
     [Fact]
     public void NoXsaveHost_Xcrs_R81_R88()
@@ -53,7 +56,7 @@ public class KvmHostVariantTests
     [Fact]
     public void ProtectedStateVm_XcrsAndConfidentialXsave_R81_R89()
     {
-        var kvm = LoadKvm(KoBoot());
+        var kvm = LoadKvm(Zen5Boot());
         var vm = KvmVm.Create(kvm, LinuxProcess.Start(kvm.Boot), hasProtectedState: true);
         var vcpu = Vcpu.Create(vm).Vcpu!;
         Fails(Errno.EINVAL, vcpu.GetXcrs().Result);

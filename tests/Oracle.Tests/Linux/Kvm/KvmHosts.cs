@@ -8,25 +8,11 @@ using Xsave.TestSupport;
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
 /// <summary>
-/// Hosts for the KVM and UABI tests: the measured Zen 5 host of KERNEL-OBSERVATIONS §1a and real corpus profiles.
+/// KVM set-up for the tests: the module, a process with a vCPU, guest CPUIDs. The hosts are <see cref="LinuxHosts"/>.
 /// Every register value is written out with its source; expectations never come from running the oracle.
 /// </summary>
 public static class KvmHosts
 {
-    public const string SapphireRapids = "intel-sapphirerapids-806f8";
-
-    /// <summary>
-    /// KO §1a, the Zen 5 host (AMD family 0x1A model 2): leaf 0xD sub-leaves 0, 1, 2, 5, 6, 7, 11, 12 exactly as
-    /// measured; flags AVX, AVX-512, CET_SS (no PKU, IBT, AMX, MPX); MXCSR_MASK 0x2FFFF (KO §3c).
-    /// </summary>
-    public static CpuModel KoZen5() => ObservedHost.Zen5() with { Id = "ko-zen5-host" };
-
-    public static BootResult Boot(CpuModel cpu) => FpuBoot.Run(cpu, KernelConfig.Default);
-
-    public static BootResult KoBoot() => Boot(KoZen5());
-
-    public static BootResult SprBoot() => Boot(Corpus.Cpu(SapphireRapids));
-
     public static KvmModule LoadKvm(BootResult boot)
     {
         var load = KvmModule.Load(boot);
@@ -68,12 +54,6 @@ public static class KvmHosts
         KvmCpuidEntry.Leaf0D(0, eax0, 0, 0, 0),
         KvmCpuidEntry.Leaf0D(1, eax1, 0, ecx1, 0),
     ];
-
-    public static ushort U16(byte[] b, int at) => BitConverter.ToUInt16(b, at);
-    public static uint U32(byte[] b, int at) => BitConverter.ToUInt32(b, at);
-    public static ulong U64(byte[] b, int at) => BitConverter.ToUInt64(b, at);
-    public static void Put32(byte[] b, int at, uint v) => BitConverter.TryWriteBytes(b.AsSpan(at, 4), v);
-    public static void Put64(byte[] b, int at, ulong v) => BitConverter.TryWriteBytes(b.AsSpan(at, 8), v);
 
     public static void Ok(KResult r) => Assert.Equal(0, r.Value);
     public static void Fails(Errno errno, KResult r) => Assert.Equal(-(long)errno, r.Value);

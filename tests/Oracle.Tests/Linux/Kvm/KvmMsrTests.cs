@@ -2,6 +2,8 @@ using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Kvm;
 using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
+using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
@@ -14,7 +16,7 @@ public class KvmMsrTests
     /// <summary>Guest CPUID with XSAVE, XSAVES (0xD.1 EAX[3]) and the CET XSS bits, as KVM supports them on the KO host.</summary>
     private static Vcpu XsavesGuest(bool shstk = false)
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process, shstk: shstk)));
         Assert.True(vcpu.Cpuid.GuestHasXsaves);
         return vcpu;
@@ -23,7 +25,7 @@ public class KvmMsrTests
     [Fact]
     public void Xss_WithoutGuestXsaves_GuestGetsGp_HostMayWriteOnlyZero_R82()
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         Assert.Equal(GuestOutcome.InjectedGp, vcpu.Msrs.GuestWrmsr(MsrIndex.Ia32Xss, 0));
         Assert.Equal(GuestOutcome.InjectedGp, vcpu.Msrs.GuestRdmsr(MsrIndex.Ia32Xss).Outcome);
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32Xss, 0)).Value);      // advertised (supported_xss != 0): writing 0 is fine

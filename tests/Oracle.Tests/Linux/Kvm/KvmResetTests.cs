@@ -5,6 +5,9 @@ using Xsave.Oracle.Linux.Kvm;
 using Xsave.Oracle.Linux.Process;
 using Xsave.TestSupport;
 using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
+using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+using static Xsave.TestSupport.Bytes;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
@@ -94,7 +97,7 @@ public class KvmResetTests
     [Fact]
     public void Init_OutsideRun_DoesNotPutAnUnloadedFpu_H7()
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process, shstk: true)));
         vcpu.Init();
         Assert.False(vcpu.Vm.Dead);
@@ -108,7 +111,7 @@ public class KvmResetTests
     [Fact]
     public void Init_ClearsCetUserAndKernel_H8()
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process, shstk: true)));
         Assert.Equal(2, vcpu.SetMsrs((MsrIndex.Ia32Pl0Ssp, 0x5000), (MsrIndex.Ia32Pl3Ssp, 0x6000)).Value);
         vcpu.Init();

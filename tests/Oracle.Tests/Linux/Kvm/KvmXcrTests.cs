@@ -4,6 +4,8 @@ using Xsave.Oracle.Architecture;
 using Xsave.Oracle.Linux.Kvm;
 using Xsave.TestSupport;
 using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
+using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
@@ -14,7 +16,7 @@ public class KvmXcrTests
     [Fact]
     public void GetXcrs_FreshVcpu_IsOneEntryXcr0One()
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         var read = vcpu.GetXcrs();
         Ok(read.Result);
         Assert.Equal(0u, read.Value.Flags);
@@ -55,7 +57,7 @@ public class KvmXcrTests
     [InlineData(0x80000000000000E7UL, false)]
     public void SetXcrs_WithSupportedCpuid_Ko3eTable(ulong xcr0, bool accepted)
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
         Ok(vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, 0x7))));
         var r = vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, xcr0)));
@@ -71,7 +73,7 @@ public class KvmXcrTests
     [InlineData(0xE7UL, false)]
     public void SetXcrs_WithoutCpuid_OnlyX87(ulong xcr0, bool accepted)
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         var r = vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, xcr0)));
         Assert.Equal(accepted, !r.IsError);
     }
@@ -80,7 +82,7 @@ public class KvmXcrTests
     [Fact]
     public void SetXcrs_DependsOnGuestLeaf0DEax_R79()
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         Ok(vcpu.SetCpuid2(Leaf0DCpuid(0x7)));
         Assert.Equal(0x7UL, vcpu.Cpuid.GuestSupportedXcr0.Bits);
         Ok(vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, 0x7))));
@@ -90,7 +92,7 @@ public class KvmXcrTests
     [Fact]
     public void SetXcrs_StructChecks_Ko3e()
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
 
         Fails(Errno.EINVAL, vcpu.SetXcrs(new KvmXcrs(1, [new KvmXcr(0, 7)])));
@@ -110,7 +112,7 @@ public class KvmXcrTests
     [Fact]
     public void GuestXsetbv_InjectsGp_AtCpl3_ForEcx1_AndForRefusedValues_R80()
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
         Assert.Equal(GuestOutcome.InjectedGp, vcpu.Xcrs.GuestXsetbv(3, 0, 0x7));
         Assert.Equal(GuestOutcome.InjectedGp, vcpu.Xcrs.GuestXsetbv(0, 1, 0x7));
@@ -128,7 +130,7 @@ public class KvmXcrTests
     [InlineData(0xE7UL, 0x980u)]
     public void GetCpuid2_RuntimeSizesFollowXcr0_R77(ulong xcr0, uint size)
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         Ok(vcpu.SetCpuid2(Leaf0DCpuid(0xE7, eax1: 0x7)));
         Ok(vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, xcr0))));
         var table = vcpu.GetCpuid2().Value;

@@ -1,6 +1,9 @@
 using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Kvm;
 using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
+using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+using static Xsave.TestSupport.Bytes;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
@@ -16,7 +19,7 @@ public class KvmXsaveTests
     [Fact]
     public void GetXsave_FreshVcpu_IsTheKo3cImage()
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         var read = vcpu.GetXsave();
         Ok(read.Result);
         var image = read.Value;
@@ -39,7 +42,7 @@ public class KvmXsaveTests
     [Fact]
     public void GetXsave2_FreshVcpu_EqualsGetXsave()
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         Assert.Equal(4096, KvmCapabilities.CheckExtension(kvm, KvmCap.Xsave2, process));
         Assert.Equal(vcpu.GetXsave().Value, vcpu.GetXsave2().Value);
     }
@@ -47,7 +50,7 @@ public class KvmXsaveTests
     /// <summary>KO §3g setup: CPUID = supported, XCR0 = 0xe7, markers in xmm0, ymm0-hi, k0, zmm0-hi, zmm16.</summary>
     private static (Vcpu Vcpu, byte[] Image) Marked()
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process)));
         Ok(vcpu.SetXcrs(KvmXcrs.Of(new KvmXcr(0, 0xE7))));
         var image = vcpu.GetXsave().Value;
@@ -242,7 +245,7 @@ public class KvmXsaveTests
     [Fact]
     public void GetXsave_MasksByGuestCpuid_WhileSetAcceptsSupportedXcr0_H11()
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         var image = vcpu.GetXsave().Value;
         image.AsSpan(Xmm0, 16).Fill(0x11);
         image.AsSpan(Ymm0Hi, 16).Fill(0x22);
@@ -270,7 +273,7 @@ public class KvmXsaveTests
     [Fact]
     public void AfterKvmRun_SetXcrsAndXsaveWork_ButDifferentCpuidIsRefused()
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         var cpuid = SupportedCpuid(kvm, process);
         Ok(vcpu.SetCpuid2(cpuid));
         Ok(vcpu.Run());
@@ -286,7 +289,7 @@ public class KvmXsaveTests
     [Fact]
     public void SetXsave_Efault_WhenUserBufferShorterThanUabiSize()
     {
-        var (_, _, vcpu) = NewVcpu(KoBoot());
+        var (_, _, vcpu) = NewVcpu(Zen5Boot());
         Fails(Errno.EFAULT, vcpu.SetXsave(new byte[4095]));
         Ok(vcpu.SetXsave(new byte[8192]));
     }

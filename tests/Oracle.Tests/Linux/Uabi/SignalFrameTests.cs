@@ -4,6 +4,9 @@ using Xsave.Oracle.Linux.Process;
 using Xsave.Oracle.Linux.Uabi;
 using Xsave.Oracle.Tests.Linux.Kvm;
 using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
+using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+using static Xsave.TestSupport.Bytes;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Linux.Uabi;
 
@@ -20,7 +23,7 @@ public class SignalFrameTests
 
     private static Task KoChild()
     {
-        var boot = KoBoot();
+        var boot = Zen5Boot();
         var task = new Task(boot, LinuxProcess.Start(boot).Leader.Fpu.Fpstate, new PkruHolder());
         var image = XstateRegset.Get(boot, task.Fps, 0, 2432).Data;
         image.AsSpan(Xmm0, 16).Fill(0xA0);
@@ -52,7 +55,7 @@ public class SignalFrameTests
     [Fact]
     public void Frame_ForcesFpSseIntoXstateBv_R72()
     {
-        var boot = KoBoot();
+        var boot = Zen5Boot();
         var fps = LinuxProcess.Start(boot).Leader.Fpu.Fpstate; // fresh: nothing in use
         var frame = SignalFrame.Setup(boot, fps, 0);
         Assert.Equal(0x3UL, U64(frame, 512));

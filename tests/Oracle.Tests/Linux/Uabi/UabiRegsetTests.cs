@@ -8,6 +8,9 @@ using Xsave.Oracle.Linux.Uabi;
 using Xsave.Oracle.Tests.Linux.Kvm;
 using Xsave.TestSupport;
 using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
+using static Xsave.Oracle.Tests.Linux.LinuxHosts;
+using static Xsave.TestSupport.Bytes;
+using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Linux.Uabi;
 
@@ -25,7 +28,7 @@ public class UabiRegsetTests
     /// <summary>The KO host's task with every user component in use (XSTATE_BV 0xe7) and markers.</summary>
     private static (Task Task, byte[] Image) KoTask()
     {
-        var task = NewTask(KoBoot());
+        var task = NewTask(Zen5Boot());
         var image = XstateRegset.Get(task.Boot, task.Fps, 0, 2432).Data;
         image.AsSpan(160, 16).Fill(0x11);
         image.AsSpan(576, 16).Fill(0x22);
@@ -240,7 +243,7 @@ public class UabiRegsetTests
     [Fact]
     public void Set_PreservesSupervisorHeaderBits_H16()
     {
-        var (kvm, process, vcpu) = NewVcpu(KoBoot());
+        var (kvm, process, vcpu) = NewVcpu(Zen5Boot());
         Ok(vcpu.SetCpuid2(SupportedCpuid(kvm, process, shstk: true)));
         Assert.Equal(1, vcpu.SetMsrs((MsrIndex.Ia32Pl0Ssp, 0x7000)).Value);
         var image = vcpu.GetXsave().Value;

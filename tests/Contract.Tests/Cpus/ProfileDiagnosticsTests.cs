@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Xsave.Contract.Cpus;
 using Xsave.TestSupport;
 
-namespace Xsave.Oracle.Tests.Cpus;
+namespace Xsave.Contract.Tests.Cpus;
 
 /// <summary>
 /// Malformed and inconsistent profiles: each gets a diagnostic naming the profile, the sub-leaf or field, and the

@@ -2,7 +2,7 @@ using Xsave.Contract;
 using Xsave.Contract.Cpus;
 using Xsave.TestSupport;
 
-namespace Xsave.Oracle.Tests.Cpus;
+namespace Xsave.Contract.Tests.Cpus;
 
 /// <summary>The corpus as a whole: everything loads, and the loader's findings match the curator's own analysis.</summary>
 public class CorpusLoaderTests
