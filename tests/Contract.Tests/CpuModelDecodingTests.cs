@@ -1,5 +1,3 @@
-using Xsave.TestSupport;
-
 namespace Xsave.Contract.Tests;
 
 /// <summary>R5, R6: what CpuModel decodes from the sub-leaves of CPUID 0xD, read off real dumps.</summary>

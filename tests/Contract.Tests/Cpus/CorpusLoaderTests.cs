@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Cpus;
-using Xsave.TestSupport;
-
 namespace Xsave.Contract.Tests.Cpus;
 
 /// <summary>The corpus as a whole: everything loads, and the loader's findings match the curator's own analysis.</summary>

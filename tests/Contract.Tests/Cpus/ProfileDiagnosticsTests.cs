@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Xsave.Contract.Cpus;
-using Xsave.TestSupport;
 
 namespace Xsave.Contract.Tests.Cpus;
 

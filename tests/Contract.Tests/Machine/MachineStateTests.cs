@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Xsave.Contract.Machine;
-using Xsave.TestSupport;
-using static Xsave.TestSupport.Bytes;
 
 namespace Xsave.Contract.Tests.Machine;
 

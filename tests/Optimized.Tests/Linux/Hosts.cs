@@ -1,9 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux.Fpu;
-using Xsave.Optimized.Linux.Process;
-using Xsave.TestSupport;
-
 namespace Xsave.Optimized.Tests.Linux;
 
 /// <summary>

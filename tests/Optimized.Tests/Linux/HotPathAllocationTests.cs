@@ -1,10 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux.Fpu;
-using Xsave.Optimized.Linux.Process;
-using Xsave.Optimized.Linux.Uabi;
-using Xsave.Optimized.Linux.World;
-
 namespace Xsave.Optimized.Tests.Linux;
 
 /// <summary>

@@ -1,9 +1,4 @@
 using System.Text.Json;
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using Xsave.Oracle.Architecture;
-using static Xsave.Oracle.Tests.Architecture.Exec;
-using static Xsave.TestSupport.Bytes;
 
 namespace Xsave.Oracle.Tests.Architecture;
 

@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Oracle.Architecture;
-using Xsave.TestSupport;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>

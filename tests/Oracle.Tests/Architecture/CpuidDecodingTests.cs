@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Oracle.Architecture;
-using Xsave.TestSupport;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>R3: standard offsets as the oracle lays them out from real dumps (R5/R6 decoding is in Contract.Tests).</summary>

@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using Xsave.Oracle.Architecture;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>Short ways to run one operation through the oracle's single entry point, and test data builders.</summary>

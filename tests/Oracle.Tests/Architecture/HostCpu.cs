@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using Xsave.TestSupport;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using Xsave.Contract;
 using Xsave.Contract.Registers;
-using Xsave.Oracle.Architecture;
-using Xsave.TestSupport;
 
 namespace Xsave.Oracle.Tests.Architecture;
 

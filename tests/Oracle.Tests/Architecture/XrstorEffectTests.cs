@@ -1,9 +1,4 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using static Xsave.Oracle.Tests.Architecture.Exec;
 using static Xsave.Oracle.Tests.Architecture.XrstorFaultTests;
-using static Xsave.TestSupport.Bytes;
-using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Oracle.Tests.Architecture;
 

@@ -1,9 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using static Xsave.Oracle.Tests.Architecture.Exec;
-using static Xsave.TestSupport.Bytes;
-using static Xsave.TestSupport.Outcomes;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>XSAVEOPT (SPEC R20; KO §5c): the init optimization as unspecified bytes.</summary>

@@ -1,9 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Linux;
-using Xsave.Oracle.Linux.Fpu;
-using Xsave.Oracle.Linux.Process;
-using Xsave.TestSupport;
 using static Xsave.Oracle.Linux.Process.ArchPrctlOptions;
 
 namespace Xsave.Oracle.Tests.Linux;

@@ -1,8 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Linux;
-using Xsave.Oracle.Linux.Fpu;
-
 namespace Xsave.Oracle.Tests.Linux;
 
 /// <summary>Relations from SPEC text, shared by the boot and invariant tests.</summary>

@@ -1,8 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Linux.Fpu;
-using Xsave.TestSupport;
-
 namespace Xsave.Oracle.Tests.Linux;
 
 /// <summary>

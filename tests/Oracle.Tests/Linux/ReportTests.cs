@@ -1,9 +1,5 @@
 using System.Text.Json;
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Linux.Fpu;
 using Xsave.Oracle.Linux.Reports;
-using Xsave.TestSupport;
-using static Xsave.Oracle.Tests.Linux.LinuxHosts;
 
 namespace Xsave.Oracle.Tests.Linux;
 

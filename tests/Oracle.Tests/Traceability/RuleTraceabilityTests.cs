@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Xsave.TestSupport;
 
 namespace Xsave.Oracle.Tests.Traceability;
 

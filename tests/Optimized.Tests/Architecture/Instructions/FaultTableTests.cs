@@ -1,7 +1,4 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
 using static Xsave.Optimized.Tests.Architecture.Instructions.Host;
-using static Xsave.TestSupport.Outcomes;
 
 namespace Xsave.Optimized.Tests.Architecture.Instructions;
 

@@ -1,9 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Implementations;
-using Xsave.Contract.Machine;
-using Xsave.TestSupport;
-using static Xsave.TestSupport.Bytes;
-
 namespace Xsave.Optimized.Tests.Architecture.Instructions;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux.Fpu;
-using Xsave.Optimized.Tests.Linux;
-using Xsave.TestSupport;
-
 namespace Xsave.Optimized.Tests.Linux.Fpu;
 
 /// <summary>fpu__init_system (SPEC R30-R45, R38a) on the measured host and on corpus profiles.</summary>

@@ -1,5 +1,3 @@
-using Xsave.Contract.Linux;
-using Xsave.TestSupport;
 using static Xsave.Optimized.Tests.Linux.Kvm.KvmHost;
 
 namespace Xsave.Optimized.Tests.Linux.Kvm;

@@ -1,8 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux.Fpu;
-using Xsave.Optimized.Linux.Kvm;
-using Xsave.TestSupport;
 using static Xsave.Optimized.Tests.Linux.Kvm.KvmHost;
 
 namespace Xsave.Optimized.Tests.Linux.Kvm;

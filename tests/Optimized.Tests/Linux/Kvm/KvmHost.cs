@@ -1,9 +1,4 @@
 using System.Buffers.Binary;
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux.Kvm;
-using Xsave.Optimized.Linux.World;
-using Xsave.TestSupport;
 
 namespace Xsave.Optimized.Tests.Linux.Kvm;
 

@@ -1,10 +1,4 @@
-using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux;
-using Xsave.Optimized.Linux.Fpu;
-using Xsave.Optimized.Linux.Kvm;
-using Xsave.TestSupport;
 using static Xsave.Optimized.Tests.Linux.Kvm.KvmHost;
-using static Xsave.TestSupport.Bytes;
 
 namespace Xsave.Optimized.Tests.Linux.Kvm;
 

@@ -1,8 +1,3 @@
-using Xsave.Optimized.Linux;
-using Xsave.Optimized.Linux.Fpu;
-using Xsave.Optimized.Linux.Process;
-using Xsave.Optimized.Tests.Linux;
-
 namespace Xsave.Optimized.Tests.Linux.Process;
 
 /// <summary>sigaltstack (R66), #NM / XFD enabling (R57-R59), fork and exec (R61, R63).</summary>

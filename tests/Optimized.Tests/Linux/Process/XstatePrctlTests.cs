@@ -1,8 +1,3 @@
-using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux.Fpu;
-using Xsave.Optimized.Linux.Process;
-using Xsave.Optimized.Tests.Linux;
-
 namespace Xsave.Optimized.Tests.Linux.Process;
 
 /// <summary>arch_prctl XCOMP family (SPEC R64, R65, R67): KO §2 on the measured host, AMX paths on Sapphire Rapids.</summary>

@@ -1,8 +1,4 @@
 using System.Buffers.Binary;
-using Xsave.Optimized.Linux.Fpu;
-using Xsave.Optimized.Linux.Process;
-using Xsave.Optimized.Linux.Uabi;
-using Xsave.Optimized.Tests.Linux;
 
 namespace Xsave.Optimized.Tests.Linux.Uabi;
 

@@ -1,11 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Linux;
-using Xsave.Oracle.Linux.Fpu;
-using Xsave.Oracle.Tests.Linux;
-using Xsave.TestSupport;
-using static Xsave.Oracle.Tests.Linux.LinuxHosts;
-
 namespace Xsave.Oracle.Tests.Linux.Fpu;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Linux.Fpu;
-using Xsave.TestSupport;
-
 namespace Xsave.Oracle.Tests.Linux.Fpu;
 
 /// <summary>H20 / R42: a CPUID size that disagrees with the kernel's structure only WARNs; XSAVE stays in use.</summary>

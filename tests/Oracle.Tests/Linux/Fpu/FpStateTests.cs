@@ -1,13 +1,4 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Architecture;
-using Xsave.Oracle.Linux;
-using Xsave.Oracle.Linux.Fpu;
-using Xsave.Oracle.Linux.Process;
-using Xsave.Oracle.Tests.Linux;
 using static Xsave.Oracle.Linux.Process.ArchPrctlOptions;
-using static Xsave.Oracle.Tests.Linux.LinuxHosts;
-using static Xsave.TestSupport.Bytes;
 
 namespace Xsave.Oracle.Tests.Linux.Fpu;
 

@@ -1,10 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Linux.Fpu;
-using Xsave.Oracle.Linux.Kvm;
-using Xsave.Oracle.Linux.Process;
-using Xsave.TestSupport;
-
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Linux.Kvm;
-using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
-using static Xsave.Oracle.Tests.Linux.LinuxHosts;
-using static Xsave.TestSupport.Outcomes;
-
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
 /// <summary>

@@ -1,14 +1,3 @@
-using Xsave.Contract;
-using Xsave.Oracle.Architecture;
-using Xsave.Oracle.Linux.Fpu;
-using Xsave.Oracle.Linux.Kvm;
-using Xsave.Oracle.Linux.Process;
-using Xsave.TestSupport;
-using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
-using static Xsave.Oracle.Tests.Linux.LinuxHosts;
-using static Xsave.TestSupport.Bytes;
-using static Xsave.TestSupport.Outcomes;
-
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
 /// <summary>

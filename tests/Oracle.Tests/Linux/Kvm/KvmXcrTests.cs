@@ -1,12 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Architecture;
-using Xsave.Oracle.Linux.Kvm;
-using Xsave.TestSupport;
-using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
-using static Xsave.Oracle.Tests.Linux.LinuxHosts;
-using static Xsave.TestSupport.Outcomes;
-
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
 /// <summary>R77-R81: guest XCR0 through KVM_SET_XCRS and XSETBV, the CPUID it depends on, and the runtime sizes.

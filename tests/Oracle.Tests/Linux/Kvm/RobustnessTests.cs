@@ -1,12 +1,3 @@
-using Xsave.Contract;
-using Xsave.Oracle.Linux.Kvm;
-using Xsave.Oracle.Linux.Process;
-using Xsave.Oracle.Linux.Uabi;
-using Xsave.TestSupport;
-using static Xsave.Oracle.Tests.Linux.Kvm.KvmHosts;
-using static Xsave.Oracle.Tests.Linux.LinuxHosts;
-using static Xsave.TestSupport.Bytes;
-
 namespace Xsave.Oracle.Tests.Linux.Kvm;
 
 /// <summary>

@@ -1,9 +1,4 @@
-using Xsave.Contract.Linux;
-using Xsave.Oracle.Linux.Fpu;
-using Xsave.Oracle.Linux.Process;
-using Xsave.Oracle.Tests.Linux;
 using static Xsave.Oracle.Linux.Process.ArchPrctlOptions;
-using static Xsave.Oracle.Tests.Linux.LinuxHosts;
 
 namespace Xsave.Oracle.Tests.Linux.Process;
 
