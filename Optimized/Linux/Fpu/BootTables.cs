@@ -2,7 +2,6 @@ using System.Numerics;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Optimized.Architecture;
-using Xsave.Optimized.Linux;
 
 namespace Xsave.Optimized.Linux.Fpu;
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Xsave.Optimized.Linux;
 
 namespace Xsave.Optimized.Linux.Fpu;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux;
 using Xsave.Optimized.Linux.Process;
 
 namespace Xsave.Optimized.Linux.Fpu;

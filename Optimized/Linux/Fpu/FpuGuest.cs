@@ -1,5 +1,3 @@
-using Xsave.Optimized.Linux;
-
 namespace Xsave.Optimized.Linux.Fpu;
 
 /// <summary>struct fpu_guest (R50): KVM's container of one vCPU's guest FPU.</summary>

@@ -1,4 +1,3 @@
-
 namespace Xsave.Optimized.Linux.Kvm;
 
 /// <summary>Guest XCR0 (R80, R81): __kvm_set_xcr, the XSETBV exit, KVM_GET_XCRS and KVM_SET_XCRS.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Xsave.Contract.Linux;
 using Xsave.Optimized.Linux.Fpu;
 using Xsave.Optimized.Linux.Uabi;
 

@@ -1,5 +1,4 @@
 using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux;
 using Xsave.Optimized.Linux.Fpu;
 
 namespace Xsave.Optimized.Linux.Process;

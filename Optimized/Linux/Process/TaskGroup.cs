@@ -1,4 +1,3 @@
-using Xsave.Optimized.Linux;
 using Xsave.Optimized.Linux.Fpu;
 
 namespace Xsave.Optimized.Linux.Process;

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux;
 using Xsave.Optimized.Linux.Fpu;
 
 namespace Xsave.Optimized.Linux.Uabi;

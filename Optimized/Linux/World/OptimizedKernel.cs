@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux;
 using Xsave.Optimized.Linux.Fpu;
 using Xsave.Optimized.Linux.Kvm;
 using Xsave.Optimized.Linux.Process;

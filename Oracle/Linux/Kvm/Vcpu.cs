@@ -1,4 +1,3 @@
-using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Fpu;
 using Xsave.Oracle.Linux.Process;
