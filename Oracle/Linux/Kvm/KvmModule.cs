@@ -12,7 +12,7 @@ public sealed record KvmLoad(KResult Result, KvmModule? Module);
 /// </summary>
 public sealed class KvmModule
 {
-    private KvmModule(BootResult boot, KvmOptions options, KvmCaps caps)
+    private KvmModule(BootResult boot, KvmModuleParams options, KvmCaps caps)
     {
         Boot = boot;
         Options = options;
@@ -20,16 +20,16 @@ public sealed class KvmModule
     }
 
     public BootResult Boot { get; }
-    public KvmOptions Options { get; }
+    public KvmModuleParams Options { get; }
     public KvmCaps Caps { get; }
 
     /// <summary>
     /// kvm_x86_vendor_init, the FPU part. Not modelled: the -EIO refusal when the host has supervisor shadow stacks
     /// enabled in S_CET (Linux never enables them), and vendor-specific clearing (e.g. VMX without MPX controls).
     /// </summary>
-    public static KvmLoad Load(BootResult boot, KvmOptions? options = null)
+    public static KvmLoad Load(BootResult boot, KvmModuleParams? options = null)
     {
-        options ??= KvmOptions.Default;
+        options ??= KvmModuleParams.Default;
         var cpu = boot.Caps;
 
         // R73: KVM assumes an FPU with FXSAVE/FXRSTOR ("inadequate fpu").

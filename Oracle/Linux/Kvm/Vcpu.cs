@@ -88,8 +88,8 @@ public sealed class Vcpu
     public GuestFreeResult Destroy() => FpstateOps.FreeGuest(Fpu.GuestFpu);
 
     // kvm_arch_vcpu_ioctl: each modelled ioctl is handled by the part of the vCPU that owns its state.
-    public KResult SetCpuid2(IReadOnlyList<KvmCpuidEntry> entries) => Cpuid.SetCpuid2(entries);
-    public KvmRead<IReadOnlyList<KvmCpuidEntry>> GetCpuid2(int nent = KvmCpuidEntry.MaxEntries) => Cpuid.GetCpuid2(nent);
+    public KResult SetCpuid2(IReadOnlyList<KvmCpuidEntry2> entries) => Cpuid.SetCpuid2(entries);
+    public KvmRead<IReadOnlyList<KvmCpuidEntry2>> GetCpuid2(int nent = KvmCpuidEntry2.MaxEntries) => Cpuid.GetCpuid2(nent);
     public KvmRead<KvmXcrs> GetXcrs() => Xcrs.GetXcrs();
     public KResult SetXcrs(KvmXcrs xcrs) => Xcrs.SetXcrs(xcrs);
     public KResult SetMsrs(params (uint Index, ulong Data)[] entries) => Msrs.SetMsrs(entries);

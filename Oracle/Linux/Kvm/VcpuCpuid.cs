@@ -11,12 +11,12 @@ namespace Xsave.Oracle.Linux.Kvm;
 public sealed class VcpuCpuid
 {
     private readonly Vcpu _vcpu;
-    private List<KvmCpuidEntry> _cpuid = [];
+    private List<KvmCpuidEntry2> _cpuid = [];
 
     internal VcpuCpuid(Vcpu vcpu) => _vcpu = vcpu;
 
     /// <summary>vcpu->arch.cpuid_entries as last stored (runtime fix-ups applied when they were last computed).</summary>
-    public IReadOnlyList<KvmCpuidEntry> Entries => _cpuid;
+    public IReadOnlyList<KvmCpuidEntry2> Entries => _cpuid;
 
     /// <summary>vcpu->arch.cpuid_dynamic_bits_dirty: XCR0 or XSS changed since the last runtime fix-up (R77).</summary>
     public bool DynamicBitsDirty { get; internal set; }
@@ -40,10 +40,10 @@ public sealed class VcpuCpuid
     /// then the dynamic xfeatures of 0xD.0 enabled in the guest FPU: -EPERM without ARCH_REQ_XCOMP_GUEST_PERM) and
     /// kvm_vcpu_after_set_cpuid (R79). On any error the previous table stays.
     /// </summary>
-    public KResult SetCpuid2(IReadOnlyList<KvmCpuidEntry> entries)
+    public KResult SetCpuid2(IReadOnlyList<KvmCpuidEntry2> entries)
     {
         if (_vcpu.Dead) return Errno.EIO;
-        if (entries.Count > KvmCpuidEntry.MaxEntries) return Errno.E2BIG;
+        if (entries.Count > KvmCpuidEntry2.MaxEntries) return Errno.E2BIG;
 
         var incoming = entries.ToList();
         if (_vcpu.HasRun)
@@ -65,7 +65,7 @@ public sealed class VcpuCpuid
     /// KVM_GET_CPUID2 with room for <paramref name="nent"/> entries: too small -> -E2BIG; the runtime fix-ups are
     /// applied first when dirty (R77).
     /// </summary>
-    public KvmRead<IReadOnlyList<KvmCpuidEntry>> GetCpuid2(int nent = KvmCpuidEntry.MaxEntries)
+    public KvmRead<IReadOnlyList<KvmCpuidEntry2>> GetCpuid2(int nent = KvmCpuidEntry2.MaxEntries)
     {
         if (_vcpu.Dead) return new(Errno.EIO, []);
         if (nent < _cpuid.Count) return new(Errno.E2BIG, []);
@@ -78,11 +78,11 @@ public sealed class VcpuCpuid
     }
 
     /// <summary>kvm_find_cpuid_entry_index: the first entry matching function and (significant) index.</summary>
-    public static KvmCpuidEntry? Find(IReadOnlyList<KvmCpuidEntry> table, uint function, uint index) =>
+    public static KvmCpuidEntry2? Find(IReadOnlyList<KvmCpuidEntry2> table, uint function, uint index) =>
         table.FirstOrDefault(e => e.Matches(function, index));
 
     /// <summary>R78 kvm_check_cpuid.</summary>
-    private KResult CheckCpuid(IReadOnlyList<KvmCpuidEntry> table)
+    private KResult CheckCpuid(IReadOnlyList<KvmCpuidEntry2> table)
     {
         // R78: the canonical-address checks assume a 48- or 57-bit virtual address width (or none given).
         var ext8 = Find(table, 0x80000008, 0);
@@ -129,7 +129,7 @@ public sealed class VcpuCpuid
     /// R77 kvm_update_cpuid_runtime, the XSAVE part: 0xD.0 EBX = standard size of XCR0; 0xD.1 EBX = compacted size of
     /// XCR0 | XSS when 0xD.1 EAX has XSAVES or XSAVEC. (The OSXSAVE/OSPKE mirrors of CR4 are not modelled.)
     /// </summary>
-    private void ApplyRuntimeUpdates(List<KvmCpuidEntry> table)
+    private void ApplyRuntimeUpdates(List<KvmCpuidEntry2> table)
     {
         var cpu = _vcpu.Boot.Cpu;
         var xcr0 = _vcpu.Xcrs.Xcr0;
@@ -142,6 +142,6 @@ public sealed class VcpuCpuid
             table[sub1] = table[sub1] with { Ebx = KvmXstateSize.Required(cpu, xcr0 | _vcpu.Msrs.Xss, compacted: true) };
     }
 
-    private static bool SameTable(IReadOnlyList<KvmCpuidEntry> a, IReadOnlyList<KvmCpuidEntry> b) =>
+    private static bool SameTable(IReadOnlyList<KvmCpuidEntry2> a, IReadOnlyList<KvmCpuidEntry2> b) =>
         a.Count == b.Count && a.Zip(b).All(p => p.First == p.Second);
 }

@@ -179,8 +179,8 @@ public sealed class OracleKernel : IKernel
 
     private static KernelOutcome Read(KvmRead<byte[]> r) => new(r.Result.Value, Data: r.Result.IsError ? null : r.Value);
 
-    private static KvmCpuidEntry ToKvm(CpuidEntry e) =>
-        new(e.Function, e.Index, KvmCpuidEntry.SignificantIndex, e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
+    private static KvmCpuidEntry2 ToKvm(CpuidEntry e) =>
+        new(e.Function, e.Index, KvmCpuidEntry2.SignificantIndex, e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
 
     // ---- names ----
 

@@ -47,7 +47,7 @@ public class KvmCapabilityTests
     [Fact]
     public void Load_NoCetXss_WithoutTdp_WhenIbtIsAbsentToo()
     {
-        var kvm = KvmModule.Load(Zen5Boot(), new KvmOptions { TdpEnabled = false }).Module!;
+        var kvm = KvmModule.Load(Zen5Boot(), new KvmModuleParams { TdpEnabled = false }).Module!;
         Assert.False(kvm.Caps.Shstk);
         Assert.Equal(0UL, kvm.Caps.SupportedXss.Bits);
     }
@@ -91,14 +91,14 @@ public class KvmCapabilityTests
         var entries = KvmCpuid.SupportedLeaf0D(kvm, LinuxProcess.Start(kvm.Boot));
         var expected = new[]
         {
-            KvmCpuidEntry.Leaf0D(0, 0xE7, 0x980, 0x980, 0),   // KO §3b (upstream row)
-            KvmCpuidEntry.Leaf0D(1, 0xF, 0x9A8, 0x1800, 0),   // R76 with supported_xss 0x1800: KO §1a 0xD.1 (XCR0|XSS = 0x18e7)
-            KvmCpuidEntry.Leaf0D(2, 0x100, 0x240, 0, 0),      // KO §3b "same as host"
-            KvmCpuidEntry.Leaf0D(5, 0x40, 0x340, 0, 0),
-            KvmCpuidEntry.Leaf0D(6, 0x200, 0x380, 0, 0),
-            KvmCpuidEntry.Leaf0D(7, 0x400, 0x580, 0, 0),
-            KvmCpuidEntry.Leaf0D(11, 0x10, 0, 1, 0),          // KO §1a supervisor sub-leaves
-            KvmCpuidEntry.Leaf0D(12, 0x18, 0, 1, 0),
+            KvmCpuidEntry2.Leaf0D(0, 0xE7, 0x980, 0x980, 0),   // KO §3b (upstream row)
+            KvmCpuidEntry2.Leaf0D(1, 0xF, 0x9A8, 0x1800, 0),   // R76 with supported_xss 0x1800: KO §1a 0xD.1 (XCR0|XSS = 0x18e7)
+            KvmCpuidEntry2.Leaf0D(2, 0x100, 0x240, 0, 0),      // KO §3b "same as host"
+            KvmCpuidEntry2.Leaf0D(5, 0x40, 0x340, 0, 0),
+            KvmCpuidEntry2.Leaf0D(6, 0x200, 0x380, 0, 0),
+            KvmCpuidEntry2.Leaf0D(7, 0x400, 0x580, 0, 0),
+            KvmCpuidEntry2.Leaf0D(11, 0x10, 0, 1, 0),          // KO §1a supervisor sub-leaves
+            KvmCpuidEntry2.Leaf0D(12, 0x18, 0, 1, 0),
         };
         Assert.Equal(expected, entries);
     }
@@ -110,19 +110,19 @@ public class KvmCapabilityTests
         var process = LinuxProcess.Start(kvm.Boot);
         var before = KvmCpuid.SupportedLeaf0D(kvm, process);
         // PKRU ends the standard area without AMX: offset 0xA80 + 8 (corpus sub-leaf 9).
-        Assert.Equal(KvmCpuidEntry.Leaf0D(0, 0x2E7, 0xA88, 0xA88, 0), before[0]);
+        Assert.Equal(KvmCpuidEntry2.Leaf0D(0, 0x2E7, 0xA88, 0xA88, 0), before[0]);
         // R16 worked example: XCR0 0x2E7 with CET_U|CET_S compacts to 2480.
-        Assert.Equal(KvmCpuidEntry.Leaf0D(1, 0x1F, 2480, 0x1800, 0), before[1]);
+        Assert.Equal(KvmCpuidEntry2.Leaf0D(1, 0x1F, 2480, 0x1800, 0), before[1]);
         Assert.DoesNotContain(before, e => e.Index is 17 or 18);
 
         Ok(process.ArchPrctl(ArchPrctlOptions.ReqXcompGuestPerm, ArchPrctlOptions.XcompTileData));
         var after = KvmCpuid.SupportedLeaf0D(kvm, process);
-        Assert.Equal(KvmCpuidEntry.Leaf0D(0, 0x602E7, 0x2B00, 0x2B00, 0), after[0]);
+        Assert.Equal(KvmCpuidEntry2.Leaf0D(0, 0x602E7, 0x2B00, 0x2B00, 0), after[0]);
         // R16: ...2480, TILECFG aligned to 2496, +64 = 2560, TILEDATA +8192 = 10752. H13: without the ECX[1] alignment
         // KVM's xstate_required_size said 2480 + 64 + 8192 = 10736, too small for the guest's XSAVES.
-        Assert.Equal(KvmCpuidEntry.Leaf0D(1, 0x1F, 10752, 0x1800, 0), after[1]);
-        Assert.Contains(KvmCpuidEntry.Leaf0D(17, 0x40, 0xAC0, 2, 0), after);
-        Assert.Contains(KvmCpuidEntry.Leaf0D(18, 0x2000, 0xB00, 6, 0), after); // XFD flag kept: KVM has XFD
+        Assert.Equal(KvmCpuidEntry2.Leaf0D(1, 0x1F, 10752, 0x1800, 0), after[1]);
+        Assert.Contains(KvmCpuidEntry2.Leaf0D(17, 0x40, 0xAC0, 2, 0), after);
+        Assert.Contains(KvmCpuidEntry2.Leaf0D(18, 0x2000, 0xB00, 6, 0), after); // XFD flag kept: KVM has XFD
     }
 
     private static bool XsaveBoots(string id, out BootResult boot)

@@ -40,7 +40,7 @@ public class KvmFpuTests
     public void SetCpuid2_E2big_AboveMaxEntries()
     {
         var (_, _, vcpu) = NewVcpu(Zen5Boot());
-        var many = Enumerable.Range(0, 257).Select(i => new KvmCpuidEntry(0x40000000u + (uint)i, 0, 0, 0, 0, 0, 0)).ToList();
+        var many = Enumerable.Range(0, 257).Select(i => new KvmCpuidEntry2(0x40000000u + (uint)i, 0, 0, 0, 0, 0, 0)).ToList();
         Fails(Errno.E2BIG, vcpu.SetCpuid2(many));
         Ok(vcpu.SetCpuid2(many.Take(256).ToList()));
     }
@@ -49,8 +49,8 @@ public class KvmFpuTests
     public void SetCpuid2_Einval_ForUnsupportedVirtualAddressWidth()
     {
         var (_, _, vcpu) = NewVcpu(Zen5Boot());
-        Fails(Errno.EINVAL, vcpu.SetCpuid2([new KvmCpuidEntry(0x80000008, 0, 0, 39u << 8 | 39u, 0, 0, 0)]));
-        Ok(vcpu.SetCpuid2([new KvmCpuidEntry(0x80000008, 0, 0, 48u << 8 | 46u, 0, 0, 0)]));
+        Fails(Errno.EINVAL, vcpu.SetCpuid2([new KvmCpuidEntry2(0x80000008, 0, 0, 39u << 8 | 39u, 0, 0, 0)]));
+        Ok(vcpu.SetCpuid2([new KvmCpuidEntry2(0x80000008, 0, 0, 48u << 8 | 46u, 0, 0, 0)]));
     }
 
     /// <summary>The brief's SPR case: after SET_CPUID2 with AMX the uabi size is the SPR standard size; GET_XSAVE is

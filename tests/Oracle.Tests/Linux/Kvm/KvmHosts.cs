@@ -29,23 +29,23 @@ public static class KvmHosts
     /// The guest CPUID a VMM builds from KVM_GET_SUPPORTED_CPUID: leaf 1 with XSAVE (ECX[26]), leaf 7 with the CET
     /// flags asked for, and KVM's leaf 0xD.
     /// </summary>
-    public static List<KvmCpuidEntry> SupportedCpuid(KvmModule kvm, LinuxProcess process, bool shstk = false, bool ibt = false)
+    public static List<KvmCpuidEntry2> SupportedCpuid(KvmModule kvm, LinuxProcess process, bool shstk = false, bool ibt = false)
     {
-        var entries = new List<KvmCpuidEntry>
+        var entries = new List<KvmCpuidEntry2>
         {
             new(1, 0, 0, 0, 0, 1u << 26, 0),
-            new(7, 0, KvmCpuidEntry.SignificantIndex, 0, 0, shstk ? 1u << 7 : 0, ibt ? 1u << 20 : 0),
+            new(7, 0, KvmCpuidEntry2.SignificantIndex, 0, 0, shstk ? 1u << 7 : 0, ibt ? 1u << 20 : 0),
         };
         entries.AddRange(KvmCpuid.SupportedLeaf0D(kvm, process));
         return entries;
     }
 
     /// <summary>A guest CPUID with leaf 1 (XSAVE) and only sub-leaves 0 and 1 of leaf 0xD as given.</summary>
-    public static List<KvmCpuidEntry> Leaf0DCpuid(uint eax0, uint eax1 = 0, uint ecx1 = 0) =>
+    public static List<KvmCpuidEntry2> Leaf0DCpuid(uint eax0, uint eax1 = 0, uint ecx1 = 0) =>
     [
         new(1, 0, 0, 0, 0, 1u << 26, 0),
-        KvmCpuidEntry.Leaf0D(0, eax0, 0, 0, 0),
-        KvmCpuidEntry.Leaf0D(1, eax1, 0, ecx1, 0),
+        KvmCpuidEntry2.Leaf0D(0, eax0, 0, 0, 0),
+        KvmCpuidEntry2.Leaf0D(1, eax1, 0, ecx1, 0),
     ];
 
     public static void Ok(KResult r) => Assert.Equal(0, r.Value);

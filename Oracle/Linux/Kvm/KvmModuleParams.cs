@@ -4,9 +4,9 @@ namespace Xsave.Oracle.Linux.Kvm;
 /// Module parameters and vendor facts the modelled paths depend on. Defaults: a stock kvm-intel/kvm-amd with TDP (EPT
 /// or NPT) and allow_smaller_maxphyaddr off.
 /// </summary>
-public sealed record KvmOptions
+public sealed record KvmModuleParams
 {
-    public static KvmOptions Default { get; } = new();
+    public static KvmModuleParams Default { get; } = new();
 
     /// <summary>tdp_enabled: without TDP KVM cannot virtualize shadow stacks (R74).</summary>
     public bool TdpEnabled { get; init; } = true;
