@@ -14,10 +14,11 @@ public static class OperationCatalogue
     public const string BareLookupName = "bare-lookup";
 
     /// <summary>arch_prctl options and component numbers (SPEC R64).</summary>
-    public const int ArchGetXcompPerm = 0x1022, ArchReqXcompPerm = 0x1023, XcompTileData = 18;
+    public const int ArchGetXcompPerm = Uapi.ArchPrctl.GetXcompPerm, ArchReqXcompPerm = Uapi.ArchPrctl.ReqXcompPerm,
+        XcompTileData = Uapi.ArchPrctl.XcompTiledata;
 
     /// <summary>sizeof(struct kvm_xsave) (R89).</summary>
-    public const int KvmXsaveSize = 4096;
+    public const int KvmXsaveSize = Uapi.KvmXsaveSize;
 
     /// <summary>The CPU the numbers in BENCHMARKS.md are measured on: it has AMX, so ARCH_REQ_XCOMP_PERM(18) succeeds.</summary>
     public const string DefaultCpu = "intel-sapphirerapids-806f8";

@@ -1,18 +1,19 @@
+using Xsave.Contract.Machine;
 using Xsave.Contract;
 
 namespace Xsave.BenchCore;
 
 /// <summary>
-/// Edits a standard-format (uABI) XSAVE image in place: the header fields (SPEC R13: XSTATE_BV at byte 512,
-/// XCOMP_BV at 520) and component contents (R12/R14: x87 registers at 32, XMM at 160, component i at CPUID.(0xD,i).EBX).
+/// Edits a standard-format (uABI) XSAVE image in place: the header fields (SPEC R13, <see cref="XsaveImage"/>) and
+/// component contents (R12/R14: x87 registers, XMM, component i at CPUID.(0xD,i).EBX).
 /// </summary>
 public static class UabiImage
 {
-    public const int XstateBvOffset = 512;
-    public const int XcompBvOffset = 520;
+    public const int XstateBvOffset = XsaveImage.XstateBvOffset;
+    public const int XcompBvOffset = XsaveImage.XcompBvOffset;
 
-    private const int StRegistersOffset = 32, StRegistersSize = 128;
-    private const int XmmOffset = 160, XmmSize = 256;
+    private const int StRegistersOffset = XsaveImage.X87RegistersOffset, StRegistersSize = 128;
+    private const int XmmOffset = XsaveImage.XmmRegistersOffset, XmmSize = 256;
 
     public static FeatureMask XstateBv(byte[] image) => new(BitConverter.ToUInt64(image, XstateBvOffset));
 

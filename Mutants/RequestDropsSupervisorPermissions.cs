@@ -24,13 +24,13 @@ public sealed class RequestDropsSupervisorPermissions(IXstateImplementation inne
         {
             var before = Inner.Snapshot();
             var outcome = Inner.Apply(op);
-            if (op is ArchPrctlOp { Option: 0x1023 or 0x1025 } req && outcome.Result == 0 && before is not null)
+            if (op is ArchPrctlOp { Option: Uapi.ArchPrctl.ReqXcompPerm or Uapi.ArchPrctl.ReqXcompGuestPerm } req && outcome.Result == 0 && before is not null)
             {
                 var after = Inner.Snapshot()!;
                 var p = before.Processes[req.Pid - 1];
                 var q = after.Processes[req.Pid - 1];
-                if (req.Option == 0x1023 && p.Perm != q.Perm) _hostRequested.Add(req.Pid);
-                if (req.Option == 0x1025 && p.GuestPerm != q.GuestPerm) _guestRequested.Add(req.Pid);
+                if (req.Option == Uapi.ArchPrctl.ReqXcompPerm && p.Perm != q.Perm) _hostRequested.Add(req.Pid);
+                if (req.Option == Uapi.ArchPrctl.ReqXcompGuestPerm && p.GuestPerm != q.GuestPerm) _guestRequested.Add(req.Pid);
             }
             if (op is ExecOp exec)
             {

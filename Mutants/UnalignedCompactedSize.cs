@@ -21,7 +21,7 @@ public sealed class UnalignedCompactedSize(IXstateImplementation inner) : Mutant
 
         public override XsaveLayout CompactedLayout(FeatureMask xcompBv)
         {
-            int offset = 576;
+            int offset = XFeatures.ExtendedRegionStart;
             var placements = new List<ComponentPlacement>();
             foreach (var p in Inner.CompactedLayout(xcompBv).Placements)
             {

@@ -1,9 +1,11 @@
 using System.Reflection;
-using Xsave.Gate.Implementations;
 using Xsave.Gate.Regressions;
+using Xsave.Optimized;
+using Xsave.Oracle;
 using Xsave.Gate.Running;
 using Xsave.Properties;
 using Xunit.Abstractions;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Regressions;
 
@@ -22,7 +24,7 @@ public class RegressionCorpusTests(ITestOutputHelper output)
     private static readonly Lazy<PropertyContext> Optimized = new(() =>
     {
         var cpus = Path.Combine(RepositoryRoot(), "corpus", "cpus");
-        if (!GateContext.TryCreate(ImplementationRegistry.Default, ImplementationRegistry.DefaultName, cpus, out var context, out var error))
+        if (!GateContext.TryCreate(new OptimizedImplementation(), new OracleImplementation(), cpus, out var context, out var error))
             throw new InvalidOperationException(error!.ToString());
         return context!;
     });
@@ -48,8 +50,8 @@ public class RegressionCorpusTests(ITestOutputHelper output)
         var result = RegressionReplayer.Replay(loaded!, Optimized.Value);
         output.WriteLine($"{file}: {loaded!.Property.Name} against {result.Implementation}: {result.Verdict}" +
                          $" (found in {loaded.Record.Implementation ?? "?"}: {loaded.Record.InputText})");
-        if (result.Verdict == ReplayVerdict.Skipped) output.WriteLine($"not applicable: {result.Message}");
-        Assert.True(result.Verdict != ReplayVerdict.Failed, $"{file} fails again against {result.Implementation}:\n{result.Message}");
+        if (result.Verdict == Verdict.NotApplicable) output.WriteLine($"not applicable: {result.Message}");
+        Assert.True(!result.Verdict.Fails(), $"{file} fails again against {result.Implementation}:\n{result.Message}");
     }
 
     private static string RepositoryRoot()

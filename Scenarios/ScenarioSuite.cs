@@ -1,6 +1,7 @@
 using Xsave.Contract;
 using Xsave.Contract.Cpus;
 using Xsave.Contract.Implementations;
+using Xsave.Scenarios.Model;
 using Xsave.Scenarios.Parsing;
 using Xsave.Scenarios.Running;
 
@@ -8,12 +9,16 @@ namespace Xsave.Scenarios;
 
 /// <summary>
 /// The entry point the runner and the tests use: find the scenario files under the given paths, read each (a malformed
-/// file becomes a failing result with its error; the others still run), and run them on the oracle and an implementation.
+/// file becomes a failing result with its error; the others still run), and run them on the reference and an
+/// implementation. The caller (the composition root) says what the reference is.
 /// </summary>
-public sealed class ScenarioSuite(string cpusDirectory)
+public sealed class ScenarioSuite(CpuCorpus corpus, Func<IXstateImplementation> reference)
 {
     private readonly Lazy<IReadOnlyDictionary<string, CpuModel>> _cpus = new(() =>
-        CpuProfileLoader.LoadDirectory(cpusDirectory).Profiles.ToDictionary(p => p.Id, p => p.ToCpuModel(), StringComparer.Ordinal));
+        corpus.Profiles.ToDictionary(p => p.Id, p => p.ToCpuModel(), StringComparer.Ordinal));
+
+    /// <summary>The CPU corpus the scenarios name their CPUs from; the runner reports its <see cref="CpuCorpus.Problems"/>.</summary>
+    public CpuCorpus Corpus => corpus;
 
     public ScenarioParser Parser => new(Cpu);
 
@@ -40,10 +45,23 @@ public sealed class ScenarioSuite(string cpusDirectory)
 
     public ScenarioResult RunFile(string file, Func<IXstateImplementation> subject)
     {
-        var parsed = Parser.ParseFile(file);
-        if (parsed.Scenario is null) return ScenarioRunner.Malformed(parsed.Error!);
-        return new ScenarioRunner(() => new Oracle.OracleImplementation(), subject).Run(parsed.Scenario);
+        string? missed = null;
+        var parsed = new ScenarioParser(id => Cpu(id) ?? Missed(id)).ParseFile(file);
+        if (parsed.Scenario is null) return ScenarioRunner.Malformed(BrokenCpu(parsed.Error!, missed) ?? parsed.Error!);
+        return new ScenarioRunner(reference, subject).Run(parsed.Scenario);
+
+        CpuModel? Missed(string id)
+        {
+            missed = id;
+            return null;
+        }
     }
+
+    /// <summary>A scenario naming a CPU whose corpus file did not load says so, not "no such profile".</summary>
+    private ScenarioError? BrokenCpu(ScenarioError error, string? missedId) =>
+        missedId is not null && corpus.LoadError(missedId) is { } broken
+            ? error with { Message = $"cpu '{missedId}': its profile file did not load: {broken}" }
+            : null;
 
     public IReadOnlyList<ScenarioResult> Run(IEnumerable<string> files, Func<IXstateImplementation> subject) =>
         files.Select(f => RunFile(f, subject)).ToList();

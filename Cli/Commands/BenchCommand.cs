@@ -4,14 +4,14 @@ using Xsave.BenchCore;
 using Xsave.Cli.Profiles;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
-using Xsave.Optimized;
-using Xsave.Oracle;
+using Xsave.Cli.Composition;
+using Xsave.Contract.Implementations;
 
 namespace Xsave.Cli.Commands;
 
 /// <summary>
 /// 'bench': a short in-process measurement (seconds) of issue 4's benchmark operations (<see cref="OperationCatalogue"/>),
-/// oracle vs optimized in the same run, on the Sapphire Rapids profile unless --cpu says otherwise. An operation an
+/// the oracle vs --impl (default optimized) in the same run, on the Sapphire Rapids profile unless --cpu says otherwise. An operation an
 /// implementation does not support is reported as such, never a crash. The careful numbers are BenchmarkDotNet's
 /// (Bench/, BENCHMARKS.md).
 /// </summary>
@@ -24,7 +24,7 @@ public static class BenchCommand
 
     public const double MaxSeconds = 60;
 
-    public sealed record Settings(string Cpu, double Seconds, bool Json, ProfileResolver Profiles);
+    public sealed record Settings(string Cpu, double Seconds, bool Json, ProfileResolver Profiles, string? Implementation = null);
 
     public static Command Create(CliContext context)
     {
@@ -51,37 +51,37 @@ public static class BenchCommand
             DefaultValueFactory = _ => OperationCatalogue.DefaultCpu,
         };
         var corpus = CommonOptions.Corpus();
-        var command = new Command(Name, "Quick in-process benchmark: ops/s of the oracle and the optimized implementation per operation.")
+        var impl = ImplementationOption.Create(ImplementationRegistry.DefaultName, "The implementation measured against the oracle");
+        var command = new Command(Name, "Quick in-process benchmark: ops/s of the oracle and an implementation (optimized by default) per operation.")
         {
-            json, seconds, cpu, corpus,
+            json, seconds, cpu, corpus, impl,
         };
         command.SetAction(parse => Run(context, new Settings(parse.GetValue(cpu)!, parse.GetValue(seconds), parse.GetValue(json),
-            ProfileResolver.For(parse.GetValue(corpus), context))));
+            ProfileResolver.For(parse.GetValue(corpus), context), parse.GetValue(impl))));
         return command;
     }
 
     public static int Run(CliContext context, Settings settings)
     {
-        var resolved = settings.Profiles.Resolve(settings.Cpu);
-        if (resolved.Profile is not { } profile)
-        {
-            context.Error.WriteLine($"error: {resolved.Error}");
+        // No part is required: an operation the implementation does not declare is reported as not available.
+        if (ImplementationOption.Resolve(context, Name, settings.Implementation, ImplementationRegistry.DefaultName, ContractPart.None) is not { } subject)
             return ExitCodes.InputError;
-        }
+        using var owned = subject as IDisposable;
+        if (CorpusProblems.Resolve(context, settings.Profiles, settings.Cpu) is not { } profile) return ExitCodes.InputError;
         var cpu = profile.ToCpuModel();
         var measure = TimeSpan.FromSeconds(settings.Seconds);
 
         if (settings.Json)
         {
-            var results = BenchComparison.Run(cpu, new OracleImplementation(), new OptimizedImplementation(), measure);
+            var results = BenchComparison.Run(cpu, ImplementationRegistry.Reference(), subject, measure);
             JsonReport.Write(context.Out, BenchReport.Build(results));
         }
         else
         {
             var results = BenchView.WithProgress(context,
-                progress => BenchComparison.Run(cpu, new OracleImplementation(), new OptimizedImplementation(), measure, progress));
-            BenchView.Render(context, profile.Id, measure, results);
+                progress => BenchComparison.Run(cpu, ImplementationRegistry.Reference(), subject, measure, progress));
+            BenchView.Render(context, profile.Id, subject.Name, measure, results);
         }
-        return ExitCodes.Ok;
+        return CorpusProblems.Finish(context, settings.Profiles, ExitCodes.Ok);
     }
 }

@@ -1,23 +1,24 @@
-using Xsave.Contract.Linux;
 using System.CommandLine;
 using Spectre.Console;
 using Xsave.Cli.Profiles;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
-using Xsave.Oracle.Linux.Fpu;
-using Xsave.Oracle.Linux.Reports;
+using Xsave.Contract.Implementations;
+using Xsave.Contract.Linux;
+using static Xsave.Cli.Composition.ImplementationRegistry;
 
 namespace Xsave.Cli.Commands;
 
 /// <summary>
 /// 'boot': what the Linux FPU setup (SPEC R30-R45) derives for one CPU under one CET supervisor policy — the kernel,
-/// user and guest configurations, XCR0/IA32_XSS, and the kernel's boot log lines.
+/// user and guest configurations and XCR0/IA32_XSS, as an implementation's boot summary reports them. (The oracle's
+/// boot log lines are not part of the contract, so they are not shown.)
 /// </summary>
 public static class BootCommand
 {
     public const string Name = "boot";
 
-    public sealed record Settings(string Cpu, CetSupervisorPolicy Policy, bool Json, ProfileResolver Profiles);
+    public sealed record Settings(string Cpu, CetSupervisorPolicy Policy, bool Json, ProfileResolver Profiles, string? Implementation = null);
 
     public static Command Create(CliContext context)
     {
@@ -36,33 +37,32 @@ public static class BootCommand
         };
         var json = CommonOptions.Json();
         var corpus = CommonOptions.Corpus();
+        var impl = ImplementationOption.Create(OracleName, "The implementation that boots");
         var command = new Command(Name, "Linux FPU boot configuration of a CPU: kernel/user/guest features and sizes, XCR0, XSS.")
         {
-            cpu, policy, json, corpus,
+            cpu, policy, json, corpus, impl,
         };
         command.SetAction(parse => Run(context, new Settings(parse.GetValue(cpu)!,
             parse.GetValue(policy) ?? CetSupervisorPolicy.Merged, parse.GetValue(json),
-            ProfileResolver.For(parse.GetValue(corpus), context))));
+            ProfileResolver.For(parse.GetValue(corpus), context), parse.GetValue(impl))));
         return command;
     }
 
     public static int Run(CliContext context, Settings settings)
     {
-        var resolved = settings.Profiles.Resolve(settings.Cpu);
-        if (resolved.Profile is not { } profile)
-        {
-            context.Error.WriteLine($"error: {resolved.Error}");
+        if (ImplementationOption.Resolve(context, Name, settings.Implementation, OracleName, ContractPart.LinuxBoot) is not { } implementation)
             return ExitCodes.InputError;
-        }
-        var boot = FpuBoot.Run(profile.ToCpuModel(), KernelConfig.Default with { Policy = settings.Policy });
-        var report = BootReport.From(boot, profile.Id);
+        using var owned = implementation as IDisposable;
+        if (CorpusProblems.Resolve(context, settings.Profiles, settings.Cpu) is not { } profile) return ExitCodes.InputError;
+        var boot = implementation.Boot(profile.ToCpuModel(), KernelConfig.Default with { Policy = settings.Policy }).Boot;
+        var report = BootReport.From(boot, profile.Id, settings.Policy);
 
         if (settings.Json) JsonReport.Write(context.Out, report);
         else Render(context, report, boot);
-        return ExitCodes.Ok;
+        return CorpusProblems.Finish(context, settings.Profiles, ExitCodes.Ok);
     }
 
-    private static void Render(CliContext context, BootReport report, BootResult boot)
+    private static void Render(CliContext context, BootReport report, BootSummary boot)
     {
         var console = Consoles.For(context);
         console.WriteLine($"{report.Cpu}  policy {report.Policy}");
@@ -83,7 +83,5 @@ public static class BootCommand
             Consoles.Plain("-"), Consoles.Plain(report.Guest.Size.ToString()));
         console.Write(table);
         console.WriteLine($"independent features {report.Kernel.IndependentFeatures}");
-
-        foreach (var line in boot.KernelLog) console.Write(Consoles.Plain(line + "\n"));
     }
 }

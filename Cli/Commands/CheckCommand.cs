@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Xsave.Cli.Composition;
 using Xsave.Cli.Rendering;
+using Xsave.Cli.Rendering.Html;
 using Xsave.Cli.Reports;
 using Xsave.Gate.Reports;
 using Xsave.Gate.Running;
@@ -21,7 +23,7 @@ public static class CheckCommand
     /// <summary>128 + SIGINT, as shells report a Ctrl-C.</summary>
     public const int Interrupted = 130;
 
-    public sealed record Settings(CheckSettings Check, string? JUnit, bool Json);
+    public sealed record Settings(CheckSettings Check, string? JUnit, bool Json, string? Html = null);
 
     public static Command Create(CliContext context)
     {
@@ -67,7 +69,8 @@ public static class CheckCommand
         var cpus = GateOptions.Cpus();
         var junit = new Option<string?>("--junit") { Description = "Also write the results as JUnit XML to FILE.", HelpName = "FILE" };
         var json = CommonOptions.Json();
-        foreach (var option in new Option[] { impl, seed, maxTests, time, property, shard, corpus, cpus, junit, json })
+        var html = HtmlOption.Create();
+        foreach (var option in new Option[] { impl, seed, maxTests, time, property, shard, corpus, cpus, junit, json, html })
             command.Options.Add(option);
 
         command.SetAction(parse => Run(context, new Settings(
@@ -82,15 +85,17 @@ public static class CheckCommand
                 RegressionDirectory = GateOptions.RegressionDirectory(parse.GetValue(corpus)),
                 CpusDirectory = GateOptions.CpusDirectory(parse.GetValue(cpus), context),
             },
-            parse.GetValue(junit), parse.GetValue(json))));
+            parse.GetValue(junit), parse.GetValue(json), parse.GetValue(html))));
     }
 
     public static int Run(CliContext context, Settings settings)
     {
-        if (!CheckPlan.TryCreate(settings.Check, GateOptions.Registry, out var plan, out var error))
+        if (!GateComposition.TryCreatePlan(settings.Check, GateOptions.Registry, out var plan, out var error))
             return Refuse(context, error!.ToString());
         if (settings.JUnit is { } junitPath && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(junitPath))))
             return Refuse(context, $"{Path.GetFullPath(junitPath)}: --junit: the directory does not exist");
+        if (settings.Html is { } htmlPath && HtmlTarget.Problem(htmlPath) is { } htmlProblem)
+            return Refuse(context, htmlProblem);
 
         CheckReport report;
         using (var interrupt = new CtrlC())
@@ -108,6 +113,8 @@ public static class CheckCommand
 
         if (settings.JUnit is { } path && !JUnitReport.TrySave(report, path, out var junitError))
             return Refuse(context, junitError!.ToString());
+        if (settings.Html is { } page && HtmlTarget.Write(page, CheckHtml.Render(report)) is { } htmlError)
+            return Refuse(context, htmlError);
         if (report.Failed > 0) return ExitCodes.CheckFailed;
         return report.Cancelled ? Interrupted : ExitCodes.Ok;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Xsave.Cli.Profiles;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
+using Xsave.Contract.Cpus;
 
 namespace Xsave.Cli.Commands;
 
@@ -27,9 +28,7 @@ public static class CpusCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        var resolver = new ProfileResolver(settings.CorpusDirectory);
-        var loaded = resolver.LoadCorpus();
-        var listing = CpuListing.Build(settings.CorpusDirectory, loaded);
+        var listing = CpuListing.Build(CpuCorpus.Load(settings.CorpusDirectory));
 
         if (settings.Json)
         {

@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Xsave.Cli.Composition;
 using Xsave.Cli.Rendering;
+using Xsave.Cli.Rendering.Html;
 using Xsave.Cli.Reports;
 using Xsave.Gate.Regressions;
-using Xsave.Gate.Running;
 using Xsave.Properties;
 
 namespace Xsave.Cli.Commands;
@@ -16,7 +17,7 @@ public static class ExplainCommand
 {
     public const string Name = "explain";
 
-    public sealed record Settings(string File, string? Implementation, string CpusDirectory, bool Json);
+    public sealed record Settings(string File, string? Implementation, string CpusDirectory, bool Json, string? Html = null);
 
     public static Command Create(CliContext context)
     {
@@ -25,17 +26,23 @@ public static class ExplainCommand
         impl.Description = "Ask this implementation again now instead of showing the recorded answer. " + impl.Description;
         var cpus = GateOptions.Cpus();
         var json = CommonOptions.Json();
-        var command = new Command(Name, "Show a regression case: input, events, oracle vs implementation side by side.") { file, impl, cpus, json };
+        var html = HtmlOption.Create();
+        var command = new Command(Name, "Show a regression case: input, events, oracle vs implementation side by side.") { file, impl, cpus, json, html };
         command.SetAction(parse => Run(context, new Settings(parse.GetValue(file)!, parse.GetValue(impl),
-            GateOptions.CpusDirectory(parse.GetValue(cpus), context), parse.GetValue(json))));
+            GateOptions.CpusDirectory(parse.GetValue(cpus), context), parse.GetValue(json), parse.GetValue(html))));
         return command;
     }
 
     public static int Run(CliContext context, Settings settings)
     {
+        if (settings.Html is { } htmlPath && HtmlTarget.Problem(htmlPath) is { } htmlProblem)
+        {
+            context.Error.WriteLine($"error: {htmlProblem}");
+            return ExitCodes.InputError;
+        }
         PropertyContext? recompute = null;
         if (settings.Implementation is not null &&
-            !GateContext.TryCreate(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out recompute, out var contextError))
+            !GateComposition.TryCreateContext(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out recompute, out var contextError))
         {
             context.Error.WriteLine($"error: {contextError}");
             return ExitCodes.InputError;
@@ -48,6 +55,11 @@ public static class ExplainCommand
         var explanation = Explainer.Explain(loaded!, recompute);
         if (settings.Json) JsonReport.Write(context.Out, ExplainJson.From(explanation));
         else ExplainView.Render(context, explanation);
+        if (settings.Html is { } page && HtmlTarget.Write(page, ExplainHtml.Render(explanation)) is { } writeError)
+        {
+            context.Error.WriteLine($"error: {writeError}");
+            return ExitCodes.InputError;
+        }
         return ExitCodes.Ok;
     }
 }

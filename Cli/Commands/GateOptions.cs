@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Xsave.Cli.Profiles;
-using Xsave.Gate.Implementations;
+using Xsave.Cli.Composition;
 
 namespace Xsave.Cli.Commands;
 

@@ -1,8 +1,11 @@
 using System.CommandLine;
 using Xsave.Cli.Profiles;
 using Xsave.Cli.Rendering;
+using Xsave.Cli.Rendering.Html;
 using Xsave.Cli.Reports;
 using Xsave.Contract;
+using Xsave.Contract.Implementations;
+using static Xsave.Cli.Composition.ImplementationRegistry;
 
 namespace Xsave.Cli.Commands;
 
@@ -15,7 +18,11 @@ public static class LayoutCommand
     public const string Name = "layout";
 
     /// <summary>Null masks mean the CPU's supported sets (CPUID.(0xD,0).EDX:EAX and CPUID.(0xD,1).EDX:ECX).</summary>
-    public sealed record Settings(string Cpu, FeatureMask? Xcr0, FeatureMask? Xss, bool Json, ProfileResolver Profiles);
+    public sealed record Settings(string Cpu, FeatureMask? Xcr0, FeatureMask? Xss, bool Json, ProfileResolver Profiles,
+        string? Implementation = null, string? Html = null);
+
+    /// <summary>The part of the contract 'layout' asks: sizes and layouts, and XCR0/IA32_XSS validity.</summary>
+    public const ContractPart Needs = ContractPart.Layout | ContractPart.RegisterValidity;
 
     public static Command Create(CliContext context)
     {
@@ -24,28 +31,38 @@ public static class LayoutCommand
         var xss = CommonOptions.Mask("--xss", "IA32_XSS value (default: every XSS bit the CPU supports).");
         var json = CommonOptions.Json();
         var corpus = CommonOptions.Corpus();
+        var impl = ImplementationOption.Create(OracleName, "The implementation that answers");
+        var html = HtmlOption.Create();
         var command = new Command(Name, "Standard and compacted XSAVE layouts of a CPU for an XCR0/IA32_XSS pair.")
         {
-            cpu, xcr0, xss, json, corpus,
+            cpu, xcr0, xss, json, corpus, impl, html,
         };
         command.SetAction(parse => Run(context, new Settings(parse.GetValue(cpu)!, parse.GetValue(xcr0), parse.GetValue(xss),
-            parse.GetValue(json), ProfileResolver.For(parse.GetValue(corpus), context))));
+            parse.GetValue(json), ProfileResolver.For(parse.GetValue(corpus), context), parse.GetValue(impl), parse.GetValue(html))));
         return command;
     }
 
     public static int Run(CliContext context, Settings settings)
     {
-        var resolved = settings.Profiles.Resolve(settings.Cpu);
-        if (resolved.Profile is not { } profile)
+        if (settings.Html is { } htmlPath && HtmlTarget.Problem(htmlPath) is { } htmlProblem)
         {
-            context.Error.WriteLine($"error: {resolved.Error}");
+            context.Error.WriteLine($"error: {htmlProblem}");
             return ExitCodes.InputError;
         }
+        if (ImplementationOption.Resolve(context, Name, settings.Implementation, OracleName, Needs) is not { } implementation)
+            return ExitCodes.InputError;
+        using var owned = implementation as IDisposable;
+        if (CorpusProblems.Resolve(context, settings.Profiles, settings.Cpu) is not { } profile) return ExitCodes.InputError;
         var cpu = profile.ToCpuModel();
-        var report = LayoutReport.Build(profile, settings.Xcr0 ?? cpu.SupportedXcr0, settings.Xss ?? cpu.SupportedXss);
+        var report = LayoutReport.Build(profile, implementation.Architecture(cpu), settings.Xcr0 ?? cpu.SupportedXcr0, settings.Xss ?? cpu.SupportedXss);
 
         if (settings.Json) JsonReport.Write(context.Out, report);
         else LayoutView.Render(context, report);
-        return report.Valid ? ExitCodes.Ok : ExitCodes.InputError;
+        if (settings.Html is { } page && HtmlTarget.Write(page, LayoutHtml.Render(report)) is { } writeError)
+        {
+            context.Error.WriteLine($"error: {writeError}");
+            return ExitCodes.InputError;
+        }
+        return CorpusProblems.Finish(context, settings.Profiles, report.Valid ? ExitCodes.Ok : ExitCodes.InputError);
     }
 }

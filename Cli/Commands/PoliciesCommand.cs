@@ -4,19 +4,21 @@ using Spectre.Console;
 using Xsave.Cli.Profiles;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
-using Xsave.Oracle.Linux.Reports;
+using Xsave.Contract.Cpus;
+using Xsave.Contract.Implementations;
+using static Xsave.Cli.Composition.ImplementationRegistry;
 
 namespace Xsave.Cli.Commands;
 
 /// <summary>
 /// 'policies': what each CET supervisor policy costs over the whole corpus — the default size of every task's fpstate
-/// and of every guest fpstate per CPU (SPEC R39, R41).
+/// and of every guest fpstate per CPU (SPEC R39, R41), as an implementation boots them.
 /// </summary>
 public static class PoliciesCommand
 {
     public const string Name = "policies";
 
-    public sealed record Settings(string CorpusDirectory, bool Json);
+    public sealed record Settings(string CorpusDirectory, bool Json, string? Implementation = null);
 
     /// <summary>The JSON document: the corpus directory and one row per profile.</summary>
     public sealed record PoliciesReport(
@@ -27,26 +29,28 @@ public static class PoliciesCommand
     {
         var json = CommonOptions.Json();
         var corpus = CommonOptions.Corpus();
+        var impl = ImplementationOption.Create(OracleName, "The implementation that boots");
         var command = new Command(Name, "Host and guest default fpstate sizes of every corpus CPU under the three CET policies.")
         {
-            json, corpus,
+            json, corpus, impl,
         };
-        command.SetAction(parse =>
-            Run(context, new Settings(CorpusLocator.CpusDirectory(parse.GetValue(corpus), context.Environment), parse.GetValue(json))));
+        command.SetAction(parse => Run(context,
+            new Settings(CorpusLocator.CpusDirectory(parse.GetValue(corpus), context.Environment), parse.GetValue(json), parse.GetValue(impl))));
         return command;
     }
 
     public static int Run(CliContext context, Settings settings)
     {
-        var loaded = new ProfileResolver(settings.CorpusDirectory).LoadCorpus();
-        var rows = PolicyCosts.For(loaded.Profiles.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => (p.Id, p.ToCpuModel())));
+        if (ImplementationOption.Resolve(context, Name, settings.Implementation, OracleName, ContractPart.LinuxBoot) is not { } implementation)
+            return ExitCodes.InputError;
+        using var owned = implementation as IDisposable;
+        var corpus = CpuCorpus.Load(settings.CorpusDirectory);
+        var rows = PolicyCosts.For(implementation, corpus.Profiles.Select(p => (p.Id, p.ToCpuModel())));
 
         if (settings.Json) JsonReport.Write(context.Out, new PoliciesReport(settings.CorpusDirectory, rows));
         else Render(context, rows);
-        foreach (var error in loaded.Errors) context.Error.WriteLine($"error: {error}");
-
         // A profile file that does not load is bad input: the table is shown, but the run is not clean.
-        return loaded.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.InputError;
+        return CorpusProblems.Report(context, corpus) ? ExitCodes.InputError : ExitCodes.Ok;
     }
 
     private static void Render(CliContext context, IReadOnlyList<PolicyCostRow> rows)

@@ -1,9 +1,11 @@
 using System.CommandLine;
+using Xsave.Cli.Composition;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
 using Xsave.Gate;
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Cli.Commands;
 
@@ -37,7 +39,7 @@ public static class ReplayCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        if (!GateContext.TryCreate(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out var ctx, out var error))
+        if (!GateComposition.TryCreateContext(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out var ctx, out var error))
         {
             context.Error.WriteLine($"error: {error}");
             return ExitCodes.InputError;
@@ -60,6 +62,6 @@ public static class ReplayCommand
         foreach (var bad in errors) context.Error.WriteLine($"error: {bad}");
 
         if (errors.Count > 0) return ExitCodes.InputError;
-        return results.Any(r => r.Verdict == ReplayVerdict.Failed) ? ExitCodes.CheckFailed : ExitCodes.Ok;
+        return results.Any(r => r.Verdict.Fails()) ? ExitCodes.CheckFailed : ExitCodes.Ok;
     }
 }

@@ -1,10 +1,13 @@
 using System.CommandLine;
 using Xsave.Cli.Rendering;
+using Xsave.Cli.Profiles;
+using Xsave.Contract.Cpus;
 using Xsave.Contract.Implementations;
 using Xsave.Gate.Regressions;
 using Xsave.Scenarios;
 using Xsave.Scenarios.Conversion;
 using Xsave.Scenarios.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Cli.Commands;
 
@@ -43,7 +46,7 @@ public static class ScenarioCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        var suite = new ScenarioSuite(settings.CpusDirectory);
+        var suite = new ScenarioSuite(CpuCorpus.Load(settings.CpusDirectory), Composition.ImplementationRegistry.Reference);
         if (settings.FromRegression is { } regression) return Convert(context, suite, regression);
 
         var lookup = GateOptions.Registry.Resolve(settings.Implementation);
@@ -67,9 +70,10 @@ public static class ScenarioCommand
         else ScenarioView.Render(context, name, results);
         foreach (var m in missing) context.Error.WriteLine($"error: no such file or directory: {m}");
         foreach (var r in results.Where(r => r.Error is not null)) context.Error.WriteLine($"error: {r.Error}");
+        bool badCorpus = CorpusProblems.Report(context, suite.Corpus);
 
-        if (missing.Count > 0 || results.Any(r => r.Error is not null)) return ExitCodes.InputError;
-        return results.Any(r => r.Verdict == Verdict.Fail) ? ExitCodes.CheckFailed : ExitCodes.Ok;
+        if (badCorpus || missing.Count > 0 || results.Any(r => r.Error is not null)) return ExitCodes.InputError;
+        return results.Any(r => r.Verdict.Fails()) ? ExitCodes.CheckFailed : ExitCodes.Ok;
     }
 
     public static string DefaultDirectory() =>

@@ -2,11 +2,13 @@ using System.CommandLine;
 using Xsave.Cli.Profiles;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
+using Xsave.Contract.Cpus;
+using static Xsave.Cli.Composition.ImplementationRegistry;
 
 namespace Xsave.Cli.Commands;
 
 /// <summary>
-/// 'self-check': the oracle against every corpus dump. For each profile, the
+/// 'self-check': an implementation (the oracle unless --impl) against every corpus dump. For each profile, the
 /// R14 standard size of the supported user set must equal CPUID.(0xD,0).ECX (R4), and some legal (XCR0, XSS) pair
 /// must reproduce sub-leaf 0 EBX and sub-leaf 1 EBX (R4, R5, R15). Only clean profiles gate: exit 0 when all pass.
 /// </summary>
@@ -14,11 +16,11 @@ public static class SelfCheckCommand
 {
     public const string Name = "self-check";
 
-    public sealed record Settings(string CorpusDirectory, bool Json);
+    public sealed record Settings(string CorpusDirectory, bool Json, string? Implementation = null);
 
     public static Command Create(CliContext context)
     {
-        var command = new Command(Name, "Check the oracle's size rules against every corpus CPUID dump.");
+        var command = new Command(Name, "Check an implementation's size rules (the oracle's by default) against every corpus CPUID dump.");
         Configure(command, context);
         return command;
     }
@@ -28,18 +30,23 @@ public static class SelfCheckCommand
     {
         var json = CommonOptions.Json();
         var corpus = CommonOptions.Corpus();
+        var impl = ImplementationOption.Create(OracleName, "The implementation whose size rules are checked");
         command.Options.Add(json);
         command.Options.Add(corpus);
-        command.SetAction(parse =>
-            Run(context, new Settings(CorpusLocator.CpusDirectory(parse.GetValue(corpus), context.Environment), parse.GetValue(json))));
+        command.Options.Add(impl);
+        command.SetAction(parse => Run(context,
+            new Settings(CorpusLocator.CpusDirectory(parse.GetValue(corpus), context.Environment), parse.GetValue(json), parse.GetValue(impl))));
     }
 
     public static int Run(CliContext context, Settings settings)
     {
-        var loaded = new ProfileResolver(settings.CorpusDirectory).LoadCorpus();
-        if (loaded.Profiles.Count == 0)
+        if (ImplementationOption.Resolve(context, Name, settings.Implementation, OracleName, LayoutCommand.Needs) is not { } implementation)
+            return ExitCodes.InputError;
+        using var owned = implementation as IDisposable;
+        var corpus = CpuCorpus.Load(settings.CorpusDirectory);
+        if (corpus.Profiles.Count == 0)
         {
-            foreach (var error in loaded.Errors) context.Error.WriteLine($"error: {error}");
+            CorpusProblems.Report(context, corpus);
             context.Error.WriteLine($"error: no CPU profile loaded from {settings.CorpusDirectory}");
             return ExitCodes.InputError;
         }
@@ -47,17 +54,18 @@ public static class SelfCheckCommand
         SelfCheckReport report;
         if (settings.Json)
         {
-            report = SelfCheckReport.Build(settings.CorpusDirectory, loaded);
+            report = SelfCheckReport.Build(corpus, implementation);
             JsonReport.Write(context.Out, report);
+            CorpusProblems.Report(context, corpus);
         }
         else
         {
-            report = SelfCheckView.WithProgress(context, loaded.Profiles.Count, settings.CorpusDirectory,
-                onProfile => SelfCheckReport.Build(settings.CorpusDirectory, loaded, onProfile));
+            report = SelfCheckView.WithProgress(context, corpus.Profiles.Count, settings.CorpusDirectory,
+                onProfile => SelfCheckReport.Build(corpus, implementation, onProfile));
             SelfCheckView.Render(context, report);
         }
 
-        if (loaded.Errors.Count > 0) return ExitCodes.InputError;
+        if (!corpus.Ok) return ExitCodes.InputError;
         return report.Passed ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 }

@@ -5,6 +5,7 @@ using Xsave.Cli.Reports;
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Running;
 using Xsave.Properties;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Cli.Rendering;
 
@@ -45,7 +46,7 @@ public static class CheckView
                 Consoles.Plain(Note(p)));
         console.Write(table);
 
-        foreach (var p in report.Properties.Where(p => p.Verdict == GateVerdict.Failed))
+        foreach (var p in report.Properties.Where(p => p.Verdict.Fails()))
             WriteFailure(console, report, p);
 
         var verdict = report.Failed > 0 ? "FAILED" : report.Cancelled ? "INTERRUPTED" : "PASSED";
@@ -59,7 +60,7 @@ public static class CheckView
     private static void WriteFailure(IAnsiConsole console, CheckReport report, PropertyReport p)
     {
         console.WriteLine();
-        console.Write(Consoles.Plain($"{p.Name} FAILED\n", new Style(Color.Red)));
+        console.Write(Consoles.Plain($"{p.Name} {(p.Verdict == Verdict.HarnessError ? "ERROR (harness error: the check could not be made)" : "FAILED")}\n", new Style(Color.Red)));
         if (p.Failure is { } f)
         {
             console.WriteLine($"  input:    {f.InputText}");
@@ -83,9 +84,9 @@ public static class CheckView
     /// <summary>A failure's note names its file; a long reason is cut (the failure section below has it whole).</summary>
     private static string Note(PropertyReport p) => p.Verdict switch
     {
-        GateVerdict.Failed when p.Regression is { File: { } file } saved =>
+        Verdict.Diverge or Verdict.HarnessError when p.Regression is { File: { } file } saved =>
             $"{(saved.Status == SaveStatus.Written ? "new" : "known")}: {Path.GetFileName(file)}",
-        GateVerdict.Failed when p.Reason is { Length: > NoteWidth } reason => reason[..(NoteWidth - 1)] + "…",
+        Verdict.Diverge or Verdict.HarnessError when p.Reason is { Length: > NoteWidth } reason => reason[..(NoteWidth - 1)] + "…",
         _ => p.Reason ?? "",
     };
 
@@ -95,10 +96,11 @@ public static class CheckView
     private static string Rules(IReadOnlyList<string> rules) =>
         rules.Count <= 6 ? string.Join(" ", rules) : string.Join(" ", rules.Take(5)) + $" +{rules.Count - 5}";
 
-    private static Text Result(GateVerdict verdict) => verdict switch
+    private static Text Result(Verdict verdict) => verdict switch
     {
-        GateVerdict.Passed => Consoles.Plain("passed", new Style(Color.Green)),
-        GateVerdict.Failed => Consoles.Plain("FAILED", new Style(Color.Red)),
+        Verdict.Pass => Consoles.Plain("passed", new Style(Color.Green)),
+        Verdict.Diverge => Consoles.Plain("FAILED", new Style(Color.Red)),
+        Verdict.HarnessError => Consoles.Plain("ERROR", new Style(Color.Red)),
         _ => Consoles.Plain("skipped", new Style(Color.Yellow)),
     };
 

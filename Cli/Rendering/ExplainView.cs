@@ -1,3 +1,4 @@
+using Xsave.Properties.Comparison;
 using Spectre.Console;
 using Xsave.Cli.Commands;
 using Xsave.Gate.Regressions;
@@ -25,7 +26,7 @@ public static class ExplainView
         Line(console, "events", e.Events.Count == 0 ? "none (this law's input is one case, not a sequence)" : $"{e.Events.Count}");
         for (int i = 0; i < e.Events.Count; i++) Line(console, "", $"{i + 1,3}. {e.Events[i]}");
         if (e.Recomputed)
-            Line(console, "now", $"{e.ObservedBy}: {(e.Verdict is { } v ? v.ToString().ToLowerInvariant() : "?")}");
+            Line(console, "now", $"{e.ObservedBy}: {(e.Verdict is { } v ? v.Result() : "?")}");
         var failure = (e.Failure ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         for (int i = 0; i < failure.Length; i++) Line(console, i == 0 ? "failure" : "", failure[i].TrimEnd());
 

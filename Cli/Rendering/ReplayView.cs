@@ -2,6 +2,7 @@ using Spectre.Console;
 using Xsave.Cli.Commands;
 using Xsave.Cli.Reports;
 using Xsave.Gate.Regressions;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Cli.Rendering;
 
@@ -21,7 +22,7 @@ public static class ReplayView
             table.AddRow(Consoles.Plain(GateOptions.Display(f.File)), Consoles.Plain(f.Property ?? "-"), Result(f.Result), Consoles.Plain(Note(f)));
         console.Write(table);
 
-        foreach (var r in results.Where(r => r.Verdict == ReplayVerdict.Failed))
+        foreach (var r in results.Where(r => r.Verdict.Fails()))
         {
             console.Write(Consoles.Plain($"{Path.GetFileName(r.File)} still fails against {r.Implementation}:\n", new Style(Color.Red)));
             foreach (var line in (r.Message ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)) console.WriteLine($"  {line.TrimEnd()}");

@@ -1,4 +1,5 @@
 using Xsave.Scenarios.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Cli.Rendering;
 
@@ -14,14 +15,16 @@ public static class ScenarioView
             var file = Commands.GateOptions.Display(r.File);
             o.WriteLine($"  {ScenarioReport.Name(r.Verdict).ToUpperInvariant(),-4}  {file}  ({r.Steps.Count} steps)");
             if (r.Error is not null) o.WriteLine($"        {r.Error}");
-            if (r.Verdict == Verdict.Skip && r.Steps.FirstOrDefault(s => s.Reason is not null) is { } sk) o.WriteLine($"        {sk.Reason}");
+            if (r.Verdict == Verdict.NotApplicable && r.Steps.FirstOrDefault(s => s.Reason is not null) is { } sk) o.WriteLine($"        {sk.Reason}");
             foreach (var s in r.Failures)
             {
                 o.WriteLine($"        step {s.Index} (line {s.Line}) {s.Op}");
                 o.WriteLine($"          {s.Reason}");
             }
         }
-        int pass = results.Count(r => r.Verdict == Verdict.Pass), fail = results.Count(r => r.Verdict == Verdict.Fail), skip = results.Count(r => r.Verdict == Verdict.Skip);
-        o.WriteLine($"{pass} passed, {fail} failed{(skip > 0 ? $", {skip} skipped" : "")}");
+        int pass = results.Count(r => r.Verdict == Verdict.Pass), fail = results.Count(r => r.Verdict.Fails()),
+            skip = results.Count(r => r.Verdict == Verdict.NotApplicable), errors = results.Count(r => r.Verdict == Verdict.HarnessError);
+        // Harness errors (a crash, a malformed file) fail the run: counted in "failed", and said.
+        o.WriteLine($"{pass} passed, {fail} failed{(skip > 0 ? $", {skip} skipped" : "")}{(errors > 0 ? $" ({errors} of them harness errors)" : "")}");
     }
 }

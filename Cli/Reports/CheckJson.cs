@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Xsave.Gate.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Cli.Reports;
 
@@ -36,10 +37,5 @@ public sealed record CheckJson(
             Math.Round(p.Elapsed.TotalSeconds, 3), p.Reason, p.Regression?.File)).ToList(),
         new CheckSummaryJson(report.Passed, report.Failed, report.Skipped));
 
-    public static string Result(GateVerdict verdict) => verdict switch
-    {
-        GateVerdict.Passed => "passed",
-        GateVerdict.Failed => "failed",
-        _ => "skipped",
-    };
+    public static string Result(Verdict verdict) => verdict.Result();
 }

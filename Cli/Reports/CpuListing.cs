@@ -22,9 +22,9 @@ public sealed record CpuListing(
     [property: JsonPropertyName("profiles")] IReadOnlyList<CpuEntry> Profiles,
     [property: JsonPropertyName("errors")] IReadOnlyList<string> Errors)
 {
-    public static CpuListing Build(string corpusDirectory, ProfileLoadResult loaded) => new(
-        corpusDirectory,
-        loaded.Profiles.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p =>
+    public static CpuListing Build(CpuCorpus corpus) => new(
+        corpus.Directory,
+        corpus.Profiles.Select(p =>
         {
             // The CPU's own registers, not the curator's copy of them (they differ only in anomalous profiles).
             var cpu = p.ToCpuModel();
@@ -34,5 +34,5 @@ public sealed record CpuListing(
                 AnomalyCodes = p.Anomalies.Select(a => a.Code).Distinct().ToList(),
             };
         }).ToList(),
-        loaded.Errors.Select(e => e.ToString()).ToList());
+        corpus.Problems);
 }

@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
 using Xsave.Contract;
 using Xsave.Contract.Cpus;
+using Xsave.Contract.Implementations;
 using Xsave.Contract.Layouts;
-using Xsave.Oracle.Architecture;
 
 namespace Xsave.Cli.Reports;
 
@@ -24,6 +24,7 @@ public sealed record CompactedEntry(
 /// <summary>
 /// The answer of the 'layout' verb: both XSAVE formats of one CPU for one (XCR0, IA32_XSS) pair, and whether the pair is
 /// one XSETBV/WRMSR would accept. Layouts are given even for an invalid pair, computed for the masks as requested.
+/// Every value is an implementation's answer through the contract (<see cref="ICpuArchitecture"/>), mapped as is.
 /// </summary>
 public sealed record LayoutReport(
     [property: JsonPropertyName("cpu")] string Cpu,
@@ -37,20 +38,19 @@ public sealed record LayoutReport(
     /// <summary>The CPU's name for people (not part of the JSON).</summary>
     [JsonIgnore] public string Name { get; init; } = "";
 
-    public static LayoutReport Build(CpuProfile profile, FeatureMask xcr0, FeatureMask xss)
+    public static LayoutReport Build(CpuProfile profile, ICpuArchitecture architecture, FeatureMask xcr0, FeatureMask xss)
     {
-        var cpu = profile.ToCpuModel();
         // R9 then R10: every reason, each naming its rule ("R8: bit 0 (x87) must be set").
-        var errors = Xcr0Rules.Check(cpu, xcr0).Rejections.Concat(XssRules.Check(cpu, xss).Rejections)
+        var errors = architecture.CheckXcr0(xcr0).Rejections.Concat(architecture.CheckXss(xss).Rejections)
             .Select(r => r.ToString()).ToList();
 
         // R14: the standard format holds the user components of XCR0 only.
-        var standard = StandardLayout.For(cpu, xcr0);
+        var standard = architecture.StandardLayout(xcr0);
         // R15: the compacted format exists only with XSAVEC (R5); XSAVEC/XSAVES write XCOMP_BV = RFBM | bit 63.
         CompactedEntry? compacted = null;
-        if (cpu.HasXsavec)
+        if (architecture.Cpu.HasXsavec)
         {
-            var layout = CompactedLayout.For(cpu, xcr0 | xss);
+            var layout = architecture.CompactedLayout(xcr0 | xss);
             compacted = new CompactedEntry(layout.Size, (layout.Components | ArchMasks.CompactedFormat).ToHex(), Entries(layout));
         }
         return new LayoutReport(profile.Id, xcr0.ToHex(), xss.ToHex(), errors.Count == 0, errors,

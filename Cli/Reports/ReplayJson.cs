@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Xsave.Gate;
 using Xsave.Gate.Regressions;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Cli.Reports;
 
@@ -31,15 +32,10 @@ public sealed record ReplayJson(
         results.Select(r => new ReplayFileJson(r.File, r.Property, Result(r.Verdict), OneLine(r.Message), r.SameAsRecorded))
             .Concat(errors.Select(e => new ReplayFileJson(e.File ?? "", null, "error", e.Message, null)))
             .ToList(),
-        new ReplaySummaryJson(results.Count(r => r.Verdict == ReplayVerdict.Passed), results.Count(r => r.Verdict == ReplayVerdict.Failed),
-            results.Count(r => r.Verdict == ReplayVerdict.Skipped), errors.Count));
+        new ReplaySummaryJson(results.Count(r => r.Verdict == Verdict.Pass), results.Count(r => r.Verdict.Fails()),
+            results.Count(r => r.Verdict == Verdict.NotApplicable), errors.Count));
 
-    public static string Result(ReplayVerdict verdict) => verdict switch
-    {
-        ReplayVerdict.Passed => "passed",
-        ReplayVerdict.Failed => "failed",
-        _ => "skipped",
-    };
+    public static string Result(Verdict verdict) => verdict.Result();
 
     private static string? OneLine(string? text) =>
         text is null ? null : string.Join("; ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

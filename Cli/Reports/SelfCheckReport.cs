@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Xsave.Contract;
 using Xsave.Contract.Cpus;
-using Xsave.Oracle.Architecture;
+using Xsave.Contract.Implementations;
 
 namespace Xsave.Cli.Reports;
 
@@ -10,8 +10,9 @@ public sealed record EnabledPairEntry(
     [property: JsonPropertyName("xss")] string Xss);
 
 /// <summary>
-/// The self-check of one profile: the oracle's size rules against the dump's own measurements (SPEC R4, R5, R14, R15).
-/// Sizes decimal, masks lowercase hex.
+/// The self-check of one profile: an implementation's size rules against the dump's own measurements (SPEC R4, R5,
+/// R14, R15). Sizes decimal, masks lowercase hex. (The JSON key says "oracle" because the oracle is the default and
+/// the key predates --impl.)
 /// </summary>
 public sealed record ProfileCheck(
     [property: JsonPropertyName("id")] string Id,
@@ -38,7 +39,7 @@ public sealed record SelfCheckSummary(
     [property: JsonPropertyName("load_errors")] int LoadErrors);
 
 /// <summary>
-/// The answer of 'self-check' (the main job until the gate exists): for every corpus profile, does the oracle
+/// The answer of 'self-check' (the main job until the gate exists): for every corpus profile, does the implementation
 /// reproduce CPUID.(0xD,0).ECX, and which legal (XCR0, XSS) pairs reproduce sub-leaf 0 EBX and sub-leaf 1 EBX.
 /// Passed = every clean profile passes and every corpus file loaded.
 /// </summary>
@@ -49,31 +50,35 @@ public sealed record SelfCheckReport(
     [property: JsonPropertyName("profiles")] IReadOnlyList<ProfileCheck> Profiles,
     [property: JsonPropertyName("errors")] IReadOnlyList<string> Errors)
 {
-    /// <summary>Checks one profile: R4 (ECX = oracle's maximum standard size) and some legal pair explains both EBX.</summary>
-    public static ProfileCheck Check(CpuProfile profile)
+    /// <summary>Checks one profile: R4 (ECX = the maximum standard size) and some legal pair explains both EBX.</summary>
+    public static ProfileCheck Check(CpuProfile profile, ICpuArchitecture architecture)
     {
-        var explained = DumpReproduction.Explain(profile.ToCpuModel());
-        return new ProfileCheck(profile.Id, profile.Clean, explained.DumpEcx, explained.MaxStandardSize,
-            explained.MaxSizeMatches, explained.DumpEbx0, explained.DumpEbx1,
-            explained.Pairs.Select(p => new EnabledPairEntry(p.Xcr0.ToHex(), p.Xss.ToHex())).ToList(),
-            explained.MaxSizeMatches && explained.Reproduced);
+        var cpu = architecture.Cpu;
+        // R4: ECX is the standard size with every supported XCR0 bit enabled.
+        int maxStandard = architecture.StandardSize(cpu.SupportedXcr0);
+        bool ecxOk = maxStandard == cpu.MaxStandardSize;
+        var pairs = EnabledPairSearch.Find(architecture);
+        return new ProfileCheck(profile.Id, profile.Clean, cpu.MaxStandardSize, maxStandard, ecxOk,
+            cpu.EnabledStandardSize, cpu.EnabledCompactedSize,
+            pairs.Select(p => new EnabledPairEntry(p.Xcr0.ToHex(), p.Xss.ToHex())).ToList(),
+            ecxOk && pairs.Count > 0);
     }
 
-    public static SelfCheckReport Build(string corpusDirectory, ProfileLoadResult loaded, Action<int, int, string>? onProfile = null)
+    public static SelfCheckReport Build(CpuCorpus corpus, IXstateImplementation implementation, Action<int, int, string>? onProfile = null)
     {
-        var ordered = loaded.Profiles.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+        var ordered = corpus.Profiles;
         var checks = new List<ProfileCheck>();
         for (int i = 0; i < ordered.Count; i++)
         {
             onProfile?.Invoke(i + 1, ordered.Count, ordered[i].Id);
-            checks.Add(Check(ordered[i]));
+            checks.Add(Check(ordered[i], implementation.Architecture(ordered[i].ToCpuModel())));
         }
         var summary = new SelfCheckSummary(checks.Count,
             checks.Count(c => c.Clean),
             checks.Count(c => c.Clean && c.Passed), checks.Count(c => c.Clean && !c.Passed),
             checks.Count(c => !c.Clean && c.Passed), checks.Count(c => !c.Clean && !c.Passed),
-            loaded.Errors.Count);
+            corpus.Problems.Count);
         bool passed = summary.CleanFailed == 0 && summary.LoadErrors == 0 && checks.Count > 0;
-        return new SelfCheckReport(corpusDirectory, passed, summary, checks, loaded.Errors.Select(e => e.ToString()).ToList());
+        return new SelfCheckReport(corpus.Directory, passed, summary, checks, corpus.Problems);
     }
 }

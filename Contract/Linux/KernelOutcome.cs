@@ -8,17 +8,17 @@ namespace Xsave.Contract.Linux;
 /// <param name="Value">A value written to user memory (arch_prctl GET, GET_MSR, KVM_GET_XCRS xcr0).</param>
 /// <param name="Data">A buffer produced (KVM_GET_XSAVE(2), PTRACE_GETREGSET bytes).</param>
 /// <param name="Created">The id of a created process, thread or vCPU.</param>
-/// <param name="Signal">A signal or fault delivered: "SIGILL", "SIGSEGV", "#GP" (guest), "KVM_BUG".</param>
+/// <param name="Signal">A signal delivered, a host-side warning, or KVM_BUG (<see cref="KernelSignal"/>).</param>
 /// <param name="Cpuid">CPUID entries returned (KVM_GET_SUPPORTED_CPUID leaf 0xD).</param>
-/// <param name="Exits">For KVM_RUN, what each guest event came to ("completed", "#GP", "value=0x..").</param>
+/// <param name="Exits">For KVM_RUN, how each guest event ended (<see cref="GuestExit"/>).</param>
 public sealed record KernelOutcome(
     long Result,
     ulong? Value = null,
     byte[]? Data = null,
     int? Created = null,
-    string? Signal = null,
+    KernelSignal? Signal = null,
     IReadOnlyList<CpuidEntry>? Cpuid = null,
-    IReadOnlyList<string>? Exits = null)
+    IReadOnlyList<GuestExit>? Exits = null)
 {
     public static KernelOutcome Of(KResult r) => new(r.Value);
 

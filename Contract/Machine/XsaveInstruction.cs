@@ -19,7 +19,7 @@ public enum XsaveInstruction
 [JsonConverter(typeof(JsonStringEnumConverter<ArchMsr>))]
 public enum ArchMsr : uint
 {
-    Xfd = 0x1C4,
-    XfdErr = 0x1C5,
-    Xss = 0xDA0,
+    Xfd = Linux.Uapi.Msr.Ia32Xfd,
+    XfdErr = Linux.Uapi.Msr.Ia32XfdErr,
+    Xss = Linux.Uapi.Msr.Ia32Xss,
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xsave.Properties;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Gate.Regressions;
 
@@ -19,7 +20,7 @@ public sealed record Explanation(
     bool Recomputed,
     IReadOnlyList<FieldRow> Fields,
     string? Failure,
-    ReplayVerdict? Verdict)
+    Verdict? Verdict)
 {
     public IEnumerable<FieldRow> Differing => Fields.Where(f => f.Differs);
 }
@@ -39,7 +40,7 @@ public static class Explainer
         JsonNode? observed = record.Observed, expected = record.Expected;
         string observedBy = record.Implementation ?? "the implementation";
         string? failure = record.Failure;
-        ReplayVerdict? verdict = null;
+        Verdict? verdict = null;
         if (recompute is not null)
         {
             var replay = RegressionReplayer.Replay(loaded, recompute);

@@ -1,16 +1,8 @@
 using Xsave.Properties;
 using Xsave.Properties.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Gate.Regressions;
-
-public enum ReplayVerdict
-{
-    /// <summary>The implementation now agrees with the oracle on the stored input.</summary>
-    Passed,
-    Failed,
-    /// <summary>The implementation does not declare the part of the contract the law needs.</summary>
-    Skipped,
-}
 
 /// <summary>
 /// One stored case re-checked against an implementation. <see cref="SameAsRecorded"/> says whether a failure gives
@@ -20,7 +12,7 @@ public sealed record ReplayResult(
     string File,
     string Property,
     string Implementation,
-    ReplayVerdict Verdict,
+    Verdict Verdict,
     string? Message,
     Evidence? Evidence,
     bool? SameAsRecorded,
@@ -38,16 +30,16 @@ public static class RegressionReplayer
         var subject = context.Subject.Name;
         switch (outcome.Verdict)
         {
-            case PropertyVerdict.Skipped:
-                return new(loaded.File, loaded.Property.Name, subject, ReplayVerdict.Skipped, outcome.Reason, null, null, outcome.Elapsed);
-            case PropertyVerdict.Passed:
-                return new(loaded.File, loaded.Property.Name, subject, ReplayVerdict.Passed, null, null, null, outcome.Elapsed);
+            case Verdict.NotApplicable:
+                return new(loaded.File, loaded.Property.Name, subject, Verdict.NotApplicable, outcome.Reason, null, null, outcome.Elapsed);
+            case Verdict.Pass:
+                return new(loaded.File, loaded.Property.Name, subject, Verdict.Pass, null, null, null, outcome.Elapsed);
             default:
                 var evidence = Observe(loaded, context);
                 bool? same = evidence?.Observed is not null && loaded.Record.Observed is not null
                     ? CanonicalJson.Write(evidence.Observed) == CanonicalJson.Write(loaded.Record.Observed)
                     : null;
-                return new(loaded.File, loaded.Property.Name, subject, ReplayVerdict.Failed, outcome.Message ?? outcome.Reason,
+                return new(loaded.File, loaded.Property.Name, subject, Verdict.Diverge, outcome.Message ?? outcome.Reason,
                     evidence, same, outcome.Elapsed);
         }
     }

@@ -4,6 +4,7 @@ using System.Xml;
 using System.Xml.Linq;
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Gate.Reports;
 
@@ -72,13 +73,13 @@ public static class JUnitReport
             new XAttribute("time", Seconds(p.Elapsed)));
         switch (p.Verdict)
         {
-            case GateVerdict.Failed:
+            case Verdict.Diverge or Verdict.HarnessError:
                 testCase.Add(new XElement("failure",
                     new XAttribute("message", p.Reason ?? "the property does not hold"),
                     new XAttribute("type", "ConformanceFailure"),
                     FailureText(p)));
                 break;
-            case GateVerdict.Skipped:
+            case Verdict.NotApplicable:
                 testCase.Add(new XElement("skipped", new XAttribute("message", p.Reason ?? "skipped")));
                 break;
         }

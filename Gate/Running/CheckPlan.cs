@@ -1,5 +1,4 @@
 using Xsave.Contract.Implementations;
-using Xsave.Gate.Implementations;
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Selection;
 using Xsave.Properties;
@@ -37,12 +36,16 @@ public sealed class CheckPlan
     /// <summary>Cases per property: --max-tests; unlimited under a time budget alone; else the default.</summary>
     public int? MaxTests => Settings.MaxTests ?? (Settings.TimeBudget is null ? CheckSettings.DefaultMaxTests : null);
 
-    public static bool TryCreate(CheckSettings settings, ImplementationRegistry registry, out CheckPlan? plan, out GateError? error) =>
-        TryCreate(settings, registry, Catalog.All, out plan, out error);
+    public static bool TryCreate(CheckSettings settings, IXstateImplementation subject, IXstateImplementation reference,
+        out CheckPlan? plan, out GateError? error) =>
+        TryCreate(settings, subject, reference, Catalog.All, out plan, out error);
 
-    /// <summary>Validates every setting, cheapest first; the first problem is the error (exit 2 in the runner).</summary>
-    public static bool TryCreate(CheckSettings settings, ImplementationRegistry registry, IReadOnlyList<ConformanceProperty> catalogue,
-        out CheckPlan? plan, out GateError? error)
+    /// <summary>
+    /// Validates every setting, cheapest first; the first problem is the error (exit 2 in the runner). The subject and
+    /// the reference are chosen by the caller (the composition root), which resolved <see cref="CheckSettings.Implementation"/>.
+    /// </summary>
+    public static bool TryCreate(CheckSettings settings, IXstateImplementation subject, IXstateImplementation reference,
+        IReadOnlyList<ConformanceProperty> catalogue, out CheckPlan? plan, out GateError? error)
     {
         plan = null;
         if (!ShardSpec.TryParse(settings.Shard, out var shard, out error)) return false;
@@ -56,9 +59,8 @@ public sealed class CheckPlan
             error = new GateError($"--time {budget.TotalSeconds} must be more than 0 seconds");
             return false;
         }
-        if (registry.Resolve(settings.Implementation).Error is { } unknown) { error = unknown; return false; }
         if (!PropertyFilter.TrySelect(catalogue, settings.Properties, out var selected, out error)) return false;
-        if (!GateContext.TryCreate(registry, settings.Implementation, settings.CpusDirectory, out var context, out error)) return false;
+        if (!GateContext.TryCreate(subject, reference, settings.CpusDirectory, out var context, out error)) return false;
         var store = new RegressionStore(settings.RegressionDirectory);
         if (!store.TryEnsureWritable(out error)) return false;
 

@@ -1,15 +1,8 @@
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Selection;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Gate.Running;
-
-public enum GateVerdict
-{
-    Passed,
-    Failed,
-    /// <summary>Not run: the implementation lacks the contract part, the time budget ran out, or the run was cancelled. Never a pass.</summary>
-    Skipped,
-}
 
 /// <summary>How a failure was found and how to find it again.</summary>
 public sealed record FailureDetails(
@@ -25,7 +18,7 @@ public sealed record FailureDetails(
 public sealed record PropertyReport(
     string Name,
     IReadOnlyList<string> Rules,
-    GateVerdict Verdict,
+    Verdict Verdict,
     int Cases,
     TimeSpan Elapsed,
     string? Reason = null,
@@ -44,9 +37,11 @@ public sealed record CheckReport(
     bool Cancelled,
     IReadOnlyList<PropertyReport> Properties)
 {
-    public int Passed => Properties.Count(p => p.Verdict == GateVerdict.Passed);
-    public int Failed => Properties.Count(p => p.Verdict == GateVerdict.Failed);
-    public int Skipped => Properties.Count(p => p.Verdict == GateVerdict.Skipped);
+    public int Passed => Properties.Count(p => p.Verdict == Verdict.Pass);
+    /// <summary>Properties that diverged or could not be checked (harness errors): both fail the run.</summary>
+    public int Failed => Properties.Count(p => p.Verdict.Fails());
+    public int Errors => Properties.Count(p => p.Verdict == Verdict.HarnessError);
+    public int Skipped => Properties.Count(p => p.Verdict == Verdict.NotApplicable);
 
     /// <summary>Regression files this run wrote or found already known.</summary>
     public IEnumerable<SaveOutcome> Regressions => Properties.Select(p => p.Regression).OfType<SaveOutcome>();

@@ -11,7 +11,7 @@ public sealed record CheckSettings
     /// <summary>Cases per property when neither --max-tests nor --time is given.</summary>
     public const int DefaultMaxTests = 100;
 
-    /// <summary>--impl; null = <see cref="Implementations.ImplementationRegistry.DefaultName"/>.</summary>
+    /// <summary>--impl as given (null = the runner's default); the runner resolves it to the subject of the plan.</summary>
     public string? Implementation { get; init; }
 
     public ulong Seed { get; init; } = DefaultSeed;

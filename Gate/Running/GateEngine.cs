@@ -2,6 +2,7 @@ using Xsave.Gate.Regressions;
 using Xsave.Gate.Selection;
 using Xsave.Properties;
 using Xsave.Properties.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Gate.Running;
 
@@ -94,7 +95,7 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
                 continue; // reported at the top of the loop
             }
             if (outcome is null)
-                return new PropertyReport(property.Name, property.Rules, GateVerdict.Failed, cases, _time.GetElapsedTime(start),
+                return new PropertyReport(property.Name, property.Rules, Verdict.HarnessError, cases, _time.GetElapsedTime(start),
                     $"timed out: round {round} ({count} cases, seed {seed}) did not finish within {limit!.Value.TotalSeconds:0.#} s " +
                     "(the law or an implementation hangs or is too slow); nothing to store");
             cases += outcome.Cases;
@@ -102,12 +103,12 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
 
             switch (outcome.Verdict)
             {
-                case PropertyVerdict.Failed:
-                    return Failed(plan, property, outcome, cases, start, seed, round);
-                case PropertyVerdict.Exhausted:
-                    return new PropertyReport(property.Name, property.Rules, GateVerdict.Failed, cases, _time.GetElapsedTime(start),
+                case Verdict.HarnessError when outcome.Shrunk is null:
+                    return new PropertyReport(property.Name, property.Rules, Verdict.HarnessError, cases, _time.GetElapsedTime(start),
                         $"the law's generator {outcome.Reason}: it checked nothing");
-                case PropertyVerdict.Skipped:
+                case Verdict.Diverge or Verdict.HarnessError:
+                    return Failed(plan, property, outcome, cases, start, seed, round);
+                case Verdict.NotApplicable:
                     return Skipped(property, outcome.Reason ?? "skipped");
             }
             if (until is { } deadline && _time.GetElapsedTime(runStart) >= deadline) break;
@@ -146,7 +147,7 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
             outcome.Original is null ? null : string.Join(", ", outcome.Original), outcome.Message, seed, round, outcome.Shrinks, replay);
         var reason = OneLine(outcome.Message ?? "the property does not hold");
         if (input is null)
-            return new PropertyReport(property.Name, property.Rules, GateVerdict.Failed, cases, _time.GetElapsedTime(start),
+            return new PropertyReport(property.Name, property.Rules, outcome.Verdict, cases, _time.GetElapsedTime(start),
                 reason + " (no single shrunk input to store)", null, details);
 
         var evidence = Observe(property, plan.Context, input);
@@ -174,7 +175,7 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
         };
         // Not cancellable: a found failure is worth its one small, atomic write even during Ctrl-C.
         var saved = plan.Store.Save(record);
-        return new PropertyReport(property.Name, property.Rules, GateVerdict.Failed, cases, _time.GetElapsedTime(start),
+        return new PropertyReport(property.Name, property.Rules, outcome.Verdict, cases, _time.GetElapsedTime(start),
             reason, saved, details);
     }
 
@@ -191,10 +192,10 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
     }
 
     private PropertyReport Passed(ConformanceProperty property, int cases, long start, string? reason) =>
-        new(property.Name, property.Rules, GateVerdict.Passed, cases, _time.GetElapsedTime(start), reason);
+        new(property.Name, property.Rules, Verdict.Pass, cases, _time.GetElapsedTime(start), reason);
 
     private static PropertyReport Skipped(ConformanceProperty property, string reason) =>
-        new(property.Name, property.Rules, GateVerdict.Skipped, 0, TimeSpan.Zero, reason);
+        new(property.Name, property.Rules, Verdict.NotApplicable, 0, TimeSpan.Zero, reason);
 
     private static string OneLine(string text) =>
         string.Join("; ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -142,7 +142,8 @@ public static class BufferGen
         var misalignment = Gen.Frequency((12, Gen.Constant(0)), (misalignWeight, Gen.Elements(8, 16, 32, 1)));
         var length = Gen.Frequency(
             (12, Gen.Constant<int?>(null)),
-            (shortWeight, Gen.Elements<int?>(0, 160, 512, 520, 527, 528, 575, 576, full - 64, full - 1)),
+            (shortWeight, Gen.Elements<int?>(0, XsaveImage.XmmRegistersOffset, XsaveImage.XstateBvOffset, XsaveImage.XcompBvOffset,
+                XsaveImage.XcompBvOffset + 7, XsaveImage.ReservedOffset, XsaveImage.MinimumSize - 1, XsaveImage.MinimumSize, full - 64, full - 1)),
             (shortWeight, Gen.Choose(Math.Min(577, full), full).Select(n => (int?)n)));
         return from b in Gen.Frequency((2, Gen.Constant(BufferBase.Zeroed)), (1, Gen.Constant(BufferBase.Filled)),
                                        (6, Gen.Elements(Bases(cpu).Where(IsSaved).ToArray())))

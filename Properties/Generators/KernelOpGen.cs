@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Machine;
 
 namespace Xsave.Properties.Generators;
 
@@ -13,9 +14,10 @@ namespace Xsave.Properties.Generators;
 /// </summary>
 public static class KernelOpGen
 {
-    private const int GetSupp = 0x1021, GetPerm = 0x1022, ReqPerm = 0x1023, GetGuestPerm = 0x1024, ReqGuestPerm = 0x1025;
+    private const int GetSupp = Uapi.ArchPrctl.GetXcompSupp, GetPerm = Uapi.ArchPrctl.GetXcompPerm, ReqPerm = Uapi.ArchPrctl.ReqXcompPerm,
+        GetGuestPerm = Uapi.ArchPrctl.GetXcompGuestPerm, ReqGuestPerm = Uapi.ArchPrctl.ReqXcompGuestPerm;
     private const ulong UserPointer = 0x7ffd_0000;
-    private const uint Xss = 0xDA0, Xfd = 0x1C4, XfdErr = 0x1C5;
+    private const uint Xss = Uapi.Msr.Ia32Xss, Xfd = Uapi.Msr.Ia32Xfd, XfdErr = Uapi.Msr.Ia32XfdErr;
 
     /// <summary>Scenarios of up to 30 operations; without <paramref name="kvm"/> only process and ptrace operations.</summary>
     public static Gen<KernelScenario> Scenario(Gen<CpuCase> cpus, bool kvm = true) =>
@@ -63,12 +65,12 @@ public static class KernelOpGen
             (3, from pt in thread from size in SigaltstackSize select (KernelOp)new SigaltstackOp(pt.p, pt.t, size)),
             (3, from pt in thread from err in XfdErrValue select (KernelOp)new XfdFaultOp(pt.p, pt.t, err)),
             (2, from pt in thread from len in IovLen(cpu) select (KernelOp)new PtraceGetXstateOp(pt.p, pt.t, len)),
-            (2, from pt in thread from img in Image(cpu, (int)Math.Max(576, cpu.MaxStandardSize)) select (KernelOp)new PtraceSetXstateOp(pt.p, pt.t, img)),
+            (2, from pt in thread from img in Image(cpu, (int)Math.Max(XsaveImage.MinimumSize, cpu.MaxStandardSize)) select (KernelOp)new PtraceSetXstateOp(pt.p, pt.t, img)),
             (1, pid.Select(p => (KernelOp)new ExecOp(p))),
         };
         if (kvm)
         {
-            choices.Add((2, from p in pid from cap in Gen.Elements(55, 56, 208) select (KernelOp)new KvmCheckExtensionOp(p, cap)));
+            choices.Add((2, from p in pid from cap in Gen.Elements(Uapi.KvmCap.Xsave, Uapi.KvmCap.Xcrs, Uapi.KvmCap.Xsave2) select (KernelOp)new KvmCheckExtensionOp(p, cap)));
             choices.Add((1, pid.Select(p => (KernelOp)new KvmGetSupportedCpuidOp(p))));
         }
         var roomForThreads = Enumerable.Range(1, shape.Processes).Where(p => shape.ThreadCounts[p - 1] < WorldShape.MaxThreads).ToArray();
@@ -91,8 +93,8 @@ public static class KernelOpGen
                 (1, from v in vcpu from msr in Gen.Elements(Xss, Xfd, XfdErr) select (KernelOp)new GetMsrOp(v, msr)),
                 (4, from v in vcpu from exits in Gen.Choose(0, 3).SelectMany(n => Gen.ListOf(GuestEvents(cpu), n)) select (KernelOp)new KvmRunOp(v, exits)),
                 (2, vcpu.Select(v => (KernelOp)new GetXsaveOp(v))),
-                (2, from v in vcpu from size in Gen.Elements(4096, 8192, 12288, 16384) select (KernelOp)new GetXsave2Op(v, size)),
-                (3, from v in vcpu from size in Gen.Elements(4096, 4096, 12288) from img in Image(cpu, size) select (KernelOp)new SetXsaveOp(v, img)),
+                (2, from v in vcpu from size in Gen.Elements(Uapi.KvmXsaveSize, 8192, 12288, 16384) select (KernelOp)new GetXsave2Op(v, size)),
+                (3, from v in vcpu from size in Gen.Elements(Uapi.KvmXsaveSize, Uapi.KvmXsaveSize, 12288) from img in Image(cpu, size) select (KernelOp)new SetXsaveOp(v, img)),
                 (2, vcpu.Select(v => (KernelOp)new VcpuInitOp(v))),
                 (1, vcpu.Select(v => (KernelOp)new VcpuDestroyOp(v))),
             ]);
@@ -104,7 +106,7 @@ public static class KernelOpGen
         (3, from opt in Gen.Elements(GetSupp, GetPerm, GetGuestPerm) from bad in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)))
             select new ArchPrctlOp(1, opt, bad ? 0UL : UserPointer, bad)),
         (6, from opt in Gen.Elements(ReqPerm, ReqGuestPerm) from arg in ReqArg select new ArchPrctlOp(1, opt, arg)),
-        (1, from opt in Gen.Elements(0x1020, 0x1026) select new ArchPrctlOp(1, opt, UserPointer)));
+        (1, from opt in Gen.Elements(GetSupp - 1, ReqGuestPerm + 1) select new ArchPrctlOp(1, opt, UserPointer)));
 
     private static readonly Gen<ulong> ReqArg = Gen.Frequency(
         (8, Gen.Constant(18UL)),
@@ -123,7 +125,7 @@ public static class KernelOpGen
         (1, Gen.Constant(ArchMasks.Xtile)));
 
     private static Gen<int> IovLen(CpuModel cpu) => Gen.Elements(
-        0, 8, 512, 576, 4096, 8192, 16384, (int)cpu.MaxStandardSize, (int)cpu.MaxStandardSize + 1, (int)cpu.MaxStandardSize - 8);
+        0, 8, XFeatures.LegacyRegionSize, XsaveImage.MinimumSize, Uapi.KvmXsaveSize, 8192, 16384, (int)cpu.MaxStandardSize, (int)cpu.MaxStandardSize + 1, (int)cpu.MaxStandardSize - 8);
 
     /// <summary>
     /// A standard-format (UABI) XSAVE image of <paramref name="length"/> bytes: usually a valid header for some subset of
@@ -139,17 +141,14 @@ public static class KernelOpGen
     public static byte[] BuildImage(CpuModel cpu, int length, FeatureMask xstateBv, int defect, uint mxcsr, byte pattern)
     {
         var b = new byte[length];
-        if (length < 576) return b;
-        BitConverter.TryWriteBytes(b.AsSpan(0, 2), (ushort)0x037F);
-        BitConverter.TryWriteBytes(b.AsSpan(24, 4), mxcsr);
-        BitConverter.TryWriteBytes(b.AsSpan(28, 4), cpu.MxcsrMask);
-        BitConverter.TryWriteBytes(b.AsSpan(512, 8), xstateBv.Bits);
-        if (defect == 1) BitConverter.TryWriteBytes(b.AsSpan(520, 8), 0x8000_0000_0000_0000UL | xstateBv.Bits); // XCOMP_BV set
-        if (defect == 2) b[528 + pattern % 48] = pattern;                                                       // reserved byte
-        if (defect == 3) BitConverter.TryWriteBytes(b.AsSpan(512, 8), xstateBv.Bits | (1UL << 63));           // XSTATE_BV[63]
+        if (length < XsaveImage.MinimumSize) return b;
+        var header = XsaveImage.Write(b).Fcw(MachineState.InitFcw).Mxcsr(mxcsr).MxcsrMask(cpu.MxcsrMask).XstateBv(xstateBv.Bits);
+        if (defect == 1) header.XcompBv(ArchMasks.CompactedFormat.Bits | xstateBv.Bits);                         // XCOMP_BV set
+        if (defect == 2) header.ReservedByte(pattern % XsaveImage.ReservedSize, pattern);                        // reserved byte
+        if (defect == 3) header.XstateBv(xstateBv.Bits | ArchMasks.CompactedFormat.Bits);                       // XSTATE_BV[63]
         foreach (int i in xstateBv.Indices())
         {
-            int offset = i switch { 0 => 32, 1 => 160, _ => cpu.StandardOffset(i) };
+            int offset = i switch { 0 => XsaveImage.X87RegistersOffset, 1 => XsaveImage.XmmRegistersOffset, _ => cpu.StandardOffset(i) };
             int size = i switch { 0 => 128, 1 => 256, _ => cpu.ComponentSize(i) };
             if (size > 0 && offset + size <= length) b.AsSpan(offset, Math.Min(size, 16)).Fill(pattern);
         }

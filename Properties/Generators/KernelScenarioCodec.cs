@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Linux.Operations;
 
 namespace Xsave.Properties.Generators;
 

@@ -1,5 +1,7 @@
 using Xsave.Contract;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Linux.Operations;
+using Xsave.Contract.Machine;
 
 namespace Xsave.Properties.Generators;
 
@@ -33,36 +35,51 @@ public static class KernelScenarioShrinker
         if (!s.Config.Is64Bit) yield return s with { Config = s.Config with { Is64Bit = true } };
     }
 
-    /// <summary>Weight of an operation's arguments: what <see cref="SimplerOps"/> strictly reduces.</summary>
-    public static int Weight(KernelOp op) => op switch
+    /// <summary>Weight of an operation's arguments: what <see cref="SimplerOps"/> strictly reduces, by argument kind.</summary>
+    public static int Weight(KernelOp op)
     {
-        KvmRunOp o => 1 + o.Exits.Count,
-        SetXsaveOp o => NonZeroBody(o.Image),
-        PtraceSetXstateOp o => NonZeroBody(o.Data),
-        SetMsrOp o => System.Numerics.BitOperations.PopCount(o.Value),
-        XfdFaultOp o => o.XfdErr.Count,
-        _ => 0,
+        var d = KernelOps.For(op);
+        var values = d.Read(op);
+        return d.Args.Sum(arg => Weight(arg.Kind, values[arg.Name]));
+    }
+
+    private static int Weight(ArgKind kind, object value) => kind switch
+    {
+        ArgKind.GuestEvents => 1 + ((IReadOnlyList<GuestEvent>)value).Count,
+        ArgKind.Image => NonZeroBody((byte[])value),
+        ArgKind.Mask => System.Numerics.BitOperations.PopCount((ulong)value),
+        // Ids, sizes, options, MSRs, CPUID and XCR lists: kept as generated (changing them changes what the step means).
+        ArgKind.Int or ArgKind.UInt or ArgKind.ULong or ArgKind.Bool or ArgKind.ArchPrctlOption or ArgKind.ArchPrctlArg
+            or ArgKind.KvmCapability or ArgKind.Msr or ArgKind.CpuidEntries or ArgKind.Xcrs => 0,
+        _ => throw new InvalidOperationException($"argument kind {kind} has no shrinking rule"),
     };
 
+    /// <summary>Each argument one step simpler (fewer guest events, a zeroed image body, a smaller mask).</summary>
     private static IEnumerable<KernelOp> SimplerOps(KernelOp op)
     {
-        switch (op)
+        var d = KernelOps.For(op);
+        var values = d.Read(op);
+        foreach (var arg in d.Args)
+            foreach (var simpler in Simpler(arg.Kind, values[arg.Name]))
+            {
+                var changed = d.Read(op).Set(arg.Name, simpler);
+                yield return (KernelOp)d.Create(changed);
+            }
+    }
+
+    private static IEnumerable<object> Simpler(ArgKind kind, object value)
+    {
+        switch (kind)
         {
-            case KvmRunOp run:
-                for (int k = run.Exits.Count - 1; k >= 0; k--)
-                    yield return run with { Exits = run.Exits.Where((_, j) => j != k).ToList() };
+            case ArgKind.GuestEvents:
+                var events = (IReadOnlyList<GuestEvent>)value;
+                for (int k = events.Count - 1; k >= 0; k--) yield return (IReadOnlyList<GuestEvent>)events.Where((_, j) => j != k).ToList();
                 break;
-            case SetXsaveOp set when NonZeroBody(set.Image) > 0:
-                yield return set with { Image = ZeroBody(set.Image) };
+            case ArgKind.Image when NonZeroBody((byte[])value) > 0:
+                yield return ZeroBody((byte[])value);
                 break;
-            case PtraceSetXstateOp set when NonZeroBody(set.Data) > 0:
-                yield return set with { Data = ZeroBody(set.Data) };
-                break;
-            case SetMsrOp msr:
-                foreach (var m in MaskGen.Shrink(new FeatureMask(msr.Value))) yield return msr with { Value = m.Bits };
-                break;
-            case XfdFaultOp nm:
-                foreach (var m in MaskGen.Shrink(nm.XfdErr)) yield return nm with { XfdErr = m };
+            case ArgKind.Mask:
+                foreach (var m in MaskGen.Shrink(new FeatureMask((ulong)value))) yield return m.Bits;
                 break;
         }
     }
@@ -83,5 +100,6 @@ public static class KernelScenarioShrinker
         return copy;
     }
 
-    private static bool IsKept(int i) => i is < 2 or (>= 24 and < 32) or (>= 512 and < 576);
+    private static bool IsKept(int i) => i is < XsaveImage.FcwOffset + 2 or (>= XsaveImage.MxcsrOffset and < XsaveImage.MxcsrMaskOffset + 4)
+        or (>= XsaveImage.XstateBvOffset and < XsaveImage.MinimumSize);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Linux.Operations;
 
 namespace Xsave.Properties.Generators;
 
@@ -19,45 +20,31 @@ public sealed record WorldShape(ImmutableList<int> ThreadCounts, ImmutableList<(
 
     public IEnumerable<int> LiveVcpus => Vcpus.Select((v, id) => (v, id)).Where(x => x.v.Alive).Select(x => x.id);
 
-    /// <summary>Whether every name the operation uses exists.</summary>
-    public bool Accepts(KernelOp op) => op switch
+    /// <summary>Whether every name the operation uses exists (its target, <see cref="KernelOps"/>).</summary>
+    public bool Accepts(KernelOp op) => KernelOps.Address(op) switch
     {
-        ArchPrctlOp o => HasProcess(o.Pid),
-        SigaltstackOp o => HasThread(o.Pid, o.Tid),
-        SpawnThreadOp o => HasProcess(o.Pid),
-        ForkOp o => HasProcess(o.Pid),
-        ExecOp o => HasProcess(o.Pid),
-        XfdFaultOp o => HasThread(o.Pid, o.Tid),
-        PtraceGetXstateOp o => HasThread(o.Pid, o.Tid),
-        PtraceSetXstateOp o => HasThread(o.Pid, o.Tid),
-        KvmCheckExtensionOp o => HasProcess(o.Pid),
-        KvmGetSupportedCpuidOp o => HasProcess(o.Pid),
-        VcpuCreateOp o => HasProcess(o.Pid),
-        VcpuDestroyOp o => HasVcpu(o.Vcpu),
-        SetCpuid2Op o => HasVcpu(o.Vcpu),
-        GetXcrsOp o => HasVcpu(o.Vcpu),
-        SetXcrsOp o => HasVcpu(o.Vcpu),
-        SetMsrOp o => HasVcpu(o.Vcpu),
-        GetMsrOp o => HasVcpu(o.Vcpu),
-        KvmRunOp o => HasVcpu(o.Vcpu),
-        GetXsaveOp o => HasVcpu(o.Vcpu),
-        GetXsave2Op o => HasVcpu(o.Vcpu),
-        SetXsaveOp o => HasVcpu(o.Vcpu),
-        VcpuInitOp o => HasVcpu(o.Vcpu),
-        _ => false,
+        (int pid, int tid, null) => HasThread(pid, tid),
+        (int pid, null, null) => HasProcess(pid),
+        (null, null, int vcpu) => HasVcpu(vcpu),
+        var other => throw new InvalidOperationException($"{op.GetType().Name} names {other}"),
     };
 
-    /// <summary>The shape after the operation, assuming creations succeed.</summary>
-    public WorldShape After(KernelOp op) => op switch
+    /// <summary>The shape after the operation, assuming creations succeed (its effect, <see cref="KernelOps"/>).</summary>
+    public WorldShape After(KernelOp op)
     {
-        SpawnThreadOp o => this with { ThreadCounts = ThreadCounts.SetItem(o.Pid - 1, ThreadCounts[o.Pid - 1] + 1) },
-        ForkOp => this with { ThreadCounts = ThreadCounts.Add(1) },
-        // execve: the other threads are gone (de_thread), the caller becomes the only thread.
-        ExecOp o => this with { ThreadCounts = ThreadCounts.SetItem(o.Pid - 1, 1) },
-        VcpuCreateOp o => this with { Vcpus = Vcpus.Add((o.Pid, true)) },
-        VcpuDestroyOp o => this with { Vcpus = Vcpus.SetItem(o.Vcpu, (Vcpus[o.Vcpu].Pid, false)) },
-        _ => this,
-    };
+        var (pid, _, vcpu) = KernelOps.Address(op);
+        return KernelOps.For(op).Effect switch
+        {
+            OpEffect.None => this,
+            OpEffect.SpawnsThread => this with { ThreadCounts = ThreadCounts.SetItem(pid!.Value - 1, ThreadCounts[pid.Value - 1] + 1) },
+            OpEffect.ForksProcess => this with { ThreadCounts = ThreadCounts.Add(1) },
+            // execve: the other threads are gone (de_thread), the caller becomes the only thread.
+            OpEffect.ExecsProcess => this with { ThreadCounts = ThreadCounts.SetItem(pid!.Value - 1, 1) },
+            OpEffect.CreatesVcpu => this with { Vcpus = Vcpus.Add((pid!.Value, true)) },
+            OpEffect.DestroysVcpu => this with { Vcpus = Vcpus.SetItem(vcpu!.Value, (Vcpus[vcpu.Value].Pid, false)) },
+            var e => throw new InvalidOperationException($"unknown effect {e}"),
+        };
+    }
 
     /// <summary>The operations of <paramref name="ops"/> whose names exist when they run, in order.</summary>
     public static List<KernelOp> KeepValid(IEnumerable<KernelOp> ops)

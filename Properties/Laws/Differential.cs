@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using FsCheck;
 using Xsave.Contract.Implementations;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Properties.Laws;
 
@@ -21,10 +22,14 @@ public static class Differential
     public static ConformanceProperty Law<T, TAnswer>(string name, IReadOnlyList<string> rules, ContractPart needs, string description,
         Func<PropertyContext, Arbitrary<T>> inputs, IInputCodec<T> codec, Func<IXstateImplementation, T, TAnswer> ask) where T : class =>
         new Law<T>(name, LawKind.Differential, rules, needs, description, inputs, codec,
-            (ctx, x) => Check.Same(name, ask(ctx.Subject, x), ask(ctx.Reference, x)),
+            (ctx, x) => Check.Same(name, Ask(ctx.Subject, x, ask), Ask(ctx.Reference, x, ask)),
             (ctx, x) => new Evidence(Answer(() => ask(ctx.Subject, x)), Answer(() => ask(ctx.Reference, x))));
 
-    /// <summary>An answer as JSON; an exception is an answer too (a crash of the implementation).</summary>
+    /// <summary>One side's answer; an exception is a harness error (<see cref="ImplementationFault"/>), never an answer to compare.</summary>
+    private static TAnswer Ask<T, TAnswer>(IXstateImplementation impl, T input, Func<IXstateImplementation, T, TAnswer> ask) =>
+        ImplementationFault.Guard(impl.Name, "the question", () => ask(impl, input));
+
+    /// <summary>An answer as JSON (for evidence only); an exception is an answer too (a crash of the implementation).</summary>
     public static JsonNode? Answer<TAnswer>(Func<TAnswer> ask)
     {
         try

@@ -51,7 +51,7 @@ public static class InstructionLaws
                 ulong oldBv = op.Memory.ReadXstateBv().Bits, newBv = after.ReadXstateBv().Bits;
                 return Check.That((newBv & ~rfbm) == (oldBv & ~rfbm),
                         $"XSTATE_BV bits outside RFBM {rfbm:x} changed: 0x{oldBv:x} -> 0x{newBv:x}")
-                    .And(Check.That(after.Span(520, 56).SequenceEqual(op.Memory.Span(520, 56)), "XCOMP_BV or header bytes 16..63 were written"));
+                    .And(Check.That(after.Span(XsaveImage.XcompBvOffset, 56).SequenceEqual(op.Memory.Span(XsaveImage.XcompBvOffset, 56)), "XCOMP_BV or header bytes 16..63 were written"));
             });
 
         yield return Case("instructions.xsavec.header", LawKind.Invariant, ["R21", "R22", "I4"],
@@ -69,7 +69,7 @@ public static class InstructionLaws
                 ulong bv = after.ReadXstateBv().Bits, comp = after.ReadXcompBv().Bits;
                 return Check.That((bv & ~rfbm) == 0, $"XSTATE_BV 0x{bv:x} has bits outside RFBM 0x{rfbm:x}")
                     .And(Check.That(comp == (rfbm | FormatBit), $"XCOMP_BV 0x{comp:x} != RFBM|bit63 0x{rfbm | FormatBit:x}"))
-                    .And(Check.That(after.Span(528, 48).SequenceEqual(op.Memory.Span(528, 48)), "header bytes 16..63 were written"));
+                    .And(Check.That(after.Span(XsaveImage.ReservedOffset, XsaveImage.ReservedSize).SequenceEqual(op.Memory.Span(XsaveImage.ReservedOffset, XsaveImage.ReservedSize)), "header bytes 16..63 were written"));
             });
 
         yield return RoundTrip("instructions.roundtrip.xsavec-xrstor", ["R21", "R24", "R26", "I4"], supervisor: false,
@@ -250,7 +250,7 @@ public static class InstructionLaws
     /// <summary>RFBM ∧ XSTATE_BV ∧ XFD for a restore case (R27).</summary>
     private static FeatureMask DisabledToLoad(InstructionCase c)
     {
-        if (c.Operation is not XsaveFamilyOp op || op.Memory.Length < 576) return FeatureMask.None;
+        if (c.Operation is not XsaveFamilyOp op || op.Memory.Length < XsaveImage.MinimumSize) return FeatureMask.None;
         var enabled = op.Instruction == XsaveInstruction.Xrstors ? c.State.Xcr0 | c.State.Xss : c.State.Xcr0;
         return enabled & op.EdxEax & op.Memory.ReadXstateBv() & c.State.Xfd;
     }

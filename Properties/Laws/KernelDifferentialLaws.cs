@@ -3,6 +3,8 @@ using FsCheck;
 using FsCheck.Fluent;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Linux.Operations;
+using Xsave.Properties.Comparison;
 using Xsave.Properties.Generators;
 
 namespace Xsave.Properties.Laws;
@@ -17,13 +19,11 @@ public static class KernelDifferentialLaws
 
     public static IEnumerable<ConformanceProperty> All()
     {
-        yield return new Law<CpuAndMask>("kernel.boot.differential", LawKind.Differential,
+        yield return Differential.Law("kernel.boot.differential",
             ["R30", "R31", "R32", "R33", "R34", "R35", "R36", "R37", "R38", "R39", "R40", "R41", "R42", "R43", "R44", "I6"], ContractPart.LinuxBoot,
             "Booting gives the oracle's configuration: XSAVE use, format, XCR0/XSS, kernel/user/guest features and sizes.",
             ctx => InputGen.CpuAndMask(ctx, _ => Gen.Constant(Xsave.Contract.FeatureMask.None)), InputCodecs.CpuAndMask,
-            (ctx, x) => Check.Same("boot", ctx.Subject.Boot(x.Cpu.Cpu, KernelConfig.Default).Boot, ctx.Reference.Boot(x.Cpu.Cpu, KernelConfig.Default).Boot),
-            (ctx, x) => new Evidence(Differential.Answer(() => ctx.Subject.Boot(x.Cpu.Cpu, KernelConfig.Default).Boot),
-                Differential.Answer(() => ctx.Reference.Boot(x.Cpu.Cpu, KernelConfig.Default).Boot)));
+            (impl, x) => impl.Boot(x.Cpu.Cpu, KernelConfig.Default).Boot);
 
         yield return SequenceLaw("kernel.process.differential",
             ["R58", "R59", "R61", "R62", "R63", "R64", "R65", "R66", "R67", "R68", "R69", "R70", "R71", "I7", "I10", "I11", "I12"], ProcessParts, kvm: false,
@@ -41,25 +41,19 @@ public static class KernelDifferentialLaws
             (ctx, s) => Compare(ctx, s),
             (ctx, s) => new Evidence(KernelRun.Execute(ctx.Subject, s).ToJson(), KernelRun.Execute(ctx.Reference, s).ToJson()));
 
-    /// <summary>Runs both sides and labels the first step where they part.</summary>
+    /// <summary>Runs both sides and labels the first step where they part (<see cref="StepComparison"/>).</summary>
     public static Property Compare(PropertyContext ctx, KernelScenario s)
     {
         var subject = KernelRun.Execute(ctx.Subject, s);
         var oracle = KernelRun.Execute(ctx.Reference, s);
-        if (subject.Boot != oracle.Boot)
-            return Check.That(false, $"boot differs: implementation {subject.Boot} != oracle {oracle.Boot}");
+        if (StepComparison.BootDifference(subject.Boot, oracle.Boot) is { } boot)
+            return Check.That(false, boot);
         bool compareState = ctx.Subject.Capabilities.ObservesInternalState;
         if (compareState && !Equals(subject.Initial, oracle.Initial))
             return Check.That(false, $"state after boot differs: {SnapshotDiff.Describe(subject.Initial, oracle.Initial)}");
         for (int i = 0; i < s.Ops.Count; i++)
-        {
-            var a = subject.Steps[i];
-            var b = oracle.Steps[i];
-            if (a.Describe() != b.Describe() || !Equals(a.Outcome, b.Outcome))
-                return Check.That(false, $"step {i} {OpText.Describe(s.Ops[i])}: implementation {a.Describe()} != oracle {b.Describe()}");
-            if (compareState && !Equals(a.After, b.After))
-                return Check.That(false, $"state after step {i} {OpText.Describe(s.Ops[i])}: {SnapshotDiff.Describe(a.After, b.After)}");
-        }
+            if (StepComparison.Difference(subject.Steps[i], oracle.Steps[i], compareState) is { } difference)
+                return Check.That(false, $"step {i} {OpText.Describe(s.Ops[i])}: {difference}");
         return Check.That(true, "agree").Collect($"ops={s.Ops.Count / 10 * 10}+");
     }
 }

@@ -3,6 +3,9 @@ using FsCheck.Fluent;
 using Xsave.Contract;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Machine;
+using Xsave.Contract.Linux.Operations;
+using Xsave.Properties.Comparison;
 using Xsave.Properties.Generators;
 
 namespace Xsave.Properties.Laws;
@@ -49,7 +52,7 @@ public static class KernelInvariantLaws
 
         yield return Invariant("kernel.get-perm.hides-supervisor", ["I10", "R64"], ContractPart.LinuxProcess, kvm: true,
             "ARCH_GET_XCOMP_SUPP/PERM/GUEST_PERM never report supervisor bits or bit 63.",
-            (ctx, s, t) => Each(t.Steps, step => step.Op is ArchPrctlOp { Option: 0x1021 or 0x1022 or 0x1024 } && step.Outcome?.Value is { } v &&
+            (ctx, s, t) => Each(t.Steps, step => step.Op is ArchPrctlOp { Option: Uapi.ArchPrctl.GetXcompSupp or Uapi.ArchPrctl.GetXcompPerm or Uapi.ArchPrctl.GetXcompGuestPerm } && step.Outcome?.Value is { } v &&
                 ((v & Bit63) != 0 || new FeatureMask(v).Overlaps(s.Cpu.Cpu.SupportedXss))
                     ? $"step {step.Index} {OpText.Describe(step.Op)} reported 0x{v:x}" : null));
 
@@ -57,7 +60,7 @@ public static class KernelInvariantLaws
             "ARCH_REQ_XCOMP_(GUEST_)PERM: index ≥ 20 → -EINVAL; any other index but 18 → -EOPNOTSUPP (even when permitted); a 32-bit kernel → -EOPNOTSUPP.",
             (ctx, s, t) => Each(t.Steps, step =>
             {
-                if (step.Op is not ArchPrctlOp { Option: 0x1023 or 0x1025 } op || step.Outcome is null) return null;
+                if (step.Op is not ArchPrctlOp { Option: Uapi.ArchPrctl.ReqXcompPerm or Uapi.ArchPrctl.ReqXcompGuestPerm } op || step.Outcome is null) return null;
                 long expected = !t.Config.Is64Bit ? -(long)Errno.EOPNOTSUPP : op.Arg >= 20 ? -(long)Errno.EINVAL : op.Arg != 18 ? -(long)Errno.EOPNOTSUPP : long.MinValue;
                 return expected != long.MinValue && step.Outcome.Result != expected
                     ? $"step {step.Index} {OpText.Describe(op)} returned {step.Outcome.Result}, expected {expected}" : null;
@@ -84,17 +87,18 @@ public static class KernelInvariantLaws
             "A live vCPU's guest FPU container lists exactly its fpstate's features, and its uABI size is at least 4096.",
             (ctx, s, t) => EachAll(t.States(), snap => snap.Vcpus.Where(v => v.Alive && v.Fpstate is not null).Select(v =>
                 v.GuestFpuXfeatures != v.Fpstate!.Xfeatures ? $"vcpu{v.Id} container {v.GuestFpuXfeatures} != fpstate {v.Fpstate.Xfeatures}"
-                : v.UabiSize < 4096 ? $"vcpu{v.Id} uabi_size {v.UabiSize} < 4096" : null)));
+                : v.UabiSize < Uapi.KvmXsaveSize ? $"vcpu{v.Id} uabi_size {v.UabiSize} < {Uapi.KvmXsaveSize}" : null)));
 
         yield return Invariant("kernel.uabi.no-supervisor-state", ["R68", "R70", "R71", "R89", "I13", "H16"], ContractPart.Uabi, kvm: true,
             "Every UABI image the kernel hands out (ptrace, KVM_GET_XSAVE(2)) has user bits only in XSTATE_BV, XCOMP_BV = 0 and a zero reserved header.",
             (ctx, s, t) => Each(t.Steps, step =>
             {
-                if (step.Op is not (PtraceGetXstateOp or GetXsaveOp or GetXsave2Op) || step.Outcome?.Data is not { Length: >= 576 } d) return null;
-                var bv = new FeatureMask(BitConverter.ToUInt64(d, 512));
-                if (bv.Overlaps(s.Cpu.Cpu.SupportedXss) || bv.Contains(63)) return $"step {step.Index} {OpText.Describe(step.Op)}: XSTATE_BV {bv} has supervisor bits";
-                if (BitConverter.ToUInt64(d, 520) != 0) return $"step {step.Index}: XCOMP_BV != 0";
-                return d.AsSpan(528, 48).IndexOfAnyExcept((byte)0) >= 0 ? $"step {step.Index}: reserved header bytes != 0" : null;
+                if (step.Op is not (PtraceGetXstateOp or GetXsaveOp or GetXsave2Op) || step.Outcome?.Data is not { Length: >= XsaveImage.MinimumSize } d) return null;
+                var header = XsaveImage.Read(d);
+                var bv = new FeatureMask(header.XstateBv ?? 0);
+                if (bv.Overlaps(s.Cpu.Cpu.SupportedXss) || bv.Contains(XFeatures.CompactedFormatBit)) return $"step {step.Index} {OpText.Describe(step.Op)}: XSTATE_BV {bv} has supervisor bits";
+                if (header.XcompBv is not (0 or null)) return $"step {step.Index}: XCOMP_BV != 0";
+                return header.ReservedIsZero == false ? $"step {step.Index}: reserved header bytes != 0" : null;
             }));
 
         yield return Invariant("kernel.xfd.non-resident-guest", ["I15", "R87", "R89", "H6"], ContractPart.Kvm, kvm: true,
@@ -106,7 +110,7 @@ public static class KernelInvariantLaws
                 int? vcpu = tr.Op switch
                 {
                     SetXsaveOp x when tr.Step.Outcome?.Result == 0 => x.Vcpu,
-                    KvmRunOp r when r.Exits.Any(e => e is GuestWrmsr { Msr: 0x1C4 }) => r.Vcpu,
+                    KvmRunOp r when r.Exits.Any(e => e is GuestWrmsr { Msr: Uapi.Msr.Ia32Xfd }) => r.Vcpu,
                     _ => null,
                 };
                 if (vcpu is not int id || tr.After.Vcpus[id] is not { Alive: true, Fpstate: { } f }) return null;
@@ -133,7 +137,7 @@ public static class KernelInvariantLaws
         yield return Invariant("kernel.fpu.load-put-balanced", ["I20", "R86", "H7"], ContractPart.Kvm, kvm: true,
             "Between ioctls no guest FPU is loaded, and no operation trips KVM_BUG (double load or put).",
             (ctx, s, t) => Each(t.Steps, step =>
-                step.Outcome?.Signal == "KVM_BUG" ? $"step {step.Index} {OpText.Describe(step.Op)} hit KVM_BUG"
+                step.Outcome?.Signal == KernelSignal.KvmBug ? $"step {step.Index} {OpText.Describe(step.Op)} hit KVM_BUG"
                 : step.After?.Vcpus.FirstOrDefault(v => v.Alive && v.FpuLoaded) is { } loaded ? $"vcpu{loaded.Id} still loaded after step {step.Index}" : null));
 
         yield return Invariant("kernel.kvm.xsave-sizes", ["I16", "R88", "R89", "H5"], ContractPart.Kvm, kvm: true,
@@ -144,9 +148,9 @@ public static class KernelInvariantLaws
                 if (o is null) return null;
                 switch (tr.Op)
                 {
-                    case KvmCheckExtensionOp { Capability: 208 } when o.Result < 4096:
-                        return $"step {tr.Step.Index}: KVM_CAP_XSAVE2 = {o.Result} < 4096";
-                    case GetXsaveOp g when tr.Before.Vcpus[g.Vcpu].UabiSize > 4096 != (o.Result == -(long)Errno.EINVAL):
+                    case KvmCheckExtensionOp { Capability: Uapi.KvmCap.Xsave2 } when o.Result < Uapi.KvmXsaveSize:
+                        return $"step {tr.Step.Index}: KVM_CAP_XSAVE2 = {o.Result} < {Uapi.KvmXsaveSize}";
+                    case GetXsaveOp g when tr.Before.Vcpus[g.Vcpu].UabiSize > Uapi.KvmXsaveSize != (o.Result == -(long)Errno.EINVAL):
                         return $"step {tr.Step.Index}: KVM_GET_XSAVE returned {o.Result} with uabi_size {tr.Before.Vcpus[g.Vcpu].UabiSize}";
                     case GetXsave2Op g2 when o.Result == 0 && o.Data?.Length != (int)tr.Before.Vcpus[g2.Vcpu].UabiSize:
                         return $"step {tr.Step.Index}: KVM_GET_XSAVE2 gave {o.Data?.Length} bytes, uabi_size {tr.Before.Vcpus[g2.Vcpu].UabiSize}";

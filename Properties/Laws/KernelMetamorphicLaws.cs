@@ -3,6 +3,8 @@ using FsCheck.Fluent;
 using Xsave.Contract;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Machine;
+using Xsave.Properties.Comparison;
 using Xsave.Properties.Generators;
 
 namespace Xsave.Properties.Laws;
@@ -10,7 +12,7 @@ namespace Xsave.Properties.Laws;
 /// <summary>Relations between runs of the same implementation (round trips, order independence).</summary>
 public static class KernelMetamorphicLaws
 {
-    private const int ReqPerm = 0x1023, ReqGuestPerm = 0x1025;
+    private const int ReqPerm = Uapi.ArchPrctl.ReqXcompPerm, ReqGuestPerm = Uapi.ArchPrctl.ReqXcompGuestPerm;
 
     public static IEnumerable<ConformanceProperty> All()
     {
@@ -48,7 +50,7 @@ public static class KernelMetamorphicLaws
         from bv in MaskGen.SubsetOf(c.SupportedXcr0)
         from pattern in Gen.Choose(1, 255)
         from mxcsr in Gen.Elements(0x1f80u, 0x1fc0u)
-        let uabi = Math.Max(4096, (int)c.MaxStandardSize)
+        let uabi = Math.Max(Uapi.KvmXsaveSize, (int)c.MaxStandardSize)
         select new KernelScenario(cpu, KernelConfig.Default,
         [
             new ArchPrctlOp(1, ReqGuestPerm, 18),
@@ -69,8 +71,8 @@ public static class KernelMetamorphicLaws
         if (set.Op is not SetXsaveOp { Image: var image } || set.Outcome?.Result != 0 || get.Outcome?.Data is not { } back)
             return Check.That(true, "set refused: nothing to compare");
         var cpu = s.Cpu.Cpu;
-        var sent = new FeatureMask(BitConverter.ToUInt64(image, 512));
-        var got = new FeatureMask(BitConverter.ToUInt64(back, 512));
+        var sent = new FeatureMask(XsaveImage.Read(image).XstateBv ?? 0);
+        var got = new FeatureMask(XsaveImage.Read(back).XstateBv ?? 0);
         if (!got.Without(XFeature.Pkru).IsSubsetOf(sent)) return Check.That(false, $"GET reports XSTATE_BV {got}, SET gave {sent}");
         foreach (int i in (sent & got).Without(XFeature.Pkru).Indices())
         {

@@ -54,7 +54,7 @@ public static class LayoutLaws
                 var cpu = x.Cpu.Cpu;
                 var layout = ctx.Subject.Architecture(cpu).CompactedLayout(x.Mask);
                 var extended = layout.Placements.Where(p => p.Index >= 2).ToList();
-                int end = 576;
+                int end = XFeatures.ExtendedRegionStart;
                 foreach (var p in extended)
                 {
                     if (p.Offset < end) return Check.That(false, $"component {p.Index} at {p.Offset} overlaps the previous end {end}");
@@ -70,7 +70,7 @@ public static class LayoutLaws
             {
                 var cpu = x.Cpu.Cpu;
                 var layout = ctx.Subject.Architecture(cpu).StandardLayout(x.Mask);
-                int maxEnd = Math.Max(576, layout.Placements.Select(p => p.End).DefaultIfEmpty(0).Max());
+                int maxEnd = Math.Max(XFeatures.ExtendedRegionStart, layout.Placements.Select(p => p.End).DefaultIfEmpty(0).Max());
                 var listed = layout.Placements.Aggregate(FeatureMask.None, (m, p) => m.With(p.Index));
                 return Check.That(layout.Size == maxEnd, $"size {layout.Size} != max end {maxEnd}")
                     .And(Check.That(listed == (x.Mask & cpu.SupportedXcr0), $"listed {listed} != mask ∩ supported XCR0 {(x.Mask & cpu.SupportedXcr0)}"));

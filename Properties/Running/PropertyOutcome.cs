@@ -1,13 +1,6 @@
-namespace Xsave.Properties.Running;
+using Xsave.Properties.Comparison;
 
-public enum PropertyVerdict
-{
-    Passed,
-    Failed,
-    Skipped,
-    /// <summary>Too many generated cases were discarded: the property says nothing (FsCheck "exhausted").</summary>
-    Exhausted,
-}
+namespace Xsave.Properties.Running;
 
 /// <summary>
 /// The result of running one property: enough to report it, replay it and store it. <see cref="Original"/> and
@@ -16,7 +9,7 @@ public enum PropertyVerdict
 /// </summary>
 public sealed record PropertyOutcome(
     string Name,
-    PropertyVerdict Verdict,
+    Verdict Verdict,
     int Cases,
     int Shrinks,
     TimeSpan Elapsed,
@@ -30,7 +23,7 @@ public sealed record PropertyOutcome(
 {
     public string Describe()
     {
-        if (Verdict != PropertyVerdict.Failed) return $"{Name}: {Verdict} ({Cases} cases){(Reason is null ? "" : ": " + Reason)}";
+        if (!Verdict.Fails() || Original is null) return $"{Name}: {Verdict} ({Cases} cases){(Reason is null ? "" : ": " + Reason)}";
         return $"""
             {Name}: FAILED after {Cases} cases ({Shrinks} shrinks)
             {Message}

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.FSharp.Core;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Properties.Running;
 
@@ -20,7 +21,7 @@ public static class PropertyRunner
     public static PropertyOutcome Run(ConformanceProperty property, PropertyContext context, RunBudget budget)
     {
         if (property.SkipReason(context.Subject) is { } reason)
-            return new PropertyOutcome(property.Name, PropertyVerdict.Skipped, 0, 0, TimeSpan.Zero, reason);
+            return new PropertyOutcome(property.Name, Verdict.NotApplicable, 0, 0, TimeSpan.Zero, reason);
 
         var runner = new CapturingRunner();
         var config = Config.QuickThrowOnFailure
@@ -38,13 +39,13 @@ public static class PropertyRunner
 
         return runner.Result switch
         {
-            TestResult.Passed => new(property.Name, PropertyVerdict.Passed, runner.Cases, 0, clock.Elapsed),
-            TestResult.Exhausted e => new(property.Name, PropertyVerdict.Exhausted, runner.Cases, 0, clock.Elapsed,
+            TestResult.Passed => new(property.Name, Verdict.Pass, runner.Cases, 0, clock.Elapsed),
+            TestResult.Exhausted e => new(property.Name, Verdict.HarnessError, runner.Cases, 0, clock.Elapsed,
                 $"gave up after {e.Item.NumberOfTests} cases: too many discarded"),
-            TestResult.Failed f => new(property.Name, PropertyVerdict.Failed, f.Item1.NumberOfTests, f.Item1.NumberOfShrinks, clock.Elapsed,
+            TestResult.Failed f => new(property.Name, FailureVerdict(f), f.Item1.NumberOfTests, f.Item1.NumberOfShrinks, clock.Elapsed,
                 Message: FailureMessage(f), Original: f.Item2.ToList(), Shrunk: f.Item3.ToList(),
                 ReplaySeed: f.Item6.Seed, ReplayGamma: f.Item6.Gamma, ReplaySize: f.Item7),
-            _ => new(property.Name, PropertyVerdict.Failed, runner.Cases, 0, clock.Elapsed, "FsCheck returned no result"),
+            _ => new(property.Name, Verdict.HarnessError, runner.Cases, 0, clock.Elapsed, "FsCheck returned no result"),
         };
     }
 
@@ -52,14 +53,14 @@ public static class PropertyRunner
     public static PropertyOutcome CheckInput(ConformanceProperty property, PropertyContext context, object input)
     {
         if (property.SkipReason(context.Subject) is { } reason)
-            return new PropertyOutcome(property.Name, PropertyVerdict.Skipped, 0, 0, TimeSpan.Zero, reason);
+            return new PropertyOutcome(property.Name, Verdict.NotApplicable, 0, 0, TimeSpan.Zero, reason);
         var runner = new CapturingRunner();
         var config = Config.QuickThrowOnFailure.WithMaxTest(1).WithQuietOnSuccess(true).WithRunner(runner).WithName(property.Name);
         var clock = Stopwatch.StartNew();
         Check.One(config, property.CheckInput(context, input));
         return runner.Result is TestResult.Failed f
-            ? new(property.Name, PropertyVerdict.Failed, 1, 0, clock.Elapsed, Message: FailureMessage(f), Original: [input], Shrunk: [input])
-            : new(property.Name, PropertyVerdict.Passed, 1, 0, clock.Elapsed);
+            ? new(property.Name, FailureVerdict(f), 1, 0, clock.Elapsed, Message: FailureMessage(f), Original: [input], Shrunk: [input])
+            : new(property.Name, Verdict.Pass, 1, 0, clock.Elapsed);
     }
 
     /// <summary>Re-runs exactly one stored failing case (FSCHECK.md §5: build the Replay record directly so size 0 works).</summary>
@@ -71,10 +72,14 @@ public static class PropertyRunner
         var clock = Stopwatch.StartNew();
         Check.One(config, property.Build(context));
         return runner.Result is TestResult.Failed f
-            ? new(property.Name, PropertyVerdict.Failed, 1, f.Item1.NumberOfShrinks, clock.Elapsed, Message: FailureMessage(f),
+            ? new(property.Name, FailureVerdict(f), 1, f.Item1.NumberOfShrinks, clock.Elapsed, Message: FailureMessage(f),
                 Original: f.Item2.ToList(), Shrunk: f.Item3.ToList(), ReplaySeed: seed, ReplayGamma: gamma, ReplaySize: size)
-            : new(property.Name, PropertyVerdict.Passed, 1, 0, clock.Elapsed);
+            : new(property.Name, Verdict.Pass, 1, 0, clock.Elapsed);
     }
+
+    /// <summary>A law that does not hold diverges; one whose implementation (or oracle) threw is a harness error.</summary>
+    private static Verdict FailureVerdict(TestResult.Failed f) =>
+        f.Item4 is Outcome.Failed { Item: { } e } && Unwrap(e) is ImplementationFault ? Verdict.HarnessError : Verdict.Diverge;
 
     private static string FailureMessage(TestResult.Failed f)
     {

@@ -212,8 +212,8 @@ public sealed partial class ScenarioParser(Func<string, CpuModel?> corpusCpu)
         foreach (var (k, v) in m.Children)
         {
             var path = (k as YamlScalarNode)?.Value ?? "";
-            if (!FieldPaths.Allowed(action, path))
-                throw new ParseFailure(k, $"expect: '{path}' is not a field of this step (fields: {FieldPaths.Help(action)})");
+            if (!FieldTable.Allowed(action.Fields, path))
+                throw new ParseFailure(k, $"expect: '{path}' is not a field of this step (fields: {FieldTable.Help(action.Fields)})");
             list.Add(new Expectation(path, Matcher(v, path), (int)k.Start.Line));
         }
         return list;

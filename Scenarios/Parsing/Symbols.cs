@@ -10,37 +10,14 @@ namespace Xsave.Scenarios.Parsing;
 /// </summary>
 public static class Symbols
 {
-    /// <summary>arch_prctl options (uapi asm/prctl.h, R64).</summary>
-    public static readonly IReadOnlyDictionary<string, int> ArchPrctlOptions = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["ARCH_GET_XCOMP_SUPP"] = 0x1021,
-        ["ARCH_GET_XCOMP_PERM"] = 0x1022,
-        ["ARCH_REQ_XCOMP_PERM"] = 0x1023,
-        ["ARCH_GET_XCOMP_GUEST_PERM"] = 0x1024,
-        ["ARCH_REQ_XCOMP_GUEST_PERM"] = 0x1025,
-    };
+    /// <summary>arch_prctl options (R64), KVM capabilities (R88) and MSRs by name: the contract's ABI tables.</summary>
+    public static readonly IReadOnlyDictionary<string, int> ArchPrctlOptions = Table(Uapi.ArchPrctl.Options);
+    public static readonly IReadOnlyDictionary<string, int> ArchPrctlArgs = Table(Uapi.ArchPrctl.Arguments);
+    public static readonly IReadOnlyDictionary<string, int> KvmCaps = Table(Uapi.KvmCap.All);
+    public static readonly IReadOnlyDictionary<string, uint> Msrs = Table(Uapi.Msr.All);
 
-    /// <summary>arch_prctl REQ arguments (R64): ARCH_XCOMP_TILECFG = 17, ARCH_XCOMP_TILEDATA = 18.</summary>
-    public static readonly IReadOnlyDictionary<string, int> ArchPrctlArgs = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["ARCH_XCOMP_TILECFG"] = 17,
-        ["ARCH_XCOMP_TILEDATA"] = 18,
-    };
-
-    /// <summary>KVM_CHECK_EXTENSION capabilities (include/uapi/linux/kvm.h, R88).</summary>
-    public static readonly IReadOnlyDictionary<string, int> KvmCaps = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["KVM_CAP_XSAVE"] = 55,
-        ["KVM_CAP_XCRS"] = 56,
-        ["KVM_CAP_XSAVE2"] = 208,
-    };
-
-    public static readonly IReadOnlyDictionary<string, uint> Msrs = new Dictionary<string, uint>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["IA32_XFD"] = 0x1C4,
-        ["IA32_XFD_ERR"] = 0x1C5,
-        ["IA32_XSS"] = 0xDA0,
-    };
+    private static Dictionary<string, T> Table<T>(Names<T> names) where T : struct, IEquatable<T> =>
+        names.Entries.ToDictionary(e => e.Name, e => e.Value, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Xfeature names: the contract's enum names, the catalogue's short names and the kernel's XFEATURE_* names.</summary>
     private static readonly Dictionary<string, int> Features = BuildFeatures();

@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Scenarios.Running;
 
 /// <summary>
 /// The report of a run in the shape `scenario --json` prints: {"scenarios": [{"file", "verdict", "steps": [{"index", "op",
 /// "expected", "oracle", "implementation", "verdict", "reason"}]}], "summary": {"pass", "fail"}}. Additions: a skipped
-/// scenario has verdict "skip" (counted in summary.skip), and a malformed file carries "error" (file:line:column).
+/// scenario has verdict "skip" (counted in summary.skip); a harness error (a crash, an input that cannot be built, a
+/// malformed file) has verdict "error" (counted in summary.error), and a malformed file carries "error" (file:line:column).
 /// </summary>
 public static class ScenarioReport
 {
@@ -35,12 +37,21 @@ public static class ScenarioReport
         var summary = new JsonObject
         {
             ["pass"] = results.Count(r => r.Verdict == Verdict.Pass),
-            ["fail"] = results.Count(r => r.Verdict == Verdict.Fail),
+            ["fail"] = results.Count(r => r.Verdict == Verdict.Diverge),
         };
-        int skipped = results.Count(r => r.Verdict == Verdict.Skip);
+        int skipped = results.Count(r => r.Verdict == Verdict.NotApplicable);
         if (skipped > 0) summary["skip"] = skipped;
+        int errors = results.Count(r => r.Verdict == Verdict.HarnessError);
+        if (errors > 0) summary["error"] = errors;
         return new JsonObject { ["scenarios"] = scenarios, ["summary"] = summary };
     }
 
-    public static string Name(Verdict v) => v switch { Verdict.Pass => "pass", Verdict.Fail => "fail", _ => "skip" };
+    public static string Name(Verdict v) => v switch
+    {
+        Verdict.Pass => "pass",
+        Verdict.Diverge => "fail",
+        Verdict.NotApplicable => "skip",
+        Verdict.HarnessError => "error",
+        _ => throw new ArgumentOutOfRangeException(nameof(v), v, null),
+    };
 }

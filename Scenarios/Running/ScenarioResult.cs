@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Scenarios.Running;
-
-public enum Verdict { Pass, Fail, Skip }
 
 /// <summary>One step as the report shows it: what was expected, what each side observed, and the verdict.</summary>
 /// <param name="Op">The operation in one line (e.g. "arch_prctl: p1 arch_prctl(ARCH_REQ_XCOMP_PERM, 18)").</param>
@@ -12,9 +11,10 @@ public enum Verdict { Pass, Fail, Skip }
 public sealed record StepResult(int Index, int Line, string Op, JsonNode? Expected, JsonNode? Oracle, JsonNode? Implementation,
     Verdict Verdict, string? Reason);
 
-/// <summary>One scenario file: pass when every step passes on both sides; skip when the implementation lacks a part the
-/// scenario needs (the oracle still ran and its expectations held); fail otherwise, or when the file is malformed.</summary>
+/// <summary>One scenario file: pass when every step passes on both sides; not applicable when the implementation lacks a
+/// part the scenario needs (the oracle still ran and its expectations held); diverge when a step broke an expectation
+/// or the sides disagree; harness error when a side crashed, a step's input could not be built, or the file is malformed.</summary>
 public sealed record ScenarioResult(string File, string? Source, Verdict Verdict, IReadOnlyList<StepResult> Steps, string? Error = null)
 {
-    public IEnumerable<StepResult> Failures => Steps.Where(s => s.Verdict == Verdict.Fail);
+    public IEnumerable<StepResult> Failures => Steps.Where(s => s.Verdict.Fails());
 }

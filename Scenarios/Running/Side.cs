@@ -1,36 +1,33 @@
-using Xsave.Contract;
 using Xsave.Contract.Implementations;
-using Xsave.Contract.Linux;
 using Xsave.Contract.Machine;
-using Xsave.Properties.Generators;
+using Xsave.Properties.Comparison;
 using Xsave.Scenarios.Model;
 
 namespace Xsave.Scenarios.Running;
 
 /// <summary>
-/// One implementation running one scenario: its booted kernel (booted at the first step that needs it), the names that
-/// exist, the kernel operations applied so far (for invariant checkpoints), the machine state of the architecture
-/// steps, and the last image and buffer it produced (what "saved" refers to).
+/// One implementation running one scenario: its kernel session (booted at the first step that needs it; the step loop
+/// the kernel laws use too), the machine state of the architecture steps, and the last buffer an instruction wrote
+/// (what "saved" refers to, with the session's last returned image).
 /// </summary>
 internal sealed class Side(IXstateImplementation impl, Scenario scenario)
 {
-    private IKernel? _kernel;
+    private KernelSession? _session;
     private ICpuArchitecture? _arch;
 
     public IXstateImplementation Impl { get; } = impl;
-    public WorldShape Shape { get; set; } = WorldShape.Initial;
-    public List<KernelOp> Applied { get; } = [];
     public MachineState Machine { get; set; } = MachineState.Init(scenario.Cpu);
-    public byte[]? SavedData { get; set; }
     public XsaveBuffer? SavedBuffer { get; set; }
 
-    public IKernel Kernel => _kernel ??= Impl.Boot(scenario.Cpu, scenario.Config);
-    public ICpuArchitecture Arch => _arch ??= Impl.Architecture(scenario.Cpu);
-    public SideInputs Inputs => new(scenario.Cpu, SavedData, SavedBuffer);
+    public KernelSession Session => _session ??= new KernelSession(Impl, scenario.Cpu, scenario.Config);
+    public ICpuArchitecture Arch => _arch ??= ImplementationFault.Guard(Impl.Name, "Architecture", () => Impl.Architecture(scenario.Cpu));
+    public SideInputs Inputs => new(scenario.Cpu, _session?.LastData, SavedBuffer);
 }
 
-/// <summary>What one side observed at one step: a one-line outcome, its fields, and what the two sides are compared on.</summary>
-internal sealed record Observation(string Outcome, Func<string, FieldValue?> Field, object? Comparable, string? Error = null)
+/// <summary>What one side observed at one step: a one-line outcome, its fields, and what the two sides are compared on.
+/// <see cref="Error"/> is a harness error (a crash or an input that cannot be built); <see cref="Mismatch"/> a step
+/// that ran but broke a rule (an invariant checkpoint).</summary>
+internal sealed record Observation(string Outcome, FieldSource Fields, object? Comparable, string? Error = null, string? Mismatch = null)
 {
-    public static Observation Failed(string error) => new(error, _ => null, null, error);
+    public static Observation Failed(string error) => new(error, new FieldSource(), null, error);
 }

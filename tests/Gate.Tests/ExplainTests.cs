@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Tests.Support;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Gate.Tests;
 
@@ -39,7 +40,7 @@ public class ExplainTests
         var now = Explainer.Explain(loaded, Gates.Context("optimized"));
         Assert.True(now.Recomputed);
         Assert.Equal("optimized", now.ObservedBy);
-        Assert.Equal(ReplayVerdict.Passed, now.Verdict);
+        Assert.Equal(Verdict.Pass, now.Verdict);
         Assert.Empty(now.Differing);
     }
 

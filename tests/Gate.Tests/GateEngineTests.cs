@@ -1,12 +1,13 @@
 using Xsave.Contract;
 using Xsave.Contract.Implementations;
-using Xsave.Gate.Implementations;
+using Xsave.Cli.Composition;
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Running;
 using Xsave.Gate.Tests.Support;
 using Xsave.Mutants;
 using Xsave.Optimized;
 using Xsave.Properties;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Gate.Tests;
 
@@ -35,12 +36,12 @@ public class GateEngineTests
         {
             if (Applicable(p.Name))
             {
-                Assert.True(p.Verdict == GateVerdict.Passed, $"{p.Name}: {p.Reason}");
+                Assert.True(p.Verdict == Verdict.Pass, $"{p.Name}: {p.Reason}");
                 Assert.Equal(25, p.Cases);
             }
             else
             {
-                Assert.Equal(GateVerdict.Skipped, p.Verdict);
+                Assert.Equal(Verdict.NotApplicable, p.Verdict);
                 Assert.StartsWith("optimized does not implement ", p.Reason);
                 Assert.Equal(0, p.Cases);
             }
@@ -54,7 +55,7 @@ public class GateEngineTests
         using var dir = new Scratch();
         var report = Gates.Run(Gates.Settings(dir.Path, Gates.H13, properties: Arch));
 
-        var failed = report.Properties.Where(p => p.Verdict == GateVerdict.Failed).ToList();
+        var failed = report.Properties.Where(p => p.Verdict.Fails()).ToList();
         // The bug moves compacted offsets: the compacted layout and size laws must catch it; the standard ones not.
         Assert.Contains(failed, p => p.Name == "layout.compacted.differential");
         Assert.Contains(failed, p => p.Name == "layout.sizes.differential");
@@ -97,7 +98,7 @@ public class GateEngineTests
         using var dir = new Scratch();
         var report = Gates.Run(Gates.Settings(dir.Path, mutant, properties: property));
         var failure = Assert.Single(report.Properties);
-        Assert.Equal(GateVerdict.Failed, failure.Verdict);
+        Assert.Equal(Verdict.Diverge, failure.Verdict);
         var loaded = Gates.Load(failure.Regression!.File!);
         Assert.Equal(mutant, loaded.Record.Implementation);
         Assert.Equal("oracle", loaded.Record.Reference);
@@ -106,10 +107,10 @@ public class GateEngineTests
         Assert.NotEqual(CanonicalJson.Write(loaded.Record.Expected), CanonicalJson.Write(loaded.Record.Observed));
 
         var again = RegressionReplayer.Replay(loaded, Gates.Context(mutant));
-        Assert.Equal(ReplayVerdict.Failed, again.Verdict);
+        Assert.Equal(Verdict.Diverge, again.Verdict);
         Assert.True(again.SameAsRecorded);
 
-        Assert.Equal(ReplayVerdict.Passed, RegressionReplayer.Replay(loaded, Gates.Context("optimized")).Verdict);
+        Assert.Equal(Verdict.Pass, RegressionReplayer.Replay(loaded, Gates.Context("optimized")).Verdict);
     }
 
     [Fact]
@@ -169,10 +170,10 @@ public class GateEngineTests
         var report = Gates.Run(settings, time: clock);
 
         Assert.Equal(Catalog.All.Count, report.Properties.Count);
-        var skipped = report.Properties.Where(p => p.Verdict == GateVerdict.Skipped && Applicable(p.Name)).ToList();
+        var skipped = report.Properties.Where(p => p.Verdict == Verdict.NotApplicable && Applicable(p.Name)).ToList();
         Assert.NotEmpty(skipped);
         Assert.All(skipped, p => Assert.Contains("time budget of 5 s was used up before it started", p.Reason));
-        Assert.Equal(GateVerdict.Passed, report.Properties[0].Verdict);
+        Assert.Equal(Verdict.Pass, report.Properties[0].Verdict);
         Assert.True(report.Properties[0].Cases >= 100);
     }
 
@@ -184,14 +185,14 @@ public class GateEngineTests
         var report = Gates.Run(Gates.Settings(dir.Path, Gates.H13), new CancelAfterFirst(cancel), cancel.Token);
 
         Assert.True(report.Cancelled);
-        Assert.NotEqual(GateVerdict.Skipped, report.Properties[0].Verdict);
+        Assert.NotEqual(Verdict.NotApplicable, report.Properties[0].Verdict);
         Assert.All(report.Properties.Skip(1).Where(p => Applicable(p.Name, Gates.H13)), p =>
         {
-            Assert.Equal(GateVerdict.Skipped, p.Verdict);
+            Assert.Equal(Verdict.NotApplicable, p.Verdict);
             Assert.Contains("cancelled", p.Reason);
         });
         Assert.DoesNotContain(dir.AllFiles(), f => AtomicFile.IsTemporary(f));
-        Assert.Equal(report.Properties[0].Verdict == GateVerdict.Failed ? 1 : 0, dir.AllFiles().Count);
+        Assert.Equal(report.Properties[0].Verdict == Verdict.Diverge ? 1 : 0, dir.AllFiles().Count);
     }
 
     [Fact]
@@ -203,9 +204,9 @@ public class GateEngineTests
         var report = new GateEngine().Check(plan);
 
         var xcr0 = report.Properties.Single(p => p.Name == "registers.xcr0.differential");
-        Assert.Equal(GateVerdict.Skipped, xcr0.Verdict);
+        Assert.Equal(Verdict.NotApplicable, xcr0.Verdict);
         Assert.Contains("does not implement RegisterValidity", xcr0.Reason);
-        Assert.Equal(GateVerdict.Passed, report.Properties.Single(p => p.Name == "layout.sizes.differential").Verdict);
+        Assert.Equal(Verdict.Pass, report.Properties.Single(p => p.Name == "layout.sizes.differential").Verdict);
     }
 
     [Fact]
@@ -214,7 +215,7 @@ public class GateEngineTests
         using var dir = new Scratch();
         string Error(CheckSettings s)
         {
-            Assert.False(CheckPlan.TryCreate(s, ImplementationRegistry.Default, out _, out var error));
+            Assert.False(GateComposition.TryCreatePlan(s, ImplementationRegistry.Default, out _, out var error));
             Assert.DoesNotContain('\n', error!.ToString());
             return error.ToString();
         }

@@ -6,6 +6,7 @@ using Xsave.Gate.Reports;
 using Xsave.Gate.Running;
 using Xsave.Gate.Selection;
 using Xsave.Gate.Tests.Support;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Gate.Tests;
 
@@ -15,11 +16,11 @@ public class JUnitReportTests
     private static CheckReport Report() => new("mutant:x", 1, ShardSpec.Whole, 100, null,
         new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero), TimeSpan.FromSeconds(1.5), false,
         [
-            new PropertyReport("a.passes", ["R1"], GateVerdict.Passed, 100, TimeSpan.FromMilliseconds(250)),
-            new PropertyReport("b.fails", ["R2", "I1"], GateVerdict.Failed, 5, TimeSpan.FromMilliseconds(30), "sizes differ <608 & 664>",
+            new PropertyReport("a.passes", ["R1"], Verdict.Pass, 100, TimeSpan.FromMilliseconds(250)),
+            new PropertyReport("b.fails", ["R2", "I1"], Verdict.Diverge, 5, TimeSpan.FromMilliseconds(30), "sizes differ <608 & 664>",
                 new SaveOutcome(SaveStatus.Written, "/corpus/regressions/b.fails-0123456789.json"),
                 new FailureDetails("corpus:x mask=0x3", "corpus:y mask=0xff", "labels: sizes differ", 42, 0, 3, new ReplayTriple(1, 3, 5))),
-            new PropertyReport("c.skipped", ["R3"], GateVerdict.Skipped, 0, TimeSpan.Zero, "does not implement Kvm"),
+            new PropertyReport("c.skipped", ["R3"], Verdict.NotApplicable, 0, TimeSpan.Zero, "does not implement Kvm"),
         ]);
 
     private static XDocument Validated(string xml)

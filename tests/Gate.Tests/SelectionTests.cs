@@ -1,8 +1,4 @@
-using Xsave.Contract.Implementations;
-using Xsave.Gate.Implementations;
 using Xsave.Gate.Selection;
-using Xsave.Mutants;
-using Xsave.Optimized;
 using Xsave.Properties;
 
 namespace Xsave.Gate.Tests;
@@ -102,56 +98,5 @@ public class PropertyFilterTests
     {
         Assert.False(PropertyFilter.TrySelect(Catalog.All, ["layout.sizes.differential", "no.such.law"], out _, out var error));
         Assert.Contains("unknown property 'no.such.law'", error!.ToString());
-    }
-}
-
-/// <summary>--impl names: the in-process implementations, and room for more providers.</summary>
-public class ImplementationRegistryTests
-{
-    [Fact]
-    public void Default_IsOptimized_AndListsOracleAndEveryMutant()
-    {
-        var registry = ImplementationRegistry.Default;
-        Assert.Equal("optimized", registry.Resolve(null).Implementation!.Name);
-        var expected = new[] { "optimized", "oracle" }.Concat(MutantCatalog.All(new OptimizedImplementation()).Select(m => m.Name));
-        Assert.Equal(expected, registry.Names);
-        foreach (var name in registry.Names) Assert.Equal(name, registry.Resolve(name).Implementation!.Name);
-    }
-
-    [Fact]
-    public void Reference_IsTheOracle() => Assert.Equal("oracle", ImplementationRegistry.Reference().Name);
-
-    [Fact]
-    public void UnknownName_IsAnErrorListingTheKnownOnes()
-    {
-        var lookup = ImplementationRegistry.Default.Resolve("mutant:nope");
-        Assert.Null(lookup.Implementation);
-        Assert.Contains("unknown implementation 'mutant:nope'", lookup.Error!.Message);
-        Assert.Contains("optimized", lookup.Error.Message);
-    }
-
-    [Fact]
-    public void AnotherProvider_ClaimsItsOwnScheme_WithoutChangingTheOthers()
-    {
-        var registry = new ImplementationRegistry([new InProcessImplementations(), new SchemeProvider()]);
-        Assert.Equal("process:./my-impl", registry.Resolve("process:./my-impl").Implementation!.Name);
-        Assert.Equal("optimized", registry.Resolve("optimized").Implementation!.Name);
-        Assert.Contains("process:<command>", registry.Names);
-    }
-
-    /// <summary>A stand-in for the future out-of-process provider: owns every "process:" name.</summary>
-    private sealed class SchemeProvider : IImplementationProvider
-    {
-        public IReadOnlyList<ImplementationInfo> Listed { get; } = [new("process:<command>", "an implementation in another process")];
-
-        public ImplementationLookup? TryResolve(string name) =>
-            name.StartsWith("process:", StringComparison.Ordinal) ? ImplementationLookup.Found(new Named(name)) : null;
-
-        private sealed class Named(string name) : MutantImplementation(new OptimizedImplementation())
-        {
-            public override string Name => name;
-            public override string Description => "stub";
-            public override ImplementationCapabilities Capabilities { get; } = new(ContractPart.None);
-        }
     }
 }

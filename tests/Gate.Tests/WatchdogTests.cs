@@ -4,10 +4,11 @@ using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using Xsave.Contract.Implementations;
-using Xsave.Gate.Implementations;
+using Xsave.Cli.Composition;
 using Xsave.Gate.Running;
 using Xsave.Gate.Tests.Support;
 using Xsave.Properties;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Gate.Tests;
 
@@ -42,7 +43,7 @@ public sealed class WatchdogTests : IDisposable
     {
         var catalogue = new[] { Hanging(), Catalog.Find("layout.sizes.differential")! };
         var settings = Gates.Settings(dir.Path, maxTests: budget is null ? 100 : null) with { TimeBudget = budget };
-        Assert.True(CheckPlan.TryCreate(settings, ImplementationRegistry.Default, catalogue, out var plan, out var error), error?.ToString());
+        Assert.True(GateComposition.TryCreatePlan(settings, ImplementationRegistry.Default, catalogue, out var plan, out var error), error?.ToString());
         return plan!;
     }
 
@@ -55,10 +56,10 @@ public sealed class WatchdogTests : IDisposable
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
 
         var hung = report.Properties[0];
-        Assert.Equal(GateVerdict.Failed, hung.Verdict);
+        Assert.Equal(Verdict.HarnessError, hung.Verdict);
         Assert.StartsWith("timed out: round 0 (100 cases", hung.Reason);
         Assert.Null(hung.Regression);
-        Assert.True(report.Properties[1].Verdict == GateVerdict.Passed, report.Properties[1].Reason);
+        Assert.True(report.Properties[1].Verdict == Verdict.Pass, report.Properties[1].Reason);
         Assert.Empty(dir.AllFiles());
     }
 
@@ -71,7 +72,7 @@ public sealed class WatchdogTests : IDisposable
         var report = new GateEngine().Check(Plan(dir, budget: null), null, cancel.Token);
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
         Assert.True(report.Cancelled);
-        Assert.All(report.Properties, p => Assert.Equal(GateVerdict.Skipped, p.Verdict));
+        Assert.All(report.Properties, p => Assert.Equal(Verdict.NotApplicable, p.Verdict));
         Assert.Contains("cancelled", report.Properties[0].Reason);
     }
 }

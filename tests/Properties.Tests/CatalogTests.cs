@@ -3,6 +3,7 @@ using Xsave.Optimized;
 using Xsave.Properties.Running;
 using Xsave.TestSupport;
 using Xunit.Abstractions;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Properties.Tests;
 
@@ -31,7 +32,7 @@ public class CatalogTests(ITestOutputHelper output)
         var property = Catalog.Find(name)!;
         var outcome = PropertyRunner.Run(property, Context(), new RunBudget(MaxTests));
         output.WriteLine(outcome.Describe());
-        Assert.True(outcome.Verdict == PropertyVerdict.Passed, outcome.Describe());
+        Assert.True(outcome.Verdict == Verdict.Pass, outcome.Describe());
     }
 
     [Fact]

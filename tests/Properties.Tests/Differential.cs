@@ -2,8 +2,8 @@ using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Optimized;
 using Xsave.Oracle;
-using Xsave.Properties.Generators;
-using Xsave.Properties.Laws;
+using Xsave.Contract.Linux.Operations;
+using Xsave.Properties.Comparison;
 using Xsave.TestSupport;
 
 namespace Xsave.Properties.Tests;

@@ -6,6 +6,7 @@ using Xsave.Optimized;
 using Xsave.Properties.Generators;
 using Xsave.Properties.Running;
 using Xunit.Abstractions;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Properties.Tests;
 
@@ -39,7 +40,7 @@ public class InstructionMutantTests(ITestOutputHelper output)
     public void XsavecKeepsOldBv_IsCaughtAndShrunkToAStaleHeaderBit(string property, ulong seed)
     {
         var outcome = RunAgainst(Mutant, property, seed);
-        Assert.Equal(PropertyVerdict.Failed, outcome.Verdict);
+        Assert.Equal(Verdict.Diverge, outcome.Verdict);
         var shrunk = Assert.IsType<InstructionCase>(Assert.Single(outcome.Shrunk!));
 
         // The bug needs an XSAVEC on an area whose XSTATE_BV has a bit outside RFBM, and nothing else.
@@ -57,7 +58,7 @@ public class InstructionMutantTests(ITestOutputHelper output)
     {
         // A zeroed area has no stale bits: the round trip (I4) cannot see this mutant, the header laws can. Kept as a
         // statement of what each law covers.
-        Assert.Equal(PropertyVerdict.Passed, RunAgainst(Mutant, "instructions.roundtrip.xsavec-xrstor").Verdict);
+        Assert.Equal(Verdict.Pass, RunAgainst(Mutant, "instructions.roundtrip.xsavec-xrstor").Verdict);
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public class InstructionMutantTests(ITestOutputHelper output)
         var property = Catalog.Find("instructions.xsavec.header")!;
         var ctx = CatalogTests.Context() with { Subject = Mutant };
         var found = PropertyRunner.Run(property, ctx, new RunBudget(500, 3));
-        Assert.Equal(PropertyVerdict.Failed, found.Verdict);
+        Assert.Equal(Verdict.Diverge, found.Verdict);
         var json = property.EncodeInput(found.Shrunk!.Single()).ToJsonString();
 
         using var doc = System.Text.Json.JsonDocument.Parse(json);
@@ -75,8 +76,8 @@ public class InstructionMutantTests(ITestOutputHelper output)
         var back = Assert.IsType<InstructionCase>(decoded);
         Assert.Equal(original.State, back.State);
         Assert.Equal(((XsaveFamilyOp)original.Operation).Memory, ((XsaveFamilyOp)back.Operation).Memory);
-        Assert.Equal(PropertyVerdict.Failed, PropertyRunner.CheckInput(property, ctx, decoded!).Verdict);
-        Assert.Equal(PropertyVerdict.Passed, PropertyRunner.CheckInput(property, CatalogTests.Context(), decoded!).Verdict);
+        Assert.Equal(Verdict.Diverge, PropertyRunner.CheckInput(property, ctx, decoded!).Verdict);
+        Assert.Equal(Verdict.Pass, PropertyRunner.CheckInput(property, CatalogTests.Context(), decoded!).Verdict);
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Linux.Operations;
 using Xsave.Oracle;
 using Xsave.Optimized;
+using Xsave.Properties.Comparison;
 using Xsave.Properties.Generators;
 using Xsave.Properties.Laws;
 using Xsave.TestSupport;
@@ -104,7 +106,7 @@ public class KernelSmokeTests
         bool amx = (w.Boot.User.MaxFeatures.Bits & TileData) != 0;
         Assert.Equal(1, w.Do(new SpawnThreadOp(1)).Created);
         // R59: #NM before the permission -> SIGILL with AMX, "not an XFD #NM" without XFD.
-        Assert.Equal(amx ? "SIGILL" : "unexpected #NM", w.Do(new XfdFaultOp(1, 1, new FeatureMask(TileData))).Signal);
+        Assert.Equal(amx ? "SIGILL" : "unexpected #NM", w.Do(new XfdFaultOp(1, 1, new FeatureMask(TileData))).Signal?.Name());
         w.Do(new XfdFaultOp(1, 0, FeatureMask.None));
         w.Do(new XfdFaultOp(1, 0, new FeatureMask(1UL << 17)));
         w.Do(new SigaltstackOp(1, 0, 65536));

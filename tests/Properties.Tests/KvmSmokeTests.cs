@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Linux.Operations;
 using Xsave.Oracle;
 using Xsave.Optimized;
+using Xsave.Properties.Comparison;
 using Xsave.Properties.Generators;
 using Xsave.TestSupport;
 

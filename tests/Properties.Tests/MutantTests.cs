@@ -4,6 +4,7 @@ using Xsave.Mutants;
 using Xsave.Optimized;
 using Xsave.Properties.Generators;
 using Xsave.Properties.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Properties.Tests;
 
@@ -20,7 +21,7 @@ public class MutantTests
     public void UnalignedCompactedSize_H13_IsCaughtAndShrunkToAnAlignedComponent()
     {
         var outcome = RunAgainst(new UnalignedCompactedSize(new OptimizedImplementation()), "layout.compacted.differential");
-        Assert.Equal(PropertyVerdict.Failed, outcome.Verdict);
+        Assert.Equal(Verdict.Diverge, outcome.Verdict);
         var shrunk = Assert.IsType<CpuAndMask>(Assert.Single(outcome.Shrunk!));
         // The bug needs one 64-byte-aligned component after something that leaves the offset unaligned.
         Assert.Contains(shrunk.Mask.Indices(), i => shrunk.Cpu.Cpu.IsAligned64(i));
@@ -31,7 +32,7 @@ public class MutantTests
     public void HalfAmxAccepted_IsCaughtWithAHalfBundle()
     {
         var outcome = RunAgainst(new HalfAmxAccepted(new OptimizedImplementation()), "registers.xcr0.differential");
-        Assert.Equal(PropertyVerdict.Failed, outcome.Verdict);
+        Assert.Equal(Verdict.Diverge, outcome.Verdict);
         var shrunk = Assert.IsType<CpuAndMask>(Assert.Single(outcome.Shrunk!));
         Assert.Single((shrunk.Mask & ArchMasks.Xtile).Indices());
     }
@@ -53,7 +54,7 @@ public class MutantTests
         var found = RunAgainst(subject, "layout.compacted.differential", seed: 7);
         var again = PropertyRunner.Replay(Catalog.Find("layout.compacted.differential")!, CatalogTests.Context() with { Subject = subject },
             found.ReplaySeed!.Value, found.ReplayGamma!.Value, found.ReplaySize!.Value);
-        Assert.Equal(PropertyVerdict.Failed, again.Verdict);
+        Assert.Equal(Verdict.Diverge, again.Verdict);
         Assert.Equal(found.Shrunk!.Single().ToString(), again.Shrunk!.Single().ToString());
     }
 }
@@ -73,8 +74,8 @@ public class StoredInputTests
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         Assert.True(property.TryDecodeInput(doc.RootElement, out var decoded, out var error), error);
         Assert.Equal(found.Shrunk!.Single().ToString(), decoded!.ToString());
-        Assert.Equal(PropertyVerdict.Failed, PropertyRunner.CheckInput(property, ctx, decoded).Verdict);
-        Assert.Equal(PropertyVerdict.Passed, PropertyRunner.CheckInput(property, CatalogTests.Context(), decoded).Verdict);
+        Assert.Equal(Verdict.Diverge, PropertyRunner.CheckInput(property, ctx, decoded).Verdict);
+        Assert.Equal(Verdict.Pass, PropertyRunner.CheckInput(property, CatalogTests.Context(), decoded).Verdict);
     }
 
     [Fact]

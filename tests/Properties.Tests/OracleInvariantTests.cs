@@ -1,6 +1,7 @@
 using Xsave.Oracle;
 using Xsave.Properties.Running;
 using Xunit.Abstractions;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Properties.Tests;
 
@@ -24,6 +25,6 @@ public class OracleInvariantTests(ITestOutputHelper output)
         var ctx = CatalogTests.Context() with { Subject = new OracleImplementation() };
         var outcome = PropertyRunner.Run(Catalog.Find(name)!, ctx, new RunBudget(100, Seed: 11));
         output.WriteLine(outcome.Describe());
-        Assert.True(outcome.Verdict == PropertyVerdict.Passed, outcome.Describe());
+        Assert.True(outcome.Verdict == Verdict.Pass, outcome.Describe());
     }
 }

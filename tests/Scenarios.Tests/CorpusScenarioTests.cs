@@ -1,3 +1,4 @@
+using Xsave.Properties.Comparison;
 using Xsave.Contract.Implementations;
 using Xsave.Oracle;
 using Xsave.Optimized;

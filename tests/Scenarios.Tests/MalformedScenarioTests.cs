@@ -1,5 +1,7 @@
+using Xsave.Contract.Cpus;
 using Xsave.Oracle;
 using Xsave.Scenarios.Running;
+using Xsave.Properties.Comparison;
 
 namespace Xsave.Scenarios.Tests;
 
@@ -39,7 +41,7 @@ public class MalformedScenarioTests : IDisposable
         var results = ScenarioCorpus.Suite.Run(ScenarioSuite.Expand([_dir]).Files, () => new OracleImplementation());
 
         var badResult = Assert.Single(results, r => r.File == bad);
-        Assert.Equal(Verdict.Fail, badResult.Verdict);
+        Assert.Equal(Verdict.HarnessError, badResult.Verdict);
         Assert.NotNull(badResult.Error);
         Assert.StartsWith($"{bad}:{line}:", badResult.Error);
         Assert.Contains(message, badResult.Error);
@@ -51,7 +53,7 @@ public class MalformedScenarioTests : IDisposable
     {
         var path = Write("wrong.yaml", "cpu: intel-sapphirerapids-806f8\nsteps:\n  - arch_prctl: {option: ARCH_REQ_XCOMP_PERM, arg: 2}\n    expect: {result: 0}\n");
         var result = ScenarioCorpus.Suite.RunFile(path, () => new OracleImplementation());
-        Assert.Equal(Verdict.Fail, result.Verdict);
+        Assert.Equal(Verdict.Diverge, result.Verdict);
         // R65 step 2: only index 18 is requestable; 2 (YMM) gives -EOPNOTSUPP.
         Assert.Contains("expected 0, got -EOPNOTSUPP (line 4)", result.Steps[0].Reason);
     }
@@ -66,5 +68,23 @@ public class MalformedScenarioTests : IDisposable
         Assert.Equal("pass", (string?)json["scenarios"]![0]!["verdict"]);
         Assert.Equal(1, (int)json["summary"]!["pass"]!);
         Assert.Equal(0, (int)json["summary"]!["fail"]!);
+    }
+
+    /// <summary>A scenario naming a CPU whose corpus file did not load says so (with the file and why), not "unknown".</summary>
+    [Fact]
+    public void CpuWhoseFileDidNotLoad_TheErrorSaysSo()
+    {
+        var cpus = Directory.CreateDirectory(Path.Combine(_dir, "cpus")).FullName;
+        var brokenCpu = Path.Combine(cpus, "broken-cpu.json");
+        File.WriteAllText(brokenCpu, "{\"id\": \"broken-cpu\", ");
+        var suite = new ScenarioSuite(CpuCorpus.Load(cpus), () => new OracleImplementation());
+        var path = Write("uses-broken.yaml", "cpu: broken-cpu\nsteps: []\n");
+
+        var result = suite.RunFile(path, () => new OracleImplementation());
+        Assert.Equal(Verdict.HarnessError, result.Verdict);
+        Assert.StartsWith($"{path}:1:", result.Error);
+        Assert.Contains("cpu 'broken-cpu': its profile file did not load", result.Error);
+        Assert.Contains(brokenCpu, result.Error);
+        Assert.Single(suite.Corpus.Problems);
     }
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Xsave.Contract.Cpus;
 using Xsave.Contract.Implementations;
 using Xsave.Scenarios.Running;
 
@@ -12,7 +13,7 @@ public static class ScenarioCorpus
 
     public static string Directory => Path.Combine(Root, "corpus", "scenarios");
 
-    public static ScenarioSuite Suite { get; } = new(Path.Combine(Root, "corpus", "cpus"));
+    public static ScenarioSuite Suite { get; } = new(CpuCorpus.Load(Path.Combine(Root, "corpus", "cpus")), () => new Oracle.OracleImplementation());
 
     public static IReadOnlyList<string> Files => ScenarioSuite.Expand([Directory]).Files;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Xsave.Contract.Linux;
 using Xsave.Optimized.Linux.Process;
 
@@ -11,29 +10,26 @@ namespace Xsave.Optimized.Linux.Kvm;
 /// </summary>
 internal static class GuestExits
 {
-    private const string Completed = "completed", InjectedGp = "#GP";
-
-    public static string Handle(Vcpu vcpu, TaskGroup group, GuestEvent e)
+    public static GuestExit Handle(Vcpu vcpu, TaskGroup group, GuestEvent e)
     {
         switch (e)
         {
             case GuestXsetbv x:
-                return vcpu.Xcrs.GuestXsetbv(x.Cpl, x.Ecx, x.Value) ? Completed : InjectedGp;
+                return vcpu.Xcrs.GuestXsetbv(x.Cpl, x.Ecx, x.Value) ? GuestExit.Completed : GuestExit.InjectedGp;
             case GuestWrmsr w:
-                return vcpu.Msrs.GuestWrmsr(w.Msr, w.Value) ? Completed : InjectedGp;
+                return vcpu.Msrs.GuestWrmsr(w.Msr, w.Value) ? GuestExit.Completed : GuestExit.InjectedGp;
             case GuestRdmsr r:
-                return vcpu.Msrs.GuestRdmsr(r.Msr, out ulong value)
-                    ? "value=0x" + value.ToString("x", CultureInfo.InvariantCulture) : InjectedGp;
+                return vcpu.Msrs.GuestRdmsr(r.Msr, out ulong value) ? GuestExit.Read(value) : GuestExit.InjectedGp;
             case GuestWritePkru p:
                 // WRPKRU: KVM reads PKRU back into vcpu->arch.pkru at the next exit.
                 vcpu.Fpu.Pkru = p.Value;
-                return Completed;
+                return GuestExit.Completed;
             case HostKernelFpuUse:
                 vcpu.Fpu.KernelFpuBegin(group);
-                return Completed;
+                return GuestExit.Completed;
             case InitWhileRunning:
                 vcpu.Reset.Init(group);
-                return Completed;
+                return GuestExit.Completed;
             default:
                 throw new UnreachableException($"guest event {e.GetType().Name} is not part of the contract");
         }

@@ -138,9 +138,9 @@ public sealed class KvmSubsystem
 
     private static KernelOutcome Run(Vcpu v, TaskGroup group, IReadOnlyList<GuestEvent> exits)
     {
-        var results = new List<string>(exits.Count);
+        var results = new List<GuestExit>(exits.Count);
         long r = v.Run(group, exits, results);
-        return new KernelOutcome(r, Exits: results, Signal: v.Vm.Dead ? "KVM_BUG" : null);
+        return new KernelOutcome(r, Exits: results, Signal: v.Vm.Dead ? KernelSignal.KvmBug : null);
     }
 
     /// <summary>

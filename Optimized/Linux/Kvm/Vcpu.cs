@@ -91,10 +91,9 @@ public sealed class Vcpu
 
     /// <summary>
     /// KVM_RUN (R86): load the guest FPU, enter, handle <paramref name="exits"/> one by one (re-entering after each),
-    /// put the guest FPU. Each exit's verdict is added to <paramref name="results"/> ("completed", "#GP",
-    /// "value=0x.."). A dead VM -> -EIO.
+    /// put the guest FPU. Each exit's verdict is added to <paramref name="results"/>. A dead VM -> -EIO.
     /// </summary>
-    public long Run(TaskGroup group, IReadOnlyList<Contract.Linux.GuestEvent> exits, List<string> results)
+    public long Run(TaskGroup group, IReadOnlyList<Contract.Linux.GuestEvent> exits, List<Contract.Linux.GuestExit> results)
     {
         if (Vm.Dead) return Errors.EIO;
         WantsToRun = true;

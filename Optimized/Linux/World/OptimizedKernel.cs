@@ -79,9 +79,9 @@ public sealed class OptimizedKernel : IKernel
                 long r = XfdTrap.Handle(b, g, Thread(g, o.Pid, o.Tid), o.XfdErr.Bits, out var kind);
                 return kind switch
                 {
-                    XfdTrapKind.SigIll => new KernelOutcome(r, Signal: "SIGILL"),
-                    XfdTrapKind.SigSegv => new KernelOutcome(r, Signal: "SIGSEGV"),
-                    XfdTrapKind.NotXfdEvent => new KernelOutcome(r, Signal: "unexpected #NM"),
+                    XfdTrapKind.SigIll => new KernelOutcome(r, Signal: KernelSignal.SigIll),
+                    XfdTrapKind.SigSegv => new KernelOutcome(r, Signal: KernelSignal.SigSegv),
+                    XfdTrapKind.NotXfdEvent => new KernelOutcome(r, Signal: KernelSignal.UnexpectedNm),
                     XfdTrapKind.Retry => Outcome(r),
                     _ => throw new UnreachableException($"#NM outcome {kind}"),
                 };

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Fpu;
@@ -101,11 +100,11 @@ public sealed class OracleKernel : IKernel
     private static KernelOutcome XfdFault(LinuxProcess p, LinuxThread t, FeatureMask err)
     {
         var outcome = p.XfdNm(t.Id, err);
-        string? signal = outcome.Kind switch
+        KernelSignal? signal = outcome.Kind switch
         {
-            XfdNmKind.SigIll => "SIGILL",
-            XfdNmKind.SigSegv => "SIGSEGV",
-            XfdNmKind.NotXfdEvent => "unexpected #NM",
+            XfdNmKind.SigIll => KernelSignal.SigIll,
+            XfdNmKind.SigSegv => KernelSignal.SigSegv,
+            XfdNmKind.NotXfdEvent => KernelSignal.UnexpectedNm,
             XfdNmKind.Retry => null,
             _ => throw new UnreachableException($"#NM outcome {outcome.Kind}"),
         };
@@ -144,13 +143,13 @@ public sealed class OracleKernel : IKernel
 
     private static KernelOutcome Run(Vcpu v, IReadOnlyList<GuestEvent> events)
     {
-        var results = new List<string>();
+        var results = new List<GuestExit>();
         var exits = events.Select<GuestEvent, Action<Vcpu>>(e => vcpu => results.Add(Handle(vcpu, e))).ToArray();
         var r = v.Run(exits);
-        return new KernelOutcome(r.Value, Exits: results, Signal: v.Vm.Dead ? "KVM_BUG" : null);
+        return new KernelOutcome(r.Value, Exits: results, Signal: v.Vm.Dead ? KernelSignal.KvmBug : null);
     }
 
-    private static string Handle(Vcpu v, GuestEvent e)
+    private static GuestExit Handle(Vcpu v, GuestEvent e)
     {
         switch (e)
         {
@@ -160,22 +159,22 @@ public sealed class OracleKernel : IKernel
                 return Guest(v.Msrs.GuestWrmsr(w.Msr, w.Value));
             case GuestRdmsr rd:
                 var read = v.Msrs.GuestRdmsr(rd.Msr);
-                return read.Outcome == GuestOutcome.Completed ? "value=0x" + read.Value.ToString("x", CultureInfo.InvariantCulture) : "#GP";
+                return read.Outcome == GuestOutcome.Completed ? GuestExit.Read(read.Value) : GuestExit.InjectedGp;
             case GuestWritePkru pk:
                 v.Fpu.GuestWritePkru(pk.Value);
-                return "completed";
+                return GuestExit.Completed;
             case HostKernelFpuUse:
                 v.Fpu.KernelFpuBegin();
-                return "completed";
+                return GuestExit.Completed;
             case InitWhileRunning:
                 v.Init();
-                return "completed";
+                return GuestExit.Completed;
             default:
                 throw new UnreachableException($"guest event {e.GetType().Name} is not part of the contract");
         }
     }
 
-    private static string Guest(GuestOutcome o) => o == GuestOutcome.Completed ? "completed" : "#GP";
+    private static GuestExit Guest(GuestOutcome o) => o == GuestOutcome.Completed ? GuestExit.Completed : GuestExit.InjectedGp;
 
     private static KernelOutcome Read(KvmRead<byte[]> r) => new(r.Result.Value, Data: r.Result.IsError ? null : r.Value);
 

@@ -1,4 +1,4 @@
-using Xsave.Gate.Implementations;
+using Xsave.Cli.Composition;
 using Xsave.Gate.Regressions;
 using Xsave.Gate.Running;
 using Xsave.Properties;
@@ -6,7 +6,7 @@ using Xsave.TestSupport;
 
 namespace Xsave.Gate.Tests.Support;
 
-/// <summary>Builds plans and contexts the way the runner does, over the repository's CPU corpus.</summary>
+/// <summary>Builds plans and contexts the way the runner does (through its composition root), over the repository's CPU corpus.</summary>
 public static class Gates
 {
     public const string H13 = "mutant:h13-unaligned-compacted";
@@ -26,7 +26,7 @@ public static class Gates
 
     public static CheckPlan Plan(CheckSettings settings, ImplementationRegistry? registry = null)
     {
-        Assert.True(CheckPlan.TryCreate(settings, registry ?? ImplementationRegistry.Default, out var plan, out var error), error?.ToString());
+        Assert.True(GateComposition.TryCreatePlan(settings, registry ?? ImplementationRegistry.Default, out var plan, out var error), error?.ToString());
         return plan!;
     }
 
@@ -36,7 +36,7 @@ public static class Gates
 
     public static PropertyContext Context(string implementation)
     {
-        Assert.True(GateContext.TryCreate(ImplementationRegistry.Default, implementation, Corpus.CpusDirectory, out var context, out var error),
+        Assert.True(GateComposition.TryCreateContext(ImplementationRegistry.Default, implementation, Corpus.CpusDirectory, out var context, out var error),
             error?.ToString());
         return context!;
     }

@@ -102,7 +102,7 @@ public class VcpuFpuStateTests
     {
         var host = SprWithAmxGuest(sub1Eax: 0xF); // no XFD in the guest's 0xD.1 EAX
         var run = host.Do(new KvmRunOp(0, [new GuestWrmsr(MsrXfd, 1UL << 18), new GuestRdmsr(MsrXfd)]));
-        Assert.Equal(new[] { "#GP", "#GP" }, run.Exits);
+        Assert.Equal(new[] { "#GP", "#GP" }, run.Exits!.Select(e => e.ToString()));
         Assert.Equal(1, host.R(new SetMsrOp(0, MsrXfd, 1UL << 18)));
     }
 
@@ -123,7 +123,7 @@ public class VcpuFpuStateTests
         var host = SprWithAmxGuest();
         Assert.Equal(0, host.R(new SetXsaveOp(0, Image(host.Cpu, 11008, AmxXcr0))));
         var run = host.Do(new KvmRunOp(0, [new HostKernelFpuUse(), new GuestWrmsr(MsrXfd, 1UL << 18), new GuestRdmsr(MsrXfd)]));
-        Assert.Equal(new[] { "completed", "completed", "value=0x40000" }, run.Exits);
+        Assert.Equal(new[] { "completed", "completed", "value=0x40000" }, run.Exits!.Select(e => e.ToString()));
         var v = host.Vcpu(0);
         Assert.Equal(1UL << 18, v.Xfd.Bits);
         Assert.Equal(0UL, v.Fpstate!.XstateBv.Bits & v.Xfd.Bits);
@@ -157,7 +157,7 @@ public class VcpuFpuStateTests
         host.NewVcpu(GuestCpuid(0x2E7, 0x7, xss: 0x1800));
         Assert.Equal(0, host.R(new SetMsrOp(0, MsrXss, 0x800)));
         var run = host.Do(new KvmRunOp(0, [new GuestWrmsr(MsrXss, 0x800), new GuestRdmsr(MsrXss)]));
-        Assert.Equal(new[] { "#GP", "#GP" }, run.Exits);
+        Assert.Equal(new[] { "#GP", "#GP" }, run.Exits!.Select(e => e.ToString()));
     }
 
     [Fact]
@@ -268,7 +268,7 @@ public class VcpuFpuStateTests
         var host = SprWithAmxGuest();
         var threadBefore = host.Kernel.Snapshot()!.Processes[0].Threads[0];
         var run = host.Do(new KvmRunOp(0, [new GuestWritePkru(0x55555554), new HostKernelFpuUse(), new GuestRdmsr(MsrXfdErr)]));
-        Assert.Equal(new[] { "completed", "completed", "value=0x0" }, run.Exits);
+        Assert.Equal(new[] { "completed", "completed", "value=0x0" }, run.Exits!.Select(e => e.ToString()));
         var after = host.Kernel.Snapshot()!;
         Assert.Equal(threadBefore, after.Processes[0].Threads[0]);
         Assert.False(after.Vcpus[0].FpuLoaded);

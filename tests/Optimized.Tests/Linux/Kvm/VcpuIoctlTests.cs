@@ -196,7 +196,7 @@ public class VcpuIoctlTests
         var run = host.Do(new KvmRunOp(0, [new GuestXsetbv(3, 0, 7), new GuestXsetbv(0, 1, 7), new GuestXsetbv(0, 0, 0x2E7),
             new GuestXsetbv(0, 0, 0x27), new GuestXsetbv(0, 0, 7)]));
         Assert.Equal(0, run.Result);
-        Assert.Equal(new[] { "#GP", "#GP", "#GP", "#GP", "completed" }, run.Exits);
+        Assert.Equal(new[] { "#GP", "#GP", "#GP", "#GP", "completed" }, run.Exits!.Select(e => e.ToString()));
         Assert.Equal(7UL, host.Do(new GetXcrsOp(0)).Value);
         Assert.False(host.Vcpu(0).FpuLoaded); // I20: KVM_RUN puts what it loaded
         Assert.True(host.Vcpu(0).HasRun);

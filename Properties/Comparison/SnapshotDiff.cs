@@ -1,6 +1,6 @@
 using Xsave.Contract.Linux;
 
-namespace Xsave.Properties.Laws;
+namespace Xsave.Properties.Comparison;
 
 /// <summary>The first fields where two kernel snapshots differ, in words.</summary>
 public static class SnapshotDiff

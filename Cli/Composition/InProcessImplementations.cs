@@ -3,7 +3,7 @@ using Xsave.Mutants;
 using Xsave.Optimized;
 using Xsave.Oracle;
 
-namespace Xsave.Gate.Implementations;
+namespace Xsave.Cli.Composition;
 
 /// <summary>
 /// The implementations that live in this process: the optimized one (the default subject), the oracle (the

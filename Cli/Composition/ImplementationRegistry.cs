@@ -1,16 +1,20 @@
 using Xsave.Contract.Implementations;
 using Xsave.Oracle;
 
-namespace Xsave.Gate.Implementations;
+namespace Xsave.Cli.Composition;
 
 /// <summary>
 /// Turns an --impl name into an implementation by asking each provider in turn. The reference is always the
-/// oracle: the gate never compares an implementation with anything else.
+/// oracle: the gate never compares an implementation with anything else. This is the composition root: the engine
+/// (Gate/, Scenarios/) is handed the implementations it runs and never names one itself.
 /// </summary>
 public sealed class ImplementationRegistry(IReadOnlyList<IImplementationProvider> providers)
 {
     /// <summary>The subject when --impl is not given.</summary>
     public const string DefaultName = "optimized";
+
+    /// <summary>The reference's name: the default of the verbs that ask one implementation (layout, boot, ...).</summary>
+    public const string OracleName = OracleImplementation.ImplementationName;
 
     /// <summary>Every implementation of this process (no out-of-process provider yet).</summary>
     public static ImplementationRegistry Default { get; } = new([new InProcessImplementations()]);
@@ -19,12 +23,13 @@ public sealed class ImplementationRegistry(IReadOnlyList<IImplementationProvider
 
     public IReadOnlyList<string> Names => Listed.Select(i => i.Name).ToList();
 
+    /// <summary>A fresh reference implementation: the oracle.</summary>
     public static IXstateImplementation Reference() => new OracleImplementation();
 
-    /// <summary>The implementation called <paramref name="name"/> (null or empty: <see cref="DefaultName"/>).</summary>
-    public ImplementationLookup Resolve(string? name)
+    /// <summary>The implementation called <paramref name="name"/> (null or empty: <paramref name="defaultName"/>).</summary>
+    public ImplementationLookup Resolve(string? name, string defaultName = DefaultName)
     {
-        var wanted = string.IsNullOrWhiteSpace(name) ? DefaultName : name.Trim();
+        var wanted = string.IsNullOrWhiteSpace(name) ? defaultName : name.Trim();
         foreach (var provider in providers)
             if (provider.TryResolve(wanted) is { } found)
                 return found;

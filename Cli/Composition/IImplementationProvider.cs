@@ -1,6 +1,7 @@
 using Xsave.Contract.Implementations;
+using Xsave.Gate;
 
-namespace Xsave.Gate.Implementations;
+namespace Xsave.Cli.Composition;
 
 /// <summary>A name the runner accepts for --impl, and what it is, for --help and error messages.</summary>
 public sealed record ImplementationInfo(string Name, string Description);

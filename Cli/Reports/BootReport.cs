@@ -1,13 +1,13 @@
-using Xsave.Contract.Linux;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Xsave.Oracle.Linux.Fpu;
+using Xsave.Contract.Linux;
 
-namespace Xsave.Oracle.Linux.Reports;
+namespace Xsave.Cli.Reports;
 
 /// <summary>
-/// The object the <c>boot --json</c> verb prints: the boot configuration of one CPU under one policy. Property order
-/// is the JSON key order; masks are lowercase hex strings (FeatureMask.ToHex), sizes decimal numbers.
+/// The object the <c>boot --json</c> verb prints: the boot configuration of one CPU under one policy, mapped from the
+/// contract's <see cref="BootSummary"/> as an implementation reports it. Property order is the JSON key order; masks
+/// are lowercase hex strings (FeatureMask.ToHex), sizes decimal numbers.
 /// </summary>
 public sealed record BootReport
 {
@@ -67,11 +67,11 @@ public sealed record BootReport
         return false;
     }
 
-    public static BootReport From(BootResult boot, string cpuId) => new()
+    public static BootReport From(BootSummary boot, string cpuId, CetSupervisorPolicy policy) => new()
     {
         Cpu = cpuId,
-        Policy = PolicyName(boot.Config.Policy),
-        Xsave = boot.XsaveEnabled,
+        Policy = PolicyName(policy),
+        Xsave = boot.Xsave,
         Compacted = boot.Compacted,
         DisabledReason = boot.DisabledReason,
         Xcr0 = boot.Xcr0.ToHex(),
@@ -91,7 +91,7 @@ public sealed record BootReport
             MaxSize = boot.User.MaxSize,
             DefaultSize = boot.User.DefaultSize,
         },
-        Guest = new GuestSection { Features = boot.Guest.Features.ToHex(), Size = boot.Guest.Size },
+        Guest = new GuestSection { Features = boot.GuestFeatures.ToHex(), Size = boot.GuestSize },
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

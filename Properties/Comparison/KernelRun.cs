@@ -1,14 +1,18 @@
 using System.Text.Json.Nodes;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Linux;
+using Xsave.Contract.Linux.Operations;
 using Xsave.Properties.Generators;
+using Xsave.Properties.Laws;
 
-namespace Xsave.Properties.Laws;
+namespace Xsave.Properties.Comparison;
 
 /// <summary>One operation applied: what it returned (or why it was not applied) and the state after it.</summary>
 public sealed record KernelStep(int Index, KernelOp Op, KernelOutcome? Outcome, string? NotApplied, KernelSnapshot? After)
 {
-    /// <summary>The outcome as the comparison sees it: the return value, data, and any crash of the implementation.</summary>
+    public const string NotAppliedReason = "not applied: names a process, thread or vCPU that does not exist";
+
+    /// <summary>The outcome as the comparison sees it: the return value and the data, or why it was not applied.</summary>
     public string Describe() => NotApplied ?? OutcomeText(Outcome!);
 
     public static string OutcomeText(KernelOutcome o)
@@ -16,7 +20,7 @@ public sealed record KernelStep(int Index, KernelOp Op, KernelOutcome? Outcome, 
         var parts = new List<string> { $"result={o.Result}" };
         if (o.Value is { } v) parts.Add($"value=0x{v:x}");
         if (o.Created is { } c) parts.Add($"created={c}");
-        if (o.Signal is { } s) parts.Add($"signal={s}");
+        if (o.Signal is { } s) parts.Add($"signal={s.Name()}");
         if (o.Data is { } d) parts.Add(OpText.Image(d));
         if (o.Exits is { } e) parts.Add($"exits=[{string.Join(", ", e)}]");
         if (o.Cpuid is { } cpuid) parts.Add($"cpuid=[{string.Join(", ", cpuid.Select(x => $"0xd.{x.Index}: {x.Regs}"))}]");
@@ -56,41 +60,13 @@ public sealed record KernelTrace(BootSummary Boot, KernelSnapshot? Initial, IRea
     };
 }
 
-/// <summary>
-/// Runs a scenario on an implementation. Names are tracked from what the implementation really created, and an
-/// operation naming something that does not exist is not applied (on either side, the same way). An exception from
-/// the implementation is its answer to that step ("crash: ..."), not a harness failure.
-/// </summary>
+/// <summary>Runs a whole operation sequence on an implementation through one <see cref="KernelSession"/>.</summary>
 public static class KernelRun
 {
     public static KernelTrace Execute(IXstateImplementation impl, KernelScenario s)
     {
-        var kernel = impl.Boot(s.Cpu.Cpu, s.Config);
-        var shape = WorldShape.Initial;
-        var steps = new List<KernelStep>();
-        var initial = kernel.Snapshot();
-        for (int i = 0; i < s.Ops.Count; i++)
-        {
-            var op = s.Ops[i];
-            if (!shape.Accepts(op))
-            {
-                steps.Add(new KernelStep(i, op, null, "not applied: names something that does not exist", kernel.Snapshot()));
-                continue;
-            }
-            KernelOutcome? outcome;
-            string? crash = null;
-            try
-            {
-                outcome = kernel.Apply(op);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                outcome = null;
-                crash = $"crash: {e.GetType().Name}: {e.Message}";
-            }
-            if (outcome is not null && (op is not VcpuCreateOp || outcome.Created is not null)) shape = shape.After(op);
-            steps.Add(new KernelStep(i, op, outcome, crash, kernel.Snapshot()));
-        }
-        return new KernelTrace(kernel.Boot, initial, steps) { Config = s.Config };
+        var session = new KernelSession(impl, s.Cpu.Cpu, s.Config);
+        var steps = s.Ops.Select(session.Step).ToList();
+        return new KernelTrace(session.Kernel.Boot, session.Initial, steps) { Config = s.Config };
     }
 }

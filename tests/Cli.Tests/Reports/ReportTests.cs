@@ -1,15 +1,31 @@
 using System.Text.Json;
-using Xsave.Oracle.Linux.Reports;
+using Xsave.Cli.Reports;
+using Xsave.Contract;
+using Xsave.Contract.Linux;
+using Xsave.Oracle;
+using Xsave.TestSupport;
 
-namespace Xsave.Oracle.Tests.Linux;
+namespace Xsave.Cli.Tests.Reports;
 
-/// <summary>The boot report and the policy cost table. Expected numbers: KO §0/§1a (Zen 5) and SPEC R16 (SPR).</summary>
+/// <summary>
+/// The boot report and the policy cost table, mapped from the oracle's answers through the contract. Expected numbers:
+/// KO §0/§1a (Zen 5) and SPEC R16 (SPR).
+/// </summary>
 public class ReportTests
 {
+    private const string SapphireRapids = "intel-sapphirerapids-806f8";
+
+    private static CpuModel Zen5Ko() => ObservedHost.Zen5() with { Id = "ko-zen5-host" };
+
+    private static CpuModel Spr() => Corpus.Cpu(SapphireRapids);
+
+    private static BootSummary Boot(CpuModel cpu, CetSupervisorPolicy policy) =>
+        new OracleImplementation().Boot(cpu, KernelConfig.Default with { Policy = policy }).Boot;
+
     [Fact]
     public void BootReport_Zen5_ExactJson()
     {
-        var json = BootReport.From(Zen5Boot(), "ko-zen5-host").ToJson(indented: false);
+        var json = BootReport.From(Boot(Zen5Ko(), CetSupervisorPolicy.Merged), "ko-zen5-host", CetSupervisorPolicy.Merged).ToJson(indented: false);
         Assert.Equal(
             "{\"cpu\":\"ko-zen5-host\",\"policy\":\"merged\",\"xsave\":true,\"compacted\":true,\"disabled_reason\":null," +
             "\"xcr0\":\"0xe7\",\"xss\":\"0x1800\"," +
@@ -22,7 +38,7 @@ public class ReportTests
     [Fact]
     public void BootReport_KeyOrder()
     {
-        using var doc = JsonDocument.Parse(BootReport.From(SprBoot(CetSupervisorPolicy.AllTasks), LinuxHosts.SapphireRapids).ToJson());
+        using var doc = JsonDocument.Parse(BootReport.From(Boot(Spr(), CetSupervisorPolicy.AllTasks), SapphireRapids, CetSupervisorPolicy.AllTasks).ToJson());
         Assert.Equal(["cpu", "policy", "xsave", "compacted", "disabled_reason", "xcr0", "xss", "kernel", "user", "guest"],
             doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal("all-tasks", doc.RootElement.GetProperty("policy").GetString());
@@ -44,7 +60,7 @@ public class ReportTests
     [Fact]
     public void PolicyCosts_Zen5AndSpr()
     {
-        var rows = PolicyCosts.For([("ko-zen5-host", Zen5Ko()), (LinuxHosts.SapphireRapids, Spr())]);
+        var rows = PolicyCosts.For(new OracleImplementation(), [("ko-zen5-host", Zen5Ko()), (SapphireRapids, Spr())]);
         var zen5 = rows[0];
         // Merged: host 2448 (KO §0 offset[12]), guest 2472 (context size); AllTasks: both 2472; None: both 2448.
         Assert.Equal(new PolicyCost(true, 2448, 2472), zen5.Merged);
@@ -60,7 +76,7 @@ public class ReportTests
     [Fact]
     public void PolicyCosts_WholeCorpus_GuestNeverSmallerThanHost()
     {
-        var rows = PolicyCosts.For(Corpus.Profiles.Select(p => (p.Id, p.ToCpuModel())));
+        var rows = PolicyCosts.For(new OracleImplementation(), Corpus.Profiles.Select(p => (p.Id, p.ToCpuModel())));
         Assert.Equal(Corpus.Profiles.Count, rows.Count);
         foreach (var row in rows)
             foreach (var cost in new[] { row.Merged, row.AllTasks, row.None })

@@ -1,9 +1,9 @@
-using Xsave.Contract.Linux;
 using System.Text.Json.Serialization;
 using Xsave.Contract;
-using Xsave.Oracle.Linux.Fpu;
+using Xsave.Contract.Implementations;
+using Xsave.Contract.Linux;
 
-namespace Xsave.Oracle.Linux.Reports;
+namespace Xsave.Cli.Reports;
 
 /// <summary>The buffer sizes one policy gives on one CPU: every task's fpstate and every guest fpstate.</summary>
 public sealed record PolicyCost(
@@ -33,19 +33,20 @@ public sealed record PolicyCostRow(
 
 /// <summary>
 /// What each CET supervisor policy costs (the discussion behind the CET series): kernel.default_size (every task's
-/// fpstate) and guest_default_cfg.size (every vCPU's fpstate) per CPU, booted with the default kernel configuration.
+/// fpstate) and guest_default_cfg.size (every vCPU's fpstate) per CPU, booted with the default kernel configuration
+/// by an implementation of the contract (its <see cref="IKernel.Boot"/> summary).
 /// </summary>
 public static class PolicyCosts
 {
-    public static IReadOnlyList<PolicyCostRow> For(IEnumerable<(string id, CpuModel cpu)> cpus) =>
+    public static IReadOnlyList<PolicyCostRow> For(IXstateImplementation implementation, IEnumerable<(string id, CpuModel cpu)> cpus) =>
         cpus.Select(c => new PolicyCostRow(c.id,
-            Cost(c.cpu, CetSupervisorPolicy.Merged),
-            Cost(c.cpu, CetSupervisorPolicy.AllTasks),
-            Cost(c.cpu, CetSupervisorPolicy.None))).ToList();
+            Cost(implementation, c.cpu, CetSupervisorPolicy.Merged),
+            Cost(implementation, c.cpu, CetSupervisorPolicy.AllTasks),
+            Cost(implementation, c.cpu, CetSupervisorPolicy.None))).ToList();
 
-    private static PolicyCost Cost(CpuModel cpu, CetSupervisorPolicy policy)
+    private static PolicyCost Cost(IXstateImplementation implementation, CpuModel cpu, CetSupervisorPolicy policy)
     {
-        var boot = FpuBoot.Run(cpu, KernelConfig.Default with { Policy = policy });
-        return new PolicyCost(boot.XsaveEnabled, boot.Kernel.DefaultSize, boot.Guest.Size);
+        var boot = implementation.Boot(cpu, KernelConfig.Default with { Policy = policy }).Boot;
+        return new PolicyCost(boot.Xsave, boot.Kernel.DefaultSize, boot.GuestSize);
     }
 }

@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+
+namespace Xsave.Contract.Linux;
+
+/// <summary>What a kernel operation delivered besides its return value: a signal to the task, a host-side kernel
+/// warning, or a VM the kernel killed. The JSON and scenario names are the kernel's words.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<KernelSignal>))]
+public enum KernelSignal
+{
+    /// <summary>SIGILL: the #NM hit a dynamic feature the process has no permission for (R59).</summary>
+    [JsonStringEnumMemberName("SIGILL")] SigIll,
+    /// <summary>SIGSEGV: enabling the feature failed (the realloc or the sigaltstack check, R59).</summary>
+    [JsonStringEnumMemberName("SIGSEGV")] SigSegv,
+    /// <summary>The #NM was not an XFD event (XFD_ERR = 0): the kernel's "unexpected #NM" path.</summary>
+    [JsonStringEnumMemberName("unexpected #NM")] UnexpectedNm,
+    /// <summary>KVM_BUG_ON fired: the VM is dead (I20).</summary>
+    [JsonStringEnumMemberName("KVM_BUG")] KvmBug,
+}
+
+public static class KernelSignals
+{
+    /// <summary>The name a scenario, a report or the JSON uses.</summary>
+    public static string Name(this KernelSignal signal) => signal switch
+    {
+        KernelSignal.SigIll => "SIGILL",
+        KernelSignal.SigSegv => "SIGSEGV",
+        KernelSignal.UnexpectedNm => "unexpected #NM",
+        KernelSignal.KvmBug => "KVM_BUG",
+        _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "not a kernel signal"),
+    };
+}
+
+/// <summary>How one guest event of a KVM_RUN ended: completed (an RDMSR with the value read) or a #GP injected.</summary>
+public sealed record GuestExit(GuestExitKind Kind, ulong? Value = null)
+{
+    public static GuestExit Completed { get; } = new(GuestExitKind.Completed);
+    public static GuestExit InjectedGp { get; } = new(GuestExitKind.InjectedGp);
+    public static GuestExit Read(ulong value) => new(GuestExitKind.Completed, value);
+
+    /// <summary>"completed", "#GP" or "value=0x..": the words scenarios match.</summary>
+    public override string ToString() => Kind switch
+    {
+        GuestExitKind.InjectedGp => "#GP",
+        _ when Value is { } v => $"value=0x{v:x}",
+        _ => "completed",
+    };
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<GuestExitKind>))]
+public enum GuestExitKind
+{
+    [JsonStringEnumMemberName("completed")] Completed,
+    [JsonStringEnumMemberName("#GP")] InjectedGp,
+}

@@ -1,0 +1,50 @@
+using Xsave.Contract;
+using Xsave.Contract.Implementations;
+using Xsave.Contract.Linux;
+using Xsave.Properties.Generators;
+
+namespace Xsave.Properties.Comparison;
+
+/// <summary>
+/// One implementation's booted kernel, stepped one operation at a time: the one step loop the kernel laws and the
+/// scenario runner share. Names are tracked from what the implementation really created; an operation naming something
+/// that does not exist is not applied (on every side alike). An exception from the implementation is an
+/// <see cref="ImplementationFault"/> (a harness error), never an answer.
+/// </summary>
+public sealed class KernelSession
+{
+    private readonly IXstateImplementation _impl;
+    private readonly List<KernelOp> _applied = [];
+
+    public KernelSession(IXstateImplementation impl, CpuModel cpu, KernelConfig config)
+    {
+        _impl = impl;
+        Kernel = ImplementationFault.Guard(impl.Name, "boot", () => impl.Boot(cpu, config));
+        Initial = Snapshot("boot");
+    }
+
+    public IKernel Kernel { get; }
+    public string Implementation => _impl.Name;
+    public KernelSnapshot? Initial { get; }
+    public WorldShape Shape { get; private set; } = WorldShape.Initial;
+
+    /// <summary>Every operation given so far, applied or not (what an invariant checkpoint replays).</summary>
+    public IReadOnlyList<KernelOp> Given => _applied;
+
+    /// <summary>The last buffer an operation returned (what a scenario's "saved" image refers to).</summary>
+    public byte[]? LastData { get; private set; }
+
+    public KernelStep Step(KernelOp op)
+    {
+        int index = _applied.Count;
+        _applied.Add(op);
+        if (!Shape.Accepts(op))
+            return new KernelStep(index, op, null, KernelStep.NotAppliedReason, Snapshot($"step {index}"));
+        var outcome = ImplementationFault.Guard(_impl.Name, $"step {index} {Contract.Linux.Operations.OpText.Describe(op)}", () => Kernel.Apply(op));
+        if (op is not VcpuCreateOp || outcome.Created is not null) Shape = Shape.After(op);
+        if (outcome.Data is { } data) LastData = data;
+        return new KernelStep(index, op, outcome, null, Snapshot($"step {index}"));
+    }
+
+    private KernelSnapshot? Snapshot(string when) => ImplementationFault.Guard(_impl.Name, $"snapshot after {when}", Kernel.Snapshot);
+}
