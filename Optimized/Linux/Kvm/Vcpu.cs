@@ -1,6 +1,6 @@
+using Xsave.Contract.Linux;
 using Xsave.Optimized.Linux.Fpu;
 using Xsave.Optimized.Linux.Process;
-
 
 namespace Xsave.Optimized.Linux.Kvm;
 
@@ -93,7 +93,7 @@ public sealed class Vcpu
     /// KVM_RUN (R86): load the guest FPU, enter, handle <paramref name="exits"/> one by one (re-entering after each),
     /// put the guest FPU. Each exit's verdict is added to <paramref name="results"/>. A dead VM -> -EIO.
     /// </summary>
-    public long Run(TaskGroup group, IReadOnlyList<Contract.Linux.GuestEvent> exits, List<Contract.Linux.GuestExit> results)
+    public long Run(TaskGroup group, IReadOnlyList<GuestEvent> exits, List<GuestExit> results)
     {
         if (Vm.Dead) return Errors.EIO;
         WantsToRun = true;
@@ -119,10 +119,10 @@ public sealed class Vcpu
     /// <summary>The kernel's negative errno values the vCPU ioctls return.</summary>
     internal static class Errors
     {
-        public const long EIO = -(long)Contract.Linux.Errno.EIO;
-        public const long ENOMEM = -(long)Contract.Linux.Errno.ENOMEM;
-        public const long EINVAL = -(long)Contract.Linux.Errno.EINVAL;
-        public const long E2BIG = -(long)Contract.Linux.Errno.E2BIG;
-        public const long EFAULT = -(long)Contract.Linux.Errno.EFAULT;
+        public const long EIO = -(long)Errno.EIO;
+        public const long ENOMEM = -(long)Errno.ENOMEM;
+        public const long EINVAL = -(long)Errno.EINVAL;
+        public const long E2BIG = -(long)Errno.E2BIG;
+        public const long EFAULT = -(long)Errno.EFAULT;
     }
 }

@@ -1,7 +1,6 @@
 using Xsave.Optimized.Linux.Fpu;
 using Xsave.Optimized.Linux.Process;
 
-
 namespace Xsave.Optimized.Linux.Kvm;
 
 /// <summary>

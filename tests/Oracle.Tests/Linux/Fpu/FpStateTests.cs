@@ -125,7 +125,6 @@ public class FpStateTests
         Assert.False(gfpu.Freed);
     }
 
-
     [Fact]
     public void R49_R51_HostTaskFpstate_KernelDefaults()
     {
