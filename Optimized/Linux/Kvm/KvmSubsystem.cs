@@ -95,7 +95,7 @@ public sealed class KvmSubsystem
         {
             var v = _vcpus[id];
             list.Add(v is null
-                ? new VcpuSnapshot(id, _vcpuPids[id], false, default, default, default, 0, 0, default, default, default, 0, false, false, null)
+                ? VcpuSnapshot.Destroyed(id, _vcpuPids[id])
                 : new VcpuSnapshot(id, _vcpuPids[id], true, new FeatureMask(v.Xcrs.Xcr0), new FeatureMask(v.Msrs.Xss),
                     new FeatureMask(v.Fpu.Fpstate.Xfd), v.Fpu.GuestFpu.XfdErr, v.Fpu.Pkru, new FeatureMask(v.Cpuid.GuestSupportedXcr0),
                     new FeatureMask(v.Cpuid.GuestSupportedXss), new FeatureMask(v.Fpu.GuestFpu.Xfeatures), v.Fpu.GuestFpu.UabiSize,

@@ -67,7 +67,7 @@ public sealed class OracleKernel : IKernel
         _processes.Select((p, i) => new ProcessSnapshot(i + 1, true, Perm(p.Perm), Perm(p.GuestPerm),
             p.Threads.Select((t, k) => new ThreadSnapshot(k, t.SigaltstackSize, Snap(t.Fpu.OwnFpstate))).ToList())).ToList(),
         _vcpus.Select((v, id) => v is null
-            ? new VcpuSnapshot(id, _vcpuPids[id], false, default, default, default, 0, 0, default, default, default, 0, false, false, null)
+            ? VcpuSnapshot.Destroyed(id, _vcpuPids[id])
             : new VcpuSnapshot(id, _vcpuPids[id], true, v.Xcrs.Xcr0, v.Msrs.Xss, v.Fpu.Fpstate.Xfd, v.Fpu.GuestFpu.XfdErr, v.Fpu.Pkru,
                 v.Cpuid.GuestSupportedXcr0, v.Cpuid.GuestSupportedXss, v.Fpu.GuestFpu.Xfeatures, v.Fpu.GuestFpu.UabiSize, v.Fpu.Fpstate.InUse,
                 v.HasRun, Snap(v.Fpu.Fpstate))).ToList());
