@@ -20,6 +20,7 @@ public static class ScenarioView
             {
                 o.WriteLine($"        step {s.Index} (line {s.Line}) {s.Op}");
                 o.WriteLine($"          {s.Reason}");
+                if (s.Stack is { } stack && context.Verbose) foreach (var line in stack.Split('\n')) o.WriteLine($"          | {line.TrimEnd()}");
             }
         }
         int pass = results.Count(r => r.Verdict == Verdict.Pass), fail = results.Count(r => r.Verdict.Fails()),
