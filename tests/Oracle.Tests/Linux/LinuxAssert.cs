@@ -55,8 +55,9 @@ internal static class LinuxAssert
     {
         Assert.Equal((int)fps.Size, fps.Regs.Length);
         if (!boot.XsaveEnabled) return;
-        Assert.True(fps.Size >= XstateSizes.Calculate(boot, fps.Xfeatures, boot.Compacted));
-        Assert.True(fps.UserSize >= XstateSizes.Calculate(boot, fps.UserXfeatures, false));
+        // R49: the buffer holds its features, sized by R14/R15 on the raw CPUID registers (not the oracle's own formula).
+        Assert.True(fps.Size >= (boot.Compacted ? DumpFormulas.CompactedSize(boot.Cpu, fps.Xfeatures) : DumpFormulas.StandardSize(boot.Cpu, fps.Xfeatures)));
+        Assert.True(fps.UserSize >= DumpFormulas.StandardSize(boot.Cpu, fps.UserXfeatures));
         var xcompBv = new FeatureMask(fps.XcompBv);
         var xstateBv = new FeatureMask(fps.XstateBv);
         if (boot.Compacted)
