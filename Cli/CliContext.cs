@@ -12,4 +12,7 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, bool OutIsTerm
 
     /// <summary>XSAVE_DEBUG=1 asks for stack traces on internal errors, as --verbose does.</summary>
     public bool DebugRequested => Environment("XSAVE_DEBUG") == "1";
+
+    /// <summary>--verbose or XSAVE_DEBUG=1: stack traces of internal errors and of implementations that crashed.</summary>
+    public bool Verbose { get; init; }
 }

@@ -19,6 +19,7 @@ public static class Runner
     public static int Run(string[] args, CliContext context)
     {
         bool verbose = args.Contains(CommonOptions.VerboseName) || context.DebugRequested;
+        context = context with { Verbose = verbose };
         try
         {
             var root = BuildRootCommand(context);

@@ -1,6 +1,7 @@
 using Xsave.Contract;
 using Xsave.Contract.Implementations;
 using Xsave.Optimized.Architecture;
+using Xsave.Optimized.Linux.World;
 
 namespace Xsave.Optimized;
 
@@ -27,6 +28,6 @@ public sealed class OptimizedImplementation : IXstateImplementation
         return _booted.GetValue(cpu, static c => new OptimizedCpuArchitecture(c));
     }
 
-    /// <summary>A fresh kernel: fpu__init_system on <paramref name="cpu"/> (Linux.BootTables), process 1, no vCPU.</summary>
-    public Contract.Linux.IKernel Boot(CpuModel cpu, Contract.Linux.KernelConfig config) => new Linux.OptimizedKernel(cpu, config);
+    /// <summary>A fresh kernel: fpu__init_system on <paramref name="cpu"/> (Linux.Fpu.BootTables), process 1, no vCPU.</summary>
+    public Contract.Linux.IKernel Boot(CpuModel cpu, Contract.Linux.KernelConfig config) => new OptimizedKernel(cpu, config);
 }

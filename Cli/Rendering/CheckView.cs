@@ -47,7 +47,7 @@ public static class CheckView
         console.Write(table);
 
         foreach (var p in report.Properties.Where(p => p.Verdict.Fails()))
-            WriteFailure(console, report, p);
+            WriteFailure(console, report, p, context.Verbose);
 
         var verdict = report.Failed > 0 ? "FAILED" : report.Cancelled ? "INTERRUPTED" : "PASSED";
         var style = report.Failed > 0 ? new Style(Color.Red) : report.Cancelled ? new Style(Color.Yellow) : new Style(Color.Green);
@@ -57,7 +57,7 @@ public static class CheckView
             $"{Seconds(report.Elapsed)}). Gate {verdict}.\n", style));
     }
 
-    private static void WriteFailure(IAnsiConsole console, CheckReport report, PropertyReport p)
+    private static void WriteFailure(IAnsiConsole console, CheckReport report, PropertyReport p, bool verbose)
     {
         console.WriteLine();
         console.Write(Consoles.Plain($"{p.Name} {(p.Verdict == Verdict.HarnessError ? "ERROR (harness error: the check could not be made)" : "FAILED")}\n", new Style(Color.Red)));
@@ -68,6 +68,11 @@ public static class CheckView
                 foreach (var line in f.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries)) console.WriteLine($"  {line.TrimEnd()}");
             console.WriteLine($"  found at: property seed {f.PropertySeed}, round {f.Round}, after {p.Cases} cases, {f.Shrinks} shrinks" +
                               (f.Replay is { } r ? $"; FsCheck replay (seed,gamma,size) = ({r.Seed},{r.Gamma},{r.Size})" : ""));
+            if (f.Stack is { } stack)
+            {
+                if (verbose) foreach (var line in stack.Split('\n')) console.Write(Consoles.Plain($"  | {line.TrimEnd()}\n"));
+                else console.WriteLine("  (rerun with --verbose for the implementation's stack trace)");
+            }
         }
         else if (p.Reason is not null) console.WriteLine($"  {p.Reason}");
         if (p.Regression is { File: { } file } saved)

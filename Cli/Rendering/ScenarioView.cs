@@ -20,9 +20,12 @@ public static class ScenarioView
             {
                 o.WriteLine($"        step {s.Index} (line {s.Line}) {s.Op}");
                 o.WriteLine($"          {s.Reason}");
+                if (s.Stack is { } stack && context.Verbose) foreach (var line in stack.Split('\n')) o.WriteLine($"          | {line.TrimEnd()}");
             }
         }
-        int pass = results.Count(r => r.Verdict == Verdict.Pass), fail = results.Count(r => r.Verdict == Verdict.Diverge), skip = results.Count(r => r.Verdict == Verdict.NotApplicable);
-        o.WriteLine($"{pass} passed, {fail} failed{(skip > 0 ? $", {skip} skipped" : "")}");
+        int pass = results.Count(r => r.Verdict == Verdict.Pass), fail = results.Count(r => r.Verdict.Fails()),
+            skip = results.Count(r => r.Verdict == Verdict.NotApplicable), errors = results.Count(r => r.Verdict == Verdict.HarnessError);
+        // Harness errors (a crash, a malformed file) fail the run: counted in "failed", and said.
+        o.WriteLine($"{pass} passed, {fail} failed{(skip > 0 ? $", {skip} skipped" : "")}{(errors > 0 ? $" ({errors} of them harness errors)" : "")}");
     }
 }

@@ -63,4 +63,9 @@ public sealed record VcpuSnapshot(
     uint UabiSize,
     bool FpuLoaded,
     bool HasRun,
-    FpStateSnapshot? Fpstate);
+    FpStateSnapshot? Fpstate)
+{
+    /// <summary>A destroyed vCPU: only its id and process remain (the contract reports it so ids stay stable).</summary>
+    public static VcpuSnapshot Destroyed(int id, int pid) =>
+        new(id, pid, false, default, default, default, 0, 0, default, default, default, 0, false, false, null);
+}

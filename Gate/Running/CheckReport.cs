@@ -12,7 +12,8 @@ public sealed record FailureDetails(
     ulong PropertySeed,
     int Round,
     int Shrinks,
-    ReplayTriple? Replay);
+    ReplayTriple? Replay,
+    string? Stack = null);
 
 /// <summary>The result of one property in a check run.</summary>
 public sealed record PropertyReport(

@@ -144,7 +144,8 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
         var replay = outcome is { ReplaySeed: { } s, ReplayGamma: { } g, ReplaySize: { } z } ? new ReplayTriple(s, g, z) : null;
         var input = outcome.Shrunk is [var single] ? single : null;
         var details = new FailureDetails(input?.ToString() ?? string.Join(", ", outcome.Shrunk ?? []),
-            outcome.Original is null ? null : string.Join(", ", outcome.Original), outcome.Message, seed, round, outcome.Shrinks, replay);
+            outcome.Original is null ? null : string.Join(", ", outcome.Original), outcome.Message, seed, round, outcome.Shrinks, replay,
+            outcome.Stack);
         var reason = OneLine(outcome.Message ?? "the property does not hold");
         if (input is null)
             return new PropertyReport(property.Name, property.Rules, outcome.Verdict, cases, _time.GetElapsedTime(start),

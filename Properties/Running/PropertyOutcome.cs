@@ -19,7 +19,8 @@ public sealed record PropertyOutcome(
     string? Message = null,
     ulong? ReplaySeed = null,
     ulong? ReplayGamma = null,
-    int? ReplaySize = null)
+    int? ReplaySize = null,
+    string? Stack = null)
 {
     public string Describe()
     {

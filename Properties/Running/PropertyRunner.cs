@@ -44,7 +44,7 @@ public static class PropertyRunner
                 $"gave up after {e.Item.NumberOfTests} cases: too many discarded"),
             TestResult.Failed f => new(property.Name, FailureVerdict(f), f.Item1.NumberOfTests, f.Item1.NumberOfShrinks, clock.Elapsed,
                 Message: FailureMessage(f), Original: f.Item2.ToList(), Shrunk: f.Item3.ToList(),
-                ReplaySeed: f.Item6.Seed, ReplayGamma: f.Item6.Gamma, ReplaySize: f.Item7),
+                ReplaySeed: f.Item6.Seed, ReplayGamma: f.Item6.Gamma, ReplaySize: f.Item7, Stack: FaultStack(f)),
             _ => new(property.Name, Verdict.HarnessError, runner.Cases, 0, clock.Elapsed, "FsCheck returned no result"),
         };
     }
@@ -59,7 +59,7 @@ public static class PropertyRunner
         var clock = Stopwatch.StartNew();
         Check.One(config, property.CheckInput(context, input));
         return runner.Result is TestResult.Failed f
-            ? new(property.Name, FailureVerdict(f), 1, 0, clock.Elapsed, Message: FailureMessage(f), Original: [input], Shrunk: [input])
+            ? new(property.Name, FailureVerdict(f), 1, 0, clock.Elapsed, Message: FailureMessage(f), Original: [input], Shrunk: [input], Stack: FaultStack(f))
             : new(property.Name, Verdict.Pass, 1, 0, clock.Elapsed);
     }
 
@@ -73,9 +73,18 @@ public static class PropertyRunner
         Check.One(config, property.Build(context));
         return runner.Result is TestResult.Failed f
             ? new(property.Name, FailureVerdict(f), 1, f.Item1.NumberOfShrinks, clock.Elapsed, Message: FailureMessage(f),
-                Original: f.Item2.ToList(), Shrunk: f.Item3.ToList(), ReplaySeed: seed, ReplayGamma: gamma, ReplaySize: size)
+                Original: f.Item2.ToList(), Shrunk: f.Item3.ToList(), ReplaySeed: seed, ReplayGamma: gamma, ReplaySize: size, Stack: FaultStack(f))
             : new(property.Name, Verdict.Pass, 1, 0, clock.Elapsed);
     }
+
+    /// <summary>The crashed implementation's exception with its stack (for --verbose), when the failure is a harness error.</summary>
+    private static string? FaultStack(TestResult.Failed f) =>
+        f.Item4 is Outcome.Failed { Item: { } e } ? Unwrap(e) switch
+        {
+            ImplementationFault fault => fault.InnerException?.ToString(),
+            Contract.Implementations.ImplementationUnavailableException unavailable => unavailable.ToString(),
+            _ => null,
+        } : null;
 
     /// <summary>A law that does not hold diverges; one whose implementation (or oracle) threw is a harness error, and so
     /// is one whose implementation could not answer at all (its process died or hung), wherever the law asked it.</summary>

@@ -8,8 +8,9 @@ namespace Xsave.Scenarios.Running;
 /// <param name="Expected">The written expectations (field: expected text), null when the step has none.</param>
 /// <param name="Oracle">What the oracle produced: {"outcome": .., field: value, ..}.</param>
 /// <param name="Implementation">The same for the implementation, or a "skipped: .." string.</param>
+/// <param name="Stack">For a harness error, the crashed side's exception with its stack (shown with --verbose).</param>
 public sealed record StepResult(int Index, int Line, string Op, JsonNode? Expected, JsonNode? Oracle, JsonNode? Implementation,
-    Verdict Verdict, string? Reason);
+    Verdict Verdict, string? Reason, string? Stack = null);
 
 /// <summary>One scenario file: pass when every step passes on both sides; not applicable when the implementation lacks a
 /// part the scenario needs (the oracle still ran and its expectations held); diverge when a step broke an expectation

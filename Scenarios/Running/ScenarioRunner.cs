@@ -72,7 +72,9 @@ public sealed class ScenarioRunner(Func<IXstateImplementation> reference, Func<I
         JsonNode? expected = step.Expect.Count == 0 ? null : new JsonObject(step.Expect.Select(e => KeyValuePair.Create(e.Path, (JsonNode?)e.Matcher.Text)));
         var verdict = errors.Count > 0 ? Verdict.HarnessError : reasons.Count > 0 ? Verdict.Diverge : skip is not null ? Verdict.NotApplicable : Verdict.Pass;
         string? reason = errors.Count + reasons.Count > 0 ? string.Join("; ", errors.Concat(reasons)) : skip;
-        return new StepResult(step.Index, step.Line, opText, expected, Shown(o, step), i is null ? (skip is null ? null : JsonValue.Create(skip)) : Shown(i, step), verdict, reason);
+        var stack = string.Join("\n", new[] { o.Stack, i?.Stack }.OfType<string>());
+        return new StepResult(step.Index, step.Line, opText, expected, Shown(o, step), i is null ? (skip is null ? null : JsonValue.Create(skip)) : Shown(i, step),
+            verdict, reason, stack.Length == 0 ? null : stack);
     }
 
     private static JsonNode Shown(Observation obs, ScenarioStep step)
@@ -118,12 +120,12 @@ public sealed class ScenarioRunner(Func<IXstateImplementation> reference, Func<I
         }
         catch (ImplementationFault e)
         {
-            return Observation.Failed(e.Message);
+            return Observation.Failed(e.Message, e.InnerException?.ToString());
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Instructions and queries are asked directly: their exceptions are the implementation's crash too.
-            return Observation.Failed($"{side.Impl.Name} threw: {e.GetType().Name}: {e.Message}");
+            return Observation.Failed($"{side.Impl.Name} threw: {e.GetType().Name}: {e.Message}", e.ToString());
         }
     }
 

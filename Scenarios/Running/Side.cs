@@ -27,7 +27,8 @@ internal sealed class Side(IXstateImplementation impl, Scenario scenario)
 /// <summary>What one side observed at one step: a one-line outcome, its fields, and what the two sides are compared on.
 /// <see cref="Error"/> is a harness error (a crash or an input that cannot be built); <see cref="Mismatch"/> a step
 /// that ran but broke a rule (an invariant checkpoint).</summary>
-internal sealed record Observation(string Outcome, FieldSource Fields, object? Comparable, string? Error = null, string? Mismatch = null)
+internal sealed record Observation(string Outcome, FieldSource Fields, object? Comparable, string? Error = null, string? Mismatch = null,
+    string? Stack = null)
 {
-    public static Observation Failed(string error) => new(error, new FieldSource(), null, error);
+    public static Observation Failed(string error, string? stack = null) => new(error, new FieldSource(), null, error, Stack: stack);
 }

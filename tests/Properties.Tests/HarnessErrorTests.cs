@@ -42,6 +42,8 @@ public class HarnessErrorTests
         var outcome = PropertyRunner.CheckInput(law, both, GetXsaveScenario());
         Assert.Equal(Verdict.HarnessError, outcome.Verdict);
         Assert.Contains("threw at step 1 vcpu0 KVM_GET_XSAVE: InvalidOperationException: no case for KVM_GET_XSAVE", outcome.Message);
+        Assert.StartsWith("System.InvalidOperationException: no case for KVM_GET_XSAVE", outcome.Stack); // for --verbose
+        Assert.Contains(" at ", outcome.Stack);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class KernelSmokeTests
     [MemberData(nameof(Machines))]
     public void ArchPrctl_HostAndGuest_GetAndReqWithErrors(string id)
     {
-        var w = new Pair(Cpu(id));
+        var w = Differential.Kernels(Cpu(id));
         foreach (int option in new[] { GetSupp, GetPerm, GetGuestPerm })
         {
             w.Do(new ArchPrctlOp(1, option, 0x7000));
@@ -71,7 +71,7 @@ public class KernelSmokeTests
     [MemberData(nameof(Machines))]
     public void Sigaltstack_BeforeAndAfterPermission(string id)
     {
-        var w = new Pair(Cpu(id));
+        var w = Differential.Kernels(Cpu(id));
         // KO §6a: the MINSIGSTKSZ check.
         Assert.Equal(ENOMEM, w.Do(new SigaltstackOp(1, 0, 1024)).Result);
         Assert.Equal(ENOMEM, w.Do(new SigaltstackOp(1, 0, 2047)).Result);
@@ -93,7 +93,7 @@ public class KernelSmokeTests
         w.Do(new SigaltstackOp(1, 0, 0));
 
         // Strict mode checks even without a dynamic feature.
-        var strict = new Pair(Cpu(id), KernelConfig.Default with { StrictSigaltstackSize = true });
+        var strict = Differential.Kernels(Cpu(id), KernelConfig.Default with { StrictSigaltstackSize = true });
         foreach (ulong size in new ulong[] { 2048, 3000, 3376, 3377, 4096, 12000, 0 })
             strict.Do(new SigaltstackOp(1, 0, size));
     }
@@ -102,7 +102,7 @@ public class KernelSmokeTests
     [MemberData(nameof(Machines))]
     public void ForkExecSpawn_AndXfdNm(string id)
     {
-        var w = new Pair(Cpu(id));
+        var w = Differential.Kernels(Cpu(id));
         bool amx = (w.Boot.User.MaxFeatures.Bits & TileData) != 0;
         Assert.Equal(1, w.Do(new SpawnThreadOp(1)).Created);
         // R59: #NM before the permission -> SIGILL with AMX, "not an XFD #NM" without XFD.
@@ -133,7 +133,7 @@ public class KernelSmokeTests
     [MemberData(nameof(Machines))]
     public void Ptrace_GetSet_WithBadHeaders(string id)
     {
-        var w = new Pair(Cpu(id));
+        var w = Differential.Kernels(Cpu(id));
         int full = (int)w.Boot.User.MaxSize;
         // KO §6b: lengths.
         foreach (int len in new[] { 0, 8, 512, 576, full, 4096, 8192 })
@@ -203,42 +203,5 @@ public class KernelSmokeTests
     {
         BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan(24), mxcsr);
         return image;
-    }
-
-    /// <summary>The optimized kernel and the oracle on one CPU, compared after every operation.</summary>
-    private sealed class Pair
-    {
-        private readonly IKernel _subject;
-        private readonly IKernel _reference;
-        private readonly List<string> _history = [];
-
-        public Pair(CpuModel cpu, KernelConfig? config = null)
-        {
-            config ??= KernelConfig.Default;
-            _subject = new OptimizedImplementation().Boot(cpu, config);
-            _reference = new OracleImplementation().Boot(cpu, config);
-            Assert.Equal(_reference.Boot, _subject.Boot);
-            Assert.True(_subject.Snapshot()!.Equals(_reference.Snapshot()), "state after boot differs: " +
-                SnapshotDiff.Describe(_subject.Snapshot()!, _reference.Snapshot()!));
-        }
-
-        public BootSummary Boot => _reference.Boot;
-
-        public KernelOutcome Do(KernelOp op)
-        {
-            _history.Add(OpText.Describe(op));
-            var expected = _reference.Apply(op);
-            var actual = _subject.Apply(op);
-            Assert.True(actual.Equals(expected), $"{Where()}: outcomes differ\n  optimized: {Show(actual)}\n  oracle:    {Show(expected)}");
-            var got = _subject.Snapshot()!;
-            var want = _reference.Snapshot()!;
-            Assert.True(got.Equals(want), $"{Where()}: snapshots differ: {SnapshotDiff.Describe(got, want)}");
-            return expected;
-        }
-
-        private string Where() => $"step {_history.Count - 1} ({_history[^1]})";
-
-        private static string Show(KernelOutcome o) =>
-            $"result={o.Result} value={o.Value} created={o.Created} signal={o.Signal} data={(o.Data is null ? "null" : o.Data.Length + " bytes")}";
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text.Json;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Contract.Linux.Operations;
@@ -33,7 +32,7 @@ public class KvmSmokeTests
     public void Kvm_ObservedZen5Host_AgreesWithOracle()
     {
         var cpu = ObservedHost.Zen5();
-        var w = new World(cpu);
+        var w = Differential.Kernels(cpu);
 
         // R88 / KO §3a: capabilities from /dev/kvm.
         Assert.Equal(1, w.Do(new KvmCheckExtensionOp(1, CapXsave)).Result);
@@ -131,7 +130,7 @@ public class KvmSmokeTests
     public void Kvm_SapphireRapidsAmx_AgreesWithOracle()
     {
         var cpu = Corpus.Cpu("intel-sapphirerapids-806f8");
-        var w = new World(cpu);
+        var w = Differential.Kernels(cpu);
         const ulong amxXcr0 = 0x602E7;
 
         // R75, R88: without guest permission neither TILEDATA nor TILECFG is offered (H10).
@@ -211,7 +210,7 @@ public class KvmSmokeTests
     public void Kvm_TigerLakeCet_AgreesWithOracle()
     {
         var cpu = Corpus.Cpu("intel-tigerlake-806c1");
-        var w = new World(cpu);
+        var w = Differential.Kernels(cpu);
 
         w.Do(new KvmGetSupportedCpuidOp(1));
         Assert.Equal(0, w.Do(new VcpuCreateOp(1)).Created);
@@ -264,7 +263,7 @@ public class KvmSmokeTests
     public void Kvm_SkylakeMpx_AgreesWithOracle()
     {
         var cpu = Corpus.Cpu("intel-skylake-506e3");
-        var w = new World(cpu);
+        var w = Differential.Kernels(cpu);
 
         w.Do(new KvmGetSupportedCpuidOp(1));
         Assert.Equal(0, w.Do(new VcpuCreateOp(1)).Created);
@@ -297,7 +296,7 @@ public class KvmSmokeTests
     /// KO §3g (R68, R69, R89): KVM_SET_XSAVE of mutated images, each followed by KVM_GET_XSAVE2. <paramref name="supported"/>
     /// is what the CPU's KVM supports; every bit outside it must be refused.
     /// </summary>
-    private static void SetXsaveTable(World w, CpuModel cpu, int size, ulong supported)
+    private static void SetXsaveTable(KernelHost w, CpuModel cpu, int size, ulong supported)
     {
         void Set(byte[] image, long? expected = null)
         {
@@ -361,76 +360,4 @@ public class KvmSmokeTests
         KvmInputs.Image(cpu, size, xstateBv, mxcsr, marker);
 
     private static ulong XstateBv(byte[] image) => BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(512));
-
-    /// <summary>The two kernels side by side: every operation goes to both and the results must agree.</summary>
-    private sealed class World
-    {
-        private readonly IKernel _subject;
-        private readonly IKernel _reference;
-        private readonly List<string> _history = [];
-
-        public World(CpuModel cpu, KernelConfig? config = null)
-        {
-            config ??= KernelConfig.Default;
-            _subject = new OptimizedImplementation().Boot(cpu, config);
-            _reference = new OracleImplementation().Boot(cpu, config);
-            Assert.Equal(_reference.Boot, _subject.Boot);
-        }
-
-        /// <summary>Applies the operation to both; returns the reference's outcome after checking the subject's.</summary>
-        public KernelOutcome Do(KernelOp op)
-        {
-            _history.Add(OpText.Describe(op));
-            var expected = _reference.Apply(op);
-            KernelOutcome actual;
-            try
-            {
-                actual = _subject.Apply(op);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                Assert.Fail($"{Where()}: the optimized kernel threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
-                throw;
-            }
-            if (!actual.Equals(expected))
-                Assert.Fail($"{Where()}: outcomes differ\n  optimized: {Describe(actual)}\n  oracle:    {Describe(expected)}");
-
-            var want = _reference.Snapshot()!;
-            var got = _subject.Snapshot()!;
-            if (!got.Equals(want)) Assert.Fail($"{Where()}: snapshots differ\n{SnapshotDiff(got, want)}");
-            return expected;
-        }
-
-        private string Where() =>
-            $"step {_history.Count - 1} ({_history[^1]})\n  history:\n    " + string.Join("\n    ", _history.TakeLast(12));
-
-        private static string Describe(KernelOutcome o) => JsonSerializer.Serialize(new
-        {
-            o.Result, o.Value, o.Created, o.Signal, Exits = o.Exits,
-            Cpuid = o.Cpuid?.Select(e => $"0x{e.Function:x}.{e.Index}: {e.Regs}"),
-            Data = o.Data is null ? null : $"{o.Data.Length} bytes, XSTATE_BV=0x{(o.Data.Length >= 520 ? XstateBv(o.Data) : 0):x}, " +
-                                           $"sha={FpStateSnapshot.HashOf(o.Data)}",
-        });
-
-        private static string SnapshotDiff(KernelSnapshot got, KernelSnapshot want)
-        {
-            var lines = new List<string>();
-            for (int i = 0; i < Math.Max(got.Processes.Count, want.Processes.Count); i++)
-            {
-                var a = i < got.Processes.Count ? got.Processes[i] : null;
-                var b = i < want.Processes.Count ? want.Processes[i] : null;
-                if (!Equals(a, b)) lines.Add($"  process {i + 1}\n    optimized: {Flatten(a)}\n    oracle:    {Flatten(b)}");
-            }
-            for (int i = 0; i < Math.Max(got.Vcpus.Count, want.Vcpus.Count); i++)
-            {
-                var a = i < got.Vcpus.Count ? got.Vcpus[i] : null;
-                var b = i < want.Vcpus.Count ? want.Vcpus[i] : null;
-                if (!Equals(a, b)) lines.Add($"  vcpu {i}\n    optimized: {a}\n    oracle:    {b}");
-            }
-            return string.Join("\n", lines);
-        }
-
-        private static string Flatten(ProcessSnapshot? p) =>
-            p is null ? "none" : $"{p with { Threads = [] }} threads=[{string.Join(", ", p.Threads)}]";
-    }
 }

@@ -40,6 +40,7 @@ public class ScenarioHarnessErrorTests
         Assert.Equal(Verdict.HarnessError, step.Verdict);
         Assert.Contains("oracle: ref threw at step 0 p1 fork(): NotImplementedException: fork", step.Reason);
         Assert.Contains("implementation: impl threw at step 0", step.Reason);
+        Assert.Contains("System.NotImplementedException: fork", step.Stack); // shown with --verbose
         Assert.Equal(Verdict.Pass, result.Steps[1].Verdict); // the run goes on
     }
 }

@@ -8,6 +8,9 @@ namespace Xsave.TestSupport;
 /// <summary>The repository's corpus/cpus, loaded once for the test run.</summary>
 public static class Corpus
 {
+    /// <summary>The profile most tests use: XCR0 0x602e7 (AVX-512, PKRU, AMX), XSS 0xdd00, XSAVES, XFD.</summary>
+    public const string SapphireRapids = "intel-sapphirerapids-806f8";
+
     public static string RepositoryRoot { get; } = FindRoot();
 
     public static string CpusDirectory => Path.Combine(RepositoryRoot, "corpus", "cpus");

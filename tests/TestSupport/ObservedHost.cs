@@ -1,4 +1,5 @@
 using Xsave.Contract;
+using Xsave.Contract.Machine;
 
 namespace Xsave.TestSupport;
 
@@ -29,4 +30,13 @@ public static class ObservedHost
         },
         Flags = new CpuFeatureFlags { Avx = true, Avx512F = true, Shstk = true, Hypervisor = true },
     };
+
+    /// <summary>KO §1b: XGETBV(0) on the Zen 5 host, as the kernel set it.</summary>
+    public const ulong Xcr0 = 0xE7;
+
+    /// <summary>A user-mode thread on <paramref name="cpu"/>: XCR0 = 0xe7, CPL 3, every component in its init configuration (R17).</summary>
+    public static MachineState UserState(CpuModel cpu) => MachineState.Init(cpu) with { Xcr0 = new FeatureMask(Xcr0), Cpl = 3 };
+
+    /// <summary>KO §5a/§5b: the measured buffers were pre-filled with 0xCC.</summary>
+    public static XsaveBuffer CcBuffer(int length = 4096) => XsaveBuffer.Filled(length, 0xCC);
 }

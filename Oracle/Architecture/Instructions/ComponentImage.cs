@@ -5,7 +5,7 @@ using Xsave.Contract.Machine;
 namespace Xsave.Oracle.Architecture;
 
 /// <summary>
-/// A component's bytes in an XSAVE area and in the machine state, and its init configuration (R12, R17).
+/// A component's bytes in an XSAVE area and in the machine state (R12); its init configuration is <see cref="InitConfiguration"/> (R17).
 /// Conventions: a <see cref="ComponentPlacement"/> comes from <see cref="StandardLayout"/> or <see cref="CompactedLayout"/>;
 /// the x87 placement covers legacy bytes 0..159 but bytes 24..31 inside it are MXCSR/MXCSR_MASK, which are SSE state.
 /// </summary>
@@ -20,27 +20,12 @@ internal static class ComponentImage
     }
 
     /// <summary>
-    /// R17 init configuration: x87 FCW = 0x037F and all else zero (FSW, abridged FTW = 0 i.e. all empty, FOP, FIP, FDP,
-    /// ST0-7); SSE XMM zero (MXCSR is handled separately); every other component all zeros.
-    /// </summary>
-    public static byte[] Init(int index, int size)
-    {
-        var bytes = new byte[size];
-        if (index == (int)XFeature.Fp)
-        {
-            bytes[LegacyRegion.Fcw] = LegacyRegion.InitFcw & 0xFF;
-            bytes[LegacyRegion.Fcw + 1] = LegacyRegion.InitFcw >> 8;
-        }
-        return bytes;
-    }
-
-    /// <summary>
     /// The bytes a save stores for component i: the registers when in use, else the init configuration (XINUSE[i] = 0
     /// means the component is in init configuration, R17, whatever stale bytes the state may hold).
     /// </summary>
     public static byte[] ValueToSave(MachineState state, ComponentPlacement placement, bool inUse)
     {
-        if (!inUse || !state.HasComponent(placement.Index)) return Init(placement.Index, placement.Size);
+        if (!inUse || !state.HasComponent(placement.Index)) return InitConfiguration.Image(placement.Index, placement.Size);
         return state.Component(placement.Index).ToArray();
     }
 

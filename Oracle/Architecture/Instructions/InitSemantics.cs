@@ -15,7 +15,7 @@ public static class InitSemantics
         // longer in use.
         var next = state;
         foreach (int i in ClearedByInit.Indices().Where(state.HasComponent))
-            next = next.WithRawComponent(i, ComponentImage.Init(i, state.Component(i).Length));
+            next = next.WithRawComponent(i, InitConfiguration.Image(i, state.Component(i).Length));
         next = next with { XinUse = next.XinUse.Except(ClearedByInit) };
 
         // R29: x87, SSE (XMM, MXCSR), AVX, AVX-512 and APX are unchanged; AMX unchanged (UNVERIFIED, as KVM); XCR0,

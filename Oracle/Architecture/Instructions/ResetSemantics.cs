@@ -11,7 +11,7 @@ public static class ResetSemantics
         // R28: every component in its init configuration (R17), none in use.
         var next = state;
         foreach (int i in state.Components.Keys)
-            next = next.WithRawComponent(i, ComponentImage.Init(i, state.Component(i).Length));
+            next = next.WithRawComponent(i, InitConfiguration.Image(i, state.Component(i).Length));
 
         // R28: XCR0 = 1 (x87 only), IA32_XSS = 0. IA32_XFD = 0 (architectural reset, SPEC H14); IA32_XFD_ERR = 0 as well
         // (UNVERIFIED; KVM starts a vCPU with both zero).

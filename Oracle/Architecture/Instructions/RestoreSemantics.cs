@@ -5,7 +5,7 @@ using Xsave.Contract.Machine;
 namespace Xsave.Oracle.Architecture;
 
 /// <summary>What a restore does with MXCSR, which the forms treat differently (R23, R24).</summary>
-internal enum MxcsrAction
+public enum MxcsrAction
 {
     Unchanged,
     /// <summary>Load MXCSR from bytes 24..27 of the legacy region (already checked against MXCSR_MASK).</summary>
@@ -18,9 +18,16 @@ internal enum MxcsrAction
 /// What a restore will do once its header checks passed: <see cref="ToLoad"/> = RFBM AND XSTATE_BV is loaded from
 /// <see cref="Layout"/>, every other RFBM component is initialized (R26).
 /// </summary>
-internal sealed record RestorePlan(FeatureMask Rfbm, FeatureMask ToLoad, XsaveLayout Layout, MxcsrAction Mxcsr, string LayoutRule)
+public sealed record RestorePlan(FeatureMask Rfbm, FeatureMask ToLoad, XsaveLayout Layout, MxcsrAction Mxcsr, string LayoutRule)
 {
     public FeatureMask ToInitialize => Rfbm.Except(ToLoad);
+}
+
+/// <summary>The verdict of a restore's checks up to MXCSR (fault order steps 1-7): the fault, or the plan.</summary>
+public sealed record RestoreCheck(Fault? Fault, RestorePlan? Plan)
+{
+    public static RestoreCheck Failed(Fault fault) => new(fault, null);
+    public static RestoreCheck Planned(RestorePlan plan) => new(null, plan);
 }
 
 /// <summary>
@@ -29,6 +36,10 @@ internal sealed record RestorePlan(FeatureMask Rfbm, FeatureMask ToLoad, XsaveLa
 /// </summary>
 internal static class RestoreSemantics
 {
+    /// <summary>A checked restore: its fault, or the rest of the instruction.</summary>
+    public static InstructionOutcome Run(MachineState state, XsaveBuffer buffer, RestoreCheck check) =>
+        check.Plan is { } plan ? Complete(state, buffer, plan) : InstructionOutcome.Faulted(check.Fault!, state, buffer);
+
     public static InstructionOutcome Complete(MachineState state, XsaveBuffer buffer, RestorePlan plan)
     {
         // Fault order step 8, R27: loading an XFD-disabled component raises #NM and sets XFD_ERR.
@@ -51,7 +62,7 @@ internal static class RestoreSemantics
         {
             var bytes = plan.ToLoad.Contains(i)
                 ? ComponentImage.Load(buffer, Placement(plan, i))
-                : ComponentImage.Init(i, state.Component(i).Length);
+                : InitConfiguration.Image(i, state.Component(i).Length);
             next = next.WithRawComponent(i, bytes);
         }
 

@@ -10,19 +10,18 @@ namespace Xsave.Oracle.Architecture;
 /// </summary>
 internal static class XrstorCompacted
 {
-    public static InstructionOutcome Execute(CpuModel cpu, MachineState state, FeatureMask edxEax, XsaveBuffer buffer)
+    public static RestoreCheck Check(CpuModel cpu, MachineState state, FeatureMask edxEax, XsaveBuffer buffer)
     {
         // Fault order step 6. R24: #GP if the CPU lacks XSAVEC (the compacted form of XRSTOR comes with it, R5).
         if (!cpu.HasXsavec)
-            return InstructionOutcome.Faulted(
-                new Fault(FaultKind.GP, "R24", "compacted XRSTOR (XCOMP_BV[63] = 1) on a CPU without XSAVEC"), state, buffer);
+            return RestoreCheck.Failed(new Fault(FaultKind.GP, "R24", "compacted XRSTOR (XCOMP_BV[63] = 1) on a CPU without XSAVEC"));
 
         // R24: RFBM = XCR0 AND EDX:EAX; XCOMP_BV[62:0] must be enabled in XCR0.
         return Restore(cpu, state, buffer, state.Xcr0 & edxEax, state.Xcr0, "XCR0", "R24");
     }
 
     /// <summary>Header checks (step 6), MXCSR (step 7) and the load plan of a compacted restore.</summary>
-    internal static InstructionOutcome Restore(CpuModel cpu, MachineState state, XsaveBuffer buffer, FeatureMask rfbm,
+    internal static RestoreCheck Restore(CpuModel cpu, MachineState state, XsaveBuffer buffer, FeatureMask rfbm,
         FeatureMask allowed, string allowedName, string rule)
     {
         var xstateBv = buffer.ReadXstateBv();
@@ -52,13 +51,12 @@ internal static class XrstorCompacted
             : toLoad.Contains(XFeature.Sse) ? MxcsrAction.Load
             : MxcsrAction.Initialize;
         if (mxcsr == MxcsrAction.Load && RestoreSemantics.MxcsrFault(cpu, buffer, rule) is { } mxcsrFault)
-            return InstructionOutcome.Faulted(mxcsrFault, state, buffer);
+            return RestoreCheck.Failed(mxcsrFault);
 
         // R15: offsets come from XCOMP_BV, not from XSTATE_BV.
         var plan = new RestorePlan(rfbm, toLoad, CompactedLayout.For(cpu, format), mxcsr, "R15");
-        return RestoreSemantics.Complete(state, buffer, plan);
+        return RestoreCheck.Planned(plan);
 
-        InstructionOutcome Fault(string reason) =>
-            InstructionOutcome.Faulted(new Fault(FaultKind.GP, rule, reason), state, buffer);
+        RestoreCheck Fault(string reason) => RestoreCheck.Failed(new Fault(FaultKind.GP, rule, reason));
     }
 }

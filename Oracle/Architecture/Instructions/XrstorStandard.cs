@@ -9,7 +9,7 @@ namespace Xsave.Oracle.Architecture;
 /// </summary>
 internal static class XrstorStandard
 {
-    public static InstructionOutcome Execute(CpuModel cpu, MachineState state, FeatureMask edxEax, XsaveBuffer buffer)
+    public static RestoreCheck Check(CpuModel cpu, MachineState state, FeatureMask edxEax, XsaveBuffer buffer)
     {
         var xstateBv = buffer.ReadXstateBv();
 
@@ -32,16 +32,15 @@ internal static class XrstorStandard
         // (KO §5d/§5e), and #GP if it sets reserved bits.
         bool loadsMxcsr = rfbm.Contains(XFeature.Sse) || rfbm.Contains(XFeature.Ymm);
         if (loadsMxcsr && RestoreSemantics.MxcsrFault(cpu, buffer, "R23") is { } mxcsrFault)
-            return InstructionOutcome.Faulted(mxcsrFault, state, buffer);
+            return RestoreCheck.Failed(mxcsrFault);
 
         // R23, R26: for i in RFBM: XSTATE_BV[i] = 1 -> load from the standard offset (R14), else initialize. The SDM's
         // "XMM registers only" load/initialize for SSE follows from MXCSR being separate state in this model.
         var plan = new RestorePlan(rfbm, rfbm & xstateBv, StandardLayout.For(cpu, rfbm),
             loadsMxcsr ? MxcsrAction.Load : MxcsrAction.Unchanged, "R14");
-        return RestoreSemantics.Complete(state, buffer, plan);
+        return RestoreCheck.Planned(plan);
 
-        InstructionOutcome Fault(string reason) =>
-            InstructionOutcome.Faulted(new Fault(FaultKind.GP, "R23", reason), state, buffer);
+        RestoreCheck Fault(string reason) => RestoreCheck.Failed(new Fault(FaultKind.GP, "R23", reason));
     }
 
     private static bool HeaderBytes8To23Zero(XsaveBuffer buffer) =>

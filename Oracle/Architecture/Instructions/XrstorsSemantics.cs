@@ -27,6 +27,7 @@ public static class XrstorsSemantics
         // R25: RFBM = (XCR0 OR IA32_XSS) AND EDX:EAX; XCOMP_BV[62:0] is checked against XCR0 | IA32_XSS (the older SDM
         // page says XCR0; Linux sets supervisor bits in XCOMP_BV, so the effective rule includes XSS).
         var enabled = state.Xcr0 | state.Xss;
-        return XrstorCompacted.Restore(cpu, state, buffer, enabled & edxEax, enabled, "XCR0|IA32_XSS", "R25");
+        return RestoreSemantics.Run(state, buffer,
+            XrstorCompacted.Restore(cpu, state, buffer, enabled & edxEax, enabled, "XCR0|IA32_XSS", "R25"));
     }
 }

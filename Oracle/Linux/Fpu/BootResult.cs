@@ -43,7 +43,7 @@ public sealed record BootResult
     public required VcpuFpuConfig Guest { get; init; }
 
     /// <summary>init_fpstate (R54). Callers must not modify it: clone it first.</summary>
-    public required FpState InitFpstate { get; init; }
+    public required Fpstate InitFpstate { get; init; }
 
     /// <summary>init_fpstate.xfd = user.max_features &amp; USER_DYNAMIC (R39), 0 after the disable path (R44).</summary>
     public FeatureMask InitFpstateXfd => InitFpstate.Xfd;

@@ -35,7 +35,7 @@ public static class FpuBoot
 
         // fpu__init_system_mxcsr: the feature mask comes from FXSAVE's MXCSR_MASK (0 means 0xFFBF); without FXSR the
         // variable keeps its initialiser, all ones.
-        uint mxcsrFeatureMask = !caps.Fxsr ? 0xFFFFFFFFu
+        uint mxcsrFeatureMask = !caps.Has(CpuCap.Fxsr) ? 0xFFFFFFFFu
             : cpu.MxcsrMask == 0 ? LegacyFpu.DefaultMxcsrFeatureMask : cpu.MxcsrMask;
 
         // R43: fpu__init_system_xstate_size_legacy runs first; XSAVE setup may overwrite these sizes.
@@ -44,14 +44,14 @@ public static class FpuBoot
         var ctx = new BootContext(cpu, config, log, mxcsrFeatureMask, legacySize, legacyFeatures);
 
         // No FPU at all: math emulation (32-bit only), nothing XSAVE-related happens.
-        if (!caps.Fpu)
-            return ctx.Legacy(caps.Without(nameof(CpuCaps.Xsave)), "no FPU (math emulation)");
+        if (!caps.Has(CpuCap.Fpu))
+            return ctx.Legacy(caps.Without(CpuCap.Xsave), "no FPU (math emulation)");
 
         // R32: without XSAVE the legacy mode stays; the XSAVE cap is cleared with everything depending on it.
-        if (!caps.Xsave)
+        if (!caps.Has(CpuCap.Xsave))
         {
-            log.Add("x86/fpu: x87 FPU will use " + (caps.Fxsr ? "FXSAVE" : "FSAVE"));
-            return ctx.Legacy(caps.Without(nameof(CpuCaps.Xsave)), config.NoXsave ? "XSAVE disabled by noxsave" : "CPU has no XSAVE");
+            log.Add("x86/fpu: x87 FPU will use " + (caps.Has(CpuCap.Fxsr) ? "FXSAVE" : "FSAVE"));
+            return ctx.Legacy(caps.Without(CpuCap.Xsave), config.NoXsave ? "XSAVE disabled by noxsave" : "CPU has no XSAVE");
         }
 
         // R32: every component the CPU enumerates, user (sub-leaf 0) and supervisor (sub-leaf 1).
@@ -64,16 +64,16 @@ public static class FpuBoot
 
         // R34: AVX and AVX-512 caps are cleared (no disable) when their state is not enumerated.
         var needed = XfeatureMasks.FpSse.With(XFeature.Ymm);
-        if (caps.Avx && !needed.IsSubsetOf(kmax))
+        if (caps.Has(CpuCap.Avx) && !needed.IsSubsetOf(kmax))
         {
             log.Add("[Firmware Bug]: x86/fpu: Disabling AVX support due to missing xstate features");
-            caps = caps.Without(nameof(CpuCaps.Avx));
+            caps = caps.Without(CpuCap.Avx);
         }
         needed |= XfeatureMasks.Avx512;
-        if (caps.Avx512F && !needed.IsSubsetOf(kmax))
+        if (caps.Has(CpuCap.Avx512F) && !needed.IsSubsetOf(kmax))
         {
             log.Add("[Firmware Bug]: x86/fpu: Disabling AVX-512 support due to missing xstate features");
-            caps = caps.Without(nameof(CpuCaps.Avx512F));
+            caps = caps.Without(CpuCap.Avx512F);
         }
 
         // R35 (H21): APX and MPX share the 960.. region; both enumerated -> XSAVE disabled.
@@ -92,9 +92,9 @@ public static class FpuBoot
         }
 
         // R38: XTILE_DATA needs XFD; supervisor states need XSAVES.
-        if (!caps.Xfd) kmax = kmax.Except(XfeatureMasks.UserDynamic);
+        if (!caps.Has(CpuCap.Xfd)) kmax = kmax.Except(XfeatureMasks.UserDynamic);
         var userSupported = KernelMasks.UserSupported(config);
-        kmax = caps.Xsaves ? kmax & (userSupported | XfeatureMasks.SupervisorSupported) : kmax & userSupported;
+        kmax = caps.Has(CpuCap.Xsaves) ? kmax & (userSupported | XfeatureMasks.SupervisorSupported) : kmax & userSupported;
 
         // Policy None: no CET supervisor state anywhere, so not in kernel.max (hence not in XSS either).
         if (config.Policy == CetSupervisorPolicy.None) kmax = kmax.Except(XfeatureMasks.GuestSupervisor);
@@ -107,17 +107,17 @@ public static class FpuBoot
         var userDefault = userMax & KernelMasks.HostDefaultMask(config);
         var guestFeatures = kernelMax & KernelMasks.GuestDefaultMask(config);
         var initXfd = userMax & XfeatureMasks.UserDynamic;
-        bool compacted = caps.Xsavec || caps.Xsaves;
-        caps = caps with { Xcompacted = compacted };
+        bool compacted = caps.Has(CpuCap.Xsavec) || caps.Has(CpuCap.Xsaves);
+        caps = caps.Set(CpuCap.Xcompacted, compacted);
 
         var partial = new PartialConfig(kernelMax, kernelDefault, independent, userMax, userDefault, guestFeatures);
 
         // R40: the per-CPU register setup.
         var supervisor = kernelMax & XfeatureMasks.SupervisorSupported;
-        var independentInXss = caps.ArchLbr ? independent : independent.Except(XfeatureMasks.Independent);
+        var independentInXss = caps.Has(CpuCap.ArchLbr) ? independent : independent.Except(XfeatureMasks.Independent);
         var xcr0 = userMax;
-        var xss = caps.Xsaves ? supervisor | independentInXss : FeatureMask.None;
-        var xfd = caps.Xfd ? initXfd : FeatureMask.None;
+        var xss = caps.Has(CpuCap.Xsaves) ? supervisor | independentInXss : FeatureMask.None;
+        var xfd = caps.Has(CpuCap.Xfd) ? initXfd : FeatureMask.None;
 
         // R41: sizes. The CPU reports sub-leaf 0 EBX for the XCR0 just written (the standard size of user.max) and
         // sub-leaf 1 EBX for XCR0 | XSS with the independent features left out of XSS (the compacted size).
@@ -144,7 +144,7 @@ public static class FpuBoot
                 // XCHECK_SZ only warns.
                 log.Add($"WARNING: [{info.LinuxName}]: struct is {structSize} bytes, cpu state {cpu.ComponentSize(i)} bytes");
             }
-            if (!caps.Xsaves && cpu.IsSupervisorEnumerated(i))
+            if (!caps.Has(CpuCap.Xsaves) && cpu.IsSupervisorEnumerated(i))
                 return ctx.Disable(caps, $"WARNING: XSAVE consistency problem: Got supervisor feature {i}, but XSAVES not advertised",
                     $"Got supervisor feature {i}, but XSAVES not advertised", partial);
         }
@@ -175,7 +175,7 @@ public static class FpuBoot
                 log.Add(string.Create(CultureInfo.InvariantCulture,
                     $"x86/fpu: Supporting XSAVE feature 0x{1UL << i:x3}: '{ComponentCatalogue.Find(i)?.LinuxName}'"));
 
-        caps = caps with { Osxsave = true };
+        caps = caps.Set(CpuCap.Osxsave);
         var result = new BootResult
         {
             Cpu = cpu,
@@ -210,8 +210,8 @@ public static class FpuBoot
     /// <summary>R43: the size and user.legacy_features of the pre-XSAVE formats.</summary>
     public static (uint Size, FeatureMask LegacyFeatures) LegacySize(CpuCaps caps, KernelConfig config)
     {
-        if (!caps.Fpu) return (LegacyFpu.SwregsStateSize(config.Is64Bit), FeatureMask.None);
-        if (caps.Fxsr) return (LegacyFpu.FxregsStateSize, XfeatureMasks.FpSse);
+        if (!caps.Has(CpuCap.Fpu)) return (LegacyFpu.SwregsStateSize(config.Is64Bit), FeatureMask.None);
+        if (caps.Has(CpuCap.Fxsr)) return (LegacyFpu.FxregsStateSize, XfeatureMasks.FpSse);
         return (LegacyFpu.FregsStateSize, FeatureMask.Of(XFeature.Fp));
     }
 
@@ -254,13 +254,13 @@ public static class FpuBoot
             Log.Add("x86/fpu: XSAVE disabled");
             var p = partial ?? new PartialConfig(FeatureMask.None, FeatureMask.None, FeatureMask.None, FeatureMask.None,
                 FeatureMask.None, FeatureMask.None);
-            var cleared = caps.Without(nameof(CpuCaps.Xsave)) with { Osxsave = false };
+            var cleared = caps.Without(CpuCap.Xsave).Set(CpuCap.Osxsave, false);
             return new BootResult
             {
                 Cpu = Cpu,
                 Config = Config,
                 XsaveEnabled = false,
-                Compacted = caps.Xcompacted,
+                Compacted = caps.Has(CpuCap.Xcompacted),
                 DisabledReason = reason,
                 Xcr0 = FeatureMask.None,
                 Xss = FeatureMask.None,

@@ -27,22 +27,22 @@ public static class FpuContext
     /// <summary>R60: XSAVES &gt; XSAVEC &gt; XSAVEOPT &gt; XSAVE; without XSAVE FXSAVE, without FXSR FNSAVE.</summary>
     public static SaveInstruction SaveVariant(BootResult boot)
     {
-        if (!boot.XsaveEnabled) return boot.Caps.Fxsr ? SaveInstruction.Fxsave : SaveInstruction.Fnsave;
-        if (boot.Caps.Xsaves) return SaveInstruction.Xsaves;
-        if (boot.Caps.Xsavec) return SaveInstruction.Xsavec;
-        if (boot.Caps.Xsaveopt) return SaveInstruction.Xsaveopt;
+        if (!boot.XsaveEnabled) return boot.Caps.Has(CpuCap.Fxsr) ? SaveInstruction.Fxsave : SaveInstruction.Fnsave;
+        if (boot.Caps.Has(CpuCap.Xsaves)) return SaveInstruction.Xsaves;
+        if (boot.Caps.Has(CpuCap.Xsavec)) return SaveInstruction.Xsavec;
+        if (boot.Caps.Has(CpuCap.Xsaveopt)) return SaveInstruction.Xsaveopt;
         return SaveInstruction.Xsave;
     }
 
     /// <summary>R60: XRSTORS iff XSAVES is used.</summary>
     public static RestoreInstruction RestoreVariant(BootResult boot)
     {
-        if (!boot.XsaveEnabled) return boot.Caps.Fxsr ? RestoreInstruction.Fxrstor : RestoreInstruction.Frstor;
-        return boot.Caps.Xsaves ? RestoreInstruction.Xrstors : RestoreInstruction.Xrstor;
+        if (!boot.XsaveEnabled) return boot.Caps.Has(CpuCap.Fxsr) ? RestoreInstruction.Fxrstor : RestoreInstruction.Frstor;
+        return boot.Caps.Has(CpuCap.Xsaves) ? RestoreInstruction.Xrstors : RestoreInstruction.Xrstor;
     }
 
     /// <summary>R60 (os_xsave): the save RFBM is the fpstate's xfeatures.</summary>
-    public static FeatureMask SaveMask(FpState fps) => fps.Xfeatures;
+    public static FeatureMask SaveMask(Fpstate fps) => fps.Xfeatures;
 
     /// <summary>
     /// R60 (restore_fpregs_from_fpstate(fps, XFEATURE_MASK_FPSTATE)): IA32_XFD is updated first (with dynamic sizing;
@@ -50,7 +50,7 @@ public static class FpuContext
     /// FPSTATE — not the fpstate's xfeatures, so that features the previous task used but this one may not are
     /// initialised.
     /// </summary>
-    public static IReadOnlyList<RestoreStep> RestoreSteps(BootResult boot, FpState fps)
+    public static IReadOnlyList<RestoreStep> RestoreSteps(BootResult boot, Fpstate fps)
     {
         var steps = new List<RestoreStep>();
         if (boot.XsaveEnabled && boot.DynamicSizing) steps.Add(new RestoreStep.WriteXfd(fps.Xfd));

@@ -13,9 +13,9 @@ public static class InitFpstate
     /// an all-zero header (every component to init: XSTATE_BV stays 0, XCOMP_BV per R52) followed by FXSAVE into the
     /// legacy region, so FCW = 0x37F, MXCSR = 0x1F80 and MXCSR_MASK (as FXSAVE reports it) are real values (H15).
     /// </summary>
-    public static FpState ForXsave(CpuModel cpu, FpuStateConfig kernel, FpuStateConfig user, FeatureMask xfd, bool compacted)
+    public static Fpstate ForXsave(CpuModel cpu, FpuStateConfig kernel, FpuStateConfig user, FeatureMask xfd, bool compacted)
     {
-        var fps = new FpState
+        var fps = new Fpstate
         {
             Size = kernel.DefaultSize,
             Xfeatures = kernel.DefaultFeatures,
@@ -39,10 +39,10 @@ public static class InitFpstate
     /// executed, so MXCSR_MASK stays 0. Size is the legacy size; xfeatures and xfd are 0. (As coded, a late disable
     /// leaves init_fpstate.size/xfeatures at their XSAVE values; nothing reads them without XSAVE.)
     /// </summary>
-    public static FpState ForLegacy(CpuCaps caps, uint legacySize)
+    public static Fpstate ForLegacy(CpuCaps caps, uint legacySize)
     {
-        var fps = new FpState { Size = legacySize, UserSize = legacySize, Regs = new byte[legacySize] };
-        if (caps.Fxsr)
+        var fps = new Fpstate { Size = legacySize, UserSize = legacySize, Regs = new byte[legacySize] };
+        if (caps.Has(CpuCap.Fxsr))
         {
             BitConverter.TryWriteBytes(fps.Regs.AsSpan(LegacyRegion.Fcw, 2), LegacyRegion.InitFcw);
             BitConverter.TryWriteBytes(fps.Regs.AsSpan(LegacyRegion.Mxcsr, 4), LegacyRegion.InitMxcsr);

@@ -5,7 +5,7 @@ namespace Xsave.Oracle.Linux.Fpu;
 
 /// <summary>
 /// Where a component lives in a kernel fpstate buffer (SPEC R48: get_xsave_addr, __raw_xsave_addr,
-/// xfeature_get_offset). Offsets are byte offsets into <see cref="FpState.Regs"/>; null plays the kernel's NULL.
+/// xfeature_get_offset). Offsets are byte offsets into <see cref="Fpstate.Regs"/>; null plays the kernel's NULL.
 /// </summary>
 public static class XsaveAddress
 {
@@ -13,7 +13,7 @@ public static class XsaveAddress
     /// get_xsave_addr (R48): NULL without XSAVE, for a component the kernel has not enabled (WARN), or when the
     /// buffer's XSTATE_BV[i] is 0 (the component is in its init state and its bytes are stale); else the raw address.
     /// </summary>
-    public static int? Get(BootResult boot, FpState fps, int feature)
+    public static int? Get(BootResult boot, Fpstate fps, int feature)
     {
         if (!boot.XsaveEnabled) return null;
         if (!boot.Kernel.MaxFeatures.Contains(feature)) return null;
@@ -26,7 +26,7 @@ public static class XsaveAddress
     /// buffer's XCOMP_BV; x87/SSE and the standard format use the fixed offsets; compacted offsets follow R15 over
     /// the buffer's own XCOMP_BV.
     /// </summary>
-    public static int? Raw(BootResult boot, FpState fps, int feature)
+    public static int? Raw(BootResult boot, Fpstate fps, int feature)
     {
         if (!boot.Kernel.MaxFeatures.Contains(feature)) return null;
         if (boot.Compacted && !new FeatureMask(fps.XcompBv).Contains(feature)) return null;

@@ -1,4 +1,3 @@
-using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Fpu;
 using Xsave.Oracle.Linux.Process;
@@ -9,12 +8,13 @@ namespace Xsave.Oracle.Linux.Kvm;
 public sealed record VcpuCreation(KResult Result, Vcpu? Vcpu);
 
 /// <summary>
-/// One KVM vCPU as far as its FPU goes (SPEC part C): the guest FPU container, XCR0, IA32_XSS, PKRU, the guest CPUID
-/// and what KVM derives from it. Operations are the ioctls and exit handlers, in files by topic; each returns what the
-/// kernel returns and leaves the state observable here. Conventions: <c>host-initiated</c> = from userspace ioctls,
-/// <c>guest</c> = an exit handler for a guest instruction.
+/// One KVM vCPU as far as its FPU goes (SPEC part C), composed as KVM splits struct kvm_vcpu_arch: the guest FPU
+/// (<see cref="Fpu"/>), the guest CPUID (<see cref="Cpuid"/>), XCR0 (<see cref="Xcrs"/>), the MSRs (<see cref="Msrs"/>),
+/// the XSAVE ioctls (<see cref="XsaveIoctls"/>) and RESET/INIT (<see cref="Reset"/>). This type keeps what struct kvm_vcpu
+/// itself holds (wants_to_run, has-run, the warnings) and dispatches the ioctls as kvm_arch_vcpu_ioctl does.
+/// Conventions: <c>host-initiated</c> = from userspace ioctls, <c>guest</c> = an exit handler for a guest instruction.
 /// </summary>
-public sealed partial class Vcpu
+public sealed class Vcpu
 {
     private readonly List<string> _warnings = [];
 
@@ -22,7 +22,12 @@ public sealed partial class Vcpu
     {
         Vm = vm;
         ThreadId = threadId;
-        GuestFpu = guestFpu;
+        Fpu = new VcpuFpu(this, guestFpu);
+        Cpuid = new VcpuCpuid(this);
+        Xcrs = new VcpuXcrs(this);
+        Msrs = new VcpuMsrs(this);
+        XsaveIoctls = new VcpuXsave(this);
+        Reset = new VcpuReset(this);
     }
 
     public KvmVm Vm { get; }
@@ -33,23 +38,23 @@ public sealed partial class Vcpu
     /// <summary>The thread that runs this vCPU (its struct fpu swaps with the guest's in R86).</summary>
     public int ThreadId { get; }
 
-    /// <summary>vcpu->arch.guest_fpu (R50, R55).</summary>
-    public FpuGuest GuestFpu { get; }
+    /// <summary>vcpu->arch.guest_fpu and vcpu->arch.pkru: the guest fpstate and its load/put (R50, R55, R86, R87).</summary>
+    public VcpuFpu Fpu { get; }
 
-    /// <summary>vcpu->arch.xcr0 (R80).</summary>
-    public FeatureMask Xcr0 { get; private set; }
+    /// <summary>vcpu->arch.cpuid_entries and what kvm_vcpu_after_set_cpuid derives from them (R77-R79).</summary>
+    public VcpuCpuid Cpuid { get; }
 
-    /// <summary>vcpu->arch.ia32_xss (R82).</summary>
-    public FeatureMask Xss { get; private set; }
+    /// <summary>vcpu->arch.xcr0 (R80, R81).</summary>
+    public VcpuXcrs Xcrs { get; }
 
-    /// <summary>vcpu->arch.pkru: the guest's PKRU, kept outside the XSAVE buffer and exchanged by KVM_GET/SET_XSAVE.</summary>
-    public uint Pkru { get; private set; }
+    /// <summary>IA32_XSS, IA32_XFD, IA32_XFD_ERR and the CET MSRs (R82-R84).</summary>
+    public VcpuMsrs Msrs { get; }
 
-    /// <summary>vcpu->arch.guest_supported_xcr0 (R79).</summary>
-    public FeatureMask GuestSupportedXcr0 { get; private set; }
+    /// <summary>KVM_GET_XSAVE, KVM_GET_XSAVE2, KVM_SET_XSAVE (R89).</summary>
+    public VcpuXsave XsaveIoctls { get; }
 
-    /// <summary>vcpu->arch.guest_supported_xss (R79).</summary>
-    public FeatureMask GuestSupportedXss { get; private set; }
+    /// <summary>kvm_vcpu_reset: RESET (R90) and INIT (R91).</summary>
+    public VcpuReset Reset { get; }
 
     /// <summary>kvm_vcpu_has_run(): set on the first VM entry; CPUID is frozen afterwards (R78).</summary>
     public bool HasRun { get; private set; }
@@ -57,17 +62,8 @@ public sealed partial class Vcpu
     /// <summary>vcpu->wants_to_run: inside KVM_RUN.</summary>
     public bool WantsToRun { get; private set; }
 
-    /// <summary>
-    /// TIF_NEED_FPU_LOAD of the vCPU thread: the registers no longer hold the active fpstate (it was saved by
-    /// kernel_fpu_begin or preemption) and must be restored before returning to the guest or user space.
-    /// </summary>
-    public bool TaskNeedFpuLoad { get; private set; }
-
     /// <summary>Kernel warnings (WARN_ON, host #NM) this vCPU's operations raised, in order. KVM_BUG_ONs are in <see cref="KvmVm.Bugs"/>.</summary>
     public IReadOnlyList<string> Warnings => _warnings;
-
-    /// <summary>The guest fpstate (gfpu->fpstate).</summary>
-    public FpState GuestFpstate => GuestFpu.FpState;
 
     /// <summary>KVM_CREATE_VCPU in a new VM of <paramref name="process"/>.</summary>
     public static VcpuCreation Create(KvmModule kvm, LinuxProcess process) => Create(KvmVm.Create(kvm, process));
@@ -80,19 +76,63 @@ public sealed partial class Vcpu
     {
         if (vm.Dead) return new(Errno.EIO, null);
 
-        var gfpu = FpStates.AllocGuest(vm.Kvm.Boot, vm.Process);
+        var gfpu = FpstateOps.AllocGuest(vm.Kvm.Boot, vm.Process);
         if (gfpu is null) return new(Errno.ENOMEM, null);
 
         var vcpu = new Vcpu(vm, threadId, gfpu);
-        vcpu.Reset();
+        vcpu.Reset.ResetEvent();
         return new(KResult.Ok, vcpu);
     }
 
     /// <summary>R85/R56: kvm_arch_vcpu_destroy frees the guest fpstate (refused with a WARN while in use).</summary>
-    public GuestFreeResult Destroy() => FpStates.FreeGuest(GuestFpu);
+    public GuestFreeResult Destroy() => FpstateOps.FreeGuest(Fpu.GuestFpu);
 
-    private void Warn(string what) => _warnings.Add(what);
+    // kvm_arch_vcpu_ioctl: each modelled ioctl is handled by the part of the vCPU that owns its state.
+    public KResult SetCpuid2(IReadOnlyList<KvmCpuidEntry2> entries) => Cpuid.SetCpuid2(entries);
+    public KvmRead<IReadOnlyList<KvmCpuidEntry2>> GetCpuid2(int nent = KvmCpuidEntry2.MaxEntries) => Cpuid.GetCpuid2(nent);
+    public KvmRead<KvmXcrs> GetXcrs() => Xcrs.GetXcrs();
+    public KResult SetXcrs(KvmXcrs xcrs) => Xcrs.SetXcrs(xcrs);
+    public KResult SetMsrs(params (uint Index, ulong Data)[] entries) => Msrs.SetMsrs(entries);
+    public KvmRead<IReadOnlyList<ulong>> GetMsrs(params uint[] indices) => Msrs.GetMsrs(indices);
+    public KvmRead<byte[]> GetXsave() => XsaveIoctls.GetXsave();
+    public KvmRead<byte[]> GetXsave2() => XsaveIoctls.GetXsave2();
+    public KResult SetXsave(byte[] userBuffer) => XsaveIoctls.SetXsave(userBuffer);
+
+    /// <summary>
+    /// INIT (kvm_vcpu_reset(INIT), e.g. from KVM_GET_MP_STATE accepting a latched INIT or inside KVM_RUN): only the
+    /// xstate part is modelled (R91); XCR0, XSS, XFD and PKRU are unchanged.
+    /// </summary>
+    public void Init() => Reset.InitEvent();
+
+    /// <summary>
+    /// KVM_RUN: load the guest FPU (R86), enter the guest, run the given VM-exit handlers one after another (each is a
+    /// guest instruction or host event handled while the guest FPU is loaded, e.g. <see cref="VcpuXcrs.GuestXsetbv"/>,
+    /// <see cref="VcpuMsrs.GuestWrmsr"/>, <see cref="VcpuFpu.KernelFpuBegin"/>, <see cref="Init"/>), re-entering the
+    /// guest after each (switch_fpu_return when TIF_NEED_FPU_LOAD), then put the guest FPU. A dead VM -> -EIO.
+    /// </summary>
+    public KResult Run(params Action<Vcpu>[] exits)
+    {
+        if (Dead) return Errno.EIO;
+        WantsToRun = true;
+        Fpu.LoadGuestFpu();
+        if (!Dead)
+        {
+            Fpu.ReenterGuest();
+            HasRun = true;
+            foreach (var exit in exits)
+            {
+                exit(this);
+                if (Dead) break;
+                Fpu.ReenterGuest();
+            }
+        }
+        if (Fpu.Fpstate.InUse) Fpu.PutGuestFpu();
+        WantsToRun = false;
+        return Dead ? Errno.EIO : KResult.Ok;
+    }
+
+    internal void Warn(string what) => _warnings.Add(what);
 
     /// <summary>kvm_vcpu_ioctl: every vCPU ioctl of a dead (bugged) VM fails with -EIO.</summary>
-    private bool Dead => Vm.Dead;
+    internal bool Dead => Vm.Dead;
 }

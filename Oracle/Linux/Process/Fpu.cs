@@ -10,13 +10,13 @@ namespace Xsave.Oracle.Linux.Process;
 public sealed class Fpu
 {
     /// <summary>fpu->fpstate: the task's own fpstate, or a guest fpstate during KVM_RUN.</summary>
-    public required FpState FpState { get; set; }
+    public required Fpstate Fpstate { get; set; }
 
     /// <summary>fpu->__task_fpstate: the task fpstate stashed while a guest fpstate is active (R86), else null.</summary>
-    public FpState? TaskFpstate { get; set; }
+    public Fpstate? TaskFpstate { get; set; }
 
     /// <summary>The task's own fpstate whichever is active.</summary>
-    public FpState OwnFpstate => TaskFpstate ?? FpState;
+    public Fpstate OwnFpstate => TaskFpstate ?? Fpstate;
 }
 
 /// <summary>One thread of a <see cref="LinuxProcess"/>: its FPU and its alternate signal stack.</summary>

@@ -15,10 +15,10 @@ public sealed partial class LinuxProcess
     public XfdNmOutcome XfdNm(int threadId, FeatureMask xfdErr)
     {
         Thread(threadId);
-        if (!Boot.Config.Is64Bit || !Boot.Caps.Xfd || xfdErr.IsEmpty)
+        if (!Boot.Config.Is64Bit || !Boot.Caps.Has(CpuCap.Xfd) || xfdErr.IsEmpty)
             return new XfdNmOutcome(XfdNmKind.NotXfdEvent, KResult.Ok);
 
-        var result = FpStates.XfdEnableFeature(Boot, this, xfdErr, guest: null, threadId);
+        var result = FpstateOps.XfdEnableFeature(Boot, this, xfdErr, guest: null, threadId);
         var kind = result.Error switch
         {
             Errno.EPERM => XfdNmKind.SigIll,

@@ -51,7 +51,7 @@ public sealed partial class LinuxProcess
     public static LinuxProcess Start(BootResult boot)
     {
         var process = new LinuxProcess(boot);
-        process.AddThread(new Fpu { FpState = FpStates.NewTaskFpstate(boot) });
+        process.AddThread(new Fpu { Fpstate = FpstateOps.NewTaskFpstate(boot) });
         return process;
     }
 
@@ -71,7 +71,7 @@ public sealed partial class LinuxProcess
     public LinuxThread SpawnThread(int fromThreadId = LeaderId)
     {
         var parent = Thread(fromThreadId);
-        return AddThread(new Fpu { FpState = CloneTaskFpstate(parent.Fpu.OwnFpstate) });
+        return AddThread(new Fpu { Fpstate = CloneTaskFpstate(parent.Fpu.OwnFpstate) });
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public sealed partial class LinuxProcess
     {
         var parent = Thread(threadId);
         var child = new LinuxProcess(Boot);
-        var thread = child.AddThread(new Fpu { FpState = CloneTaskFpstate(parent.Fpu.OwnFpstate) });
+        var thread = child.AddThread(new Fpu { Fpstate = CloneTaskFpstate(parent.Fpu.OwnFpstate) });
         thread.SigaltstackSize = parent.SigaltstackSize;
         if (Boot.DynamicSizing)
         {
@@ -105,7 +105,7 @@ public sealed partial class LinuxProcess
         Thread(threadId);
         _threads.Clear();
         _nextThreadId = LeaderId;
-        AddThread(new Fpu { FpState = FpStates.NewTaskFpstate(Boot) });
+        AddThread(new Fpu { Fpstate = FpstateOps.NewTaskFpstate(Boot) });
         (Perm, GuestPerm) = DefaultPermissions(Boot);
     }
 
@@ -121,11 +121,11 @@ public sealed partial class LinuxProcess
     /// parent's registers with RFBM = the child's xfeatures (so only default features, never TILEDATA), then
     /// XSTATE_BV[PASID] cleared.
     /// </summary>
-    private FpState CloneTaskFpstate(FpState parent)
+    private Fpstate CloneTaskFpstate(Fpstate parent)
     {
-        var child = new FpState();
-        FpStates.Reset(Boot, child, guest: false);
-        FpStateCopy.SaveInto(Boot, parent, child);
+        var child = new Fpstate();
+        FpstateOps.Reset(Boot, child, guest: false);
+        FpstateCopy.SaveInto(Boot, parent, child);
         if (Boot.XsaveEnabled) child.XstateBv = new FeatureMask(child.XstateBv).Without(XFeature.Pasid).Bits;
         return child;
     }

@@ -41,7 +41,7 @@ public static class SignalFrames
     {
         uint size = boot.User.MaxSize;
         if (boot.XsaveEnabled) size += Magic2Size;
-        if ((boot.Config.Ia32Emulation || !boot.Config.Is64Bit) && boot.Caps.Fxsr) size += LegacyFpu.FregsStateSize;
+        if ((boot.Config.Ia32Emulation || !boot.Config.Is64Bit) && boot.Caps.Has(CpuCap.Fxsr)) size += LegacyFpu.FregsStateSize;
         return size;
     }
 
@@ -68,6 +68,6 @@ public static class SignalFrames
         MaxFrameSize(boot) - FpstateSize(boot) + permUserStateSize;
 
     /// <summary>xstate_sigframe_size(fpstate): the XSAVE image of one frame, user_size + 4 with XSAVE (R72).</summary>
-    public static uint XstateSigframeSize(BootResult boot, FpState fps) =>
+    public static uint XstateSigframeSize(BootResult boot, Fpstate fps) =>
         boot.XsaveEnabled ? fps.UserSize + Magic2Size : fps.UserSize;
 }

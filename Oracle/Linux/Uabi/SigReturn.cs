@@ -27,7 +27,7 @@ public static class SigReturn
     /// <summary>The PKRU value Linux gives tasks by default (init_pkru_value: every key but 0 access-disabled).</summary>
     public const uint InitPkruValue = 0x55555554;
 
-    public static SigreturnResult Restore(BootResult boot, FpState fps, PkruHolder pkru, byte[] frame)
+    public static SigreturnResult Restore(BootResult boot, Fpstate fps, PkruHolder pkru, byte[] frame)
     {
         // Without XSAVE the frame is a plain FXSAVE image (use_fxsr); only x87 and SSE exist.
         if (!boot.XsaveEnabled)
@@ -81,10 +81,10 @@ public static class SigReturn
     /// Any failure -> fpu__clear_user_states: every USER_RESTORE feature from init_fpstate, PKRU to the default
     /// value; sigreturn then delivers SIGSEGV.
     /// </summary>
-    private static SigreturnResult Fail(BootResult boot, FpState fps, PkruHolder pkru, string fault)
+    private static SigreturnResult Fail(BootResult boot, Fpstate fps, PkruHolder pkru, string fault)
     {
         InitFromInitFpstate(boot, fps, pkru, XfeatureMasks.UserRestore & fps.Xfeatures);
-        if (boot.Caps.Ospke) pkru.Value = InitPkruValue;
+        if (boot.Caps.Has(CpuCap.Ospke)) pkru.Value = InitPkruValue;
         return new(SigreturnOutcome.FailedSigsegv, fault);
     }
 
@@ -92,7 +92,7 @@ public static class SigReturn
     /// os_xrstor(&amp;init_fpstate, mask): every component of mask &amp; XCR0 initialised; MXCSR back to 0x1F80 when the
     /// restore touches it (standard form: SSE or YMM in RFBM, R23; compacted: SSE in RFBM, R24).
     /// </summary>
-    private static void InitFromInitFpstate(BootResult boot, FpState fps, PkruHolder pkru, FeatureMask mask)
+    private static void InitFromInitFpstate(BootResult boot, Fpstate fps, PkruHolder pkru, FeatureMask mask)
     {
         var rfbm = mask & boot.Xcr0;
         foreach (int i in rfbm.Indices()) TaskRegisters.Initialize(boot, fps, i);
@@ -103,7 +103,7 @@ public static class SigReturn
         if (rfbm.Contains(XFeature.Pkru)) pkru.Value = 0;
     }
 
-    private static uint CurrentPkru(BootResult boot, FpState fps)
+    private static uint CurrentPkru(BootResult boot, Fpstate fps)
     {
         // A PKRU sub-leaf shorter than 4 bytes (corrupt dumps) leaves the missing bytes zero.
         var image = TaskRegisters.Component(boot, fps, (int)XFeature.Pkru);

@@ -13,7 +13,7 @@ public static class SignalFrame
 {
     /// <summary>Builds the frame; <paramref name="stackBefore"/> is what the user stack held there (bytes the kernel
     /// does not write stay as they were; zero if not given).</summary>
-    public static byte[] Setup(BootResult boot, FpState fps, uint pkru, byte[]? stackBefore = null)
+    public static byte[] Setup(BootResult boot, Fpstate fps, uint pkru, byte[]? stackBefore = null)
     {
         var cpu = boot.Cpu;
         int userSize = (int)fps.UserSize;
@@ -31,7 +31,7 @@ public static class SignalFrame
         XsaveStandard(boot, fps, frame, mask, inUse);
 
         // R72, H17: PKRU is written into the frame and marked in use so that sigreturn's XRSTOR loads it.
-        if (boot.Caps.Ospke)
+        if (boot.Caps.Has(CpuCap.Ospke))
         {
             var bv = new FeatureMask(BitConverter.ToUInt64(frame, LegacyRegion.XstateBv)).With(XFeature.Pkru);
             BitConverter.TryWriteBytes(frame.AsSpan(LegacyRegion.XstateBv, 8), bv.Bits);
@@ -54,7 +54,7 @@ public static class SignalFrame
     /// (old &amp; ~RFBM) | (XINUSE &amp; RFBM). Host tasks never have XFD armed for their user_xfeatures (I7), so the
     /// XFD rule of R27 does not arise here.
     /// </summary>
-    private static void XsaveStandard(BootResult boot, FpState fps, byte[] frame, FeatureMask mask, FeatureMask inUse)
+    private static void XsaveStandard(BootResult boot, Fpstate fps, byte[] frame, FeatureMask mask, FeatureMask inUse)
     {
         var cpu = boot.Cpu;
         var rfbm = mask & boot.Xcr0;

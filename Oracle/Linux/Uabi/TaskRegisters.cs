@@ -13,21 +13,21 @@ namespace Xsave.Oracle.Linux.Uabi;
 public static class TaskRegisters
 {
     /// <summary>XINUSE as the next save would see it: XSTATE_BV, plus SSE when MXCSR is not 0x1F80 (R17, R21).</summary>
-    public static FeatureMask InUse(BootResult boot, FpState fps)
+    public static FeatureMask InUse(BootResult boot, Fpstate fps)
     {
         if (!boot.XsaveEnabled) return XfeatureMasks.FpSse; // an FXSAVE image has no header: x87 and SSE are live
         var bv = new FeatureMask(fps.XstateBv);
         return Mxcsr(boot, fps) != LegacyRegion.InitMxcsr ? bv.With(XFeature.Sse) : bv;
     }
 
-    public static uint Mxcsr(BootResult boot, FpState fps)
+    public static uint Mxcsr(BootResult boot, Fpstate fps)
     {
         if (boot.XsaveEnabled && boot.Compacted && !new FeatureMask(fps.XstateBv).Contains(XFeature.Sse))
             return LegacyRegion.InitMxcsr;
         return BitConverter.ToUInt32(fps.Regs, LegacyRegion.Mxcsr);
     }
 
-    public static void SetMxcsr(BootResult boot, FpState fps, uint value)
+    public static void SetMxcsr(BootResult boot, Fpstate fps, uint value)
     {
         if (boot.XsaveEnabled && boot.Compacted && value != LegacyRegion.InitMxcsr && !new FeatureMask(fps.XstateBv).Contains(XFeature.Sse))
             Load(boot, fps, (int)XFeature.Sse, new byte[UabiLayout.Size(boot.Cpu, (int)XFeature.Sse)]);
@@ -35,11 +35,11 @@ public static class TaskRegisters
     }
 
     /// <summary>The register image of component i in UABI form (x87: bytes 0..159 with 24..31 zero).</summary>
-    public static byte[] Component(BootResult boot, FpState fps, int i)
+    public static byte[] Component(BootResult boot, Fpstate fps, int i)
     {
         int size = UabiLayout.Size(boot.Cpu, i);
         int? at = InUseAddress(boot, fps, i);
-        if (at is null) return InitImage(i, size);
+        if (at is null) return InitConfiguration.Image(i, size);
 
         var bytes = fps.Regs.AsSpan(at.Value, size).ToArray();
         if (i == (int)XFeature.Fp) bytes.AsSpan(LegacyRegion.Mxcsr, 8).Clear();
@@ -47,7 +47,7 @@ public static class TaskRegisters
     }
 
     /// <summary>Loads component i from an image (XRSTOR with XSTATE_BV[i] = 1): the bytes, and the component in use.</summary>
-    public static void Load(BootResult boot, FpState fps, int i, ReadOnlySpan<byte> image)
+    public static void Load(BootResult boot, Fpstate fps, int i, ReadOnlySpan<byte> image)
     {
         int? at = Address(boot, fps, i);
         if (at is null) return; // not part of this task's buffer: nothing to hold it (the CPU's RFBM excludes it)
@@ -64,13 +64,13 @@ public static class TaskRegisters
     }
 
     /// <summary>Puts component i in its init configuration (XRSTOR with XSTATE_BV[i] = 0; R26).</summary>
-    public static void Initialize(BootResult boot, FpState fps, int i)
+    public static void Initialize(BootResult boot, Fpstate fps, int i)
     {
         int size = UabiLayout.Size(boot.Cpu, i);
         int? at = Address(boot, fps, i);
         if (at is not null)
         {
-            var init = InitImage(i, size);
+            var init = InitConfiguration.Image(i, size);
             if (i == (int)XFeature.Fp)
             {
                 init.AsSpan(0, LegacyRegion.Mxcsr).CopyTo(fps.Regs.AsSpan(at.Value));
@@ -85,18 +85,10 @@ public static class TaskRegisters
     }
 
     /// <summary>R48 raw address; x87 and SSE sit at their legacy offsets even without XSAVE (FXSAVE image).</summary>
-    private static int? Address(BootResult boot, FpState fps, int i) =>
+    private static int? Address(BootResult boot, Fpstate fps, int i) =>
         i < 2 ? UabiLayout.Offset(boot.Cpu, i) : XsaveAddress.Raw(boot, fps, i);
 
     /// <summary>R48 get_xsave_addr; without XSAVE, x87 and SSE are always live in the FXSAVE image.</summary>
-    private static int? InUseAddress(BootResult boot, FpState fps, int i) =>
+    private static int? InUseAddress(BootResult boot, Fpstate fps, int i) =>
         !boot.XsaveEnabled && i < 2 ? UabiLayout.Offset(boot.Cpu, i) : XsaveAddress.Get(boot, fps, i);
-
-    /// <summary>R17 init configuration: x87 FCW = 0x37F and zeros; everything else zeros.</summary>
-    public static byte[] InitImage(int i, int size)
-    {
-        var bytes = new byte[size];
-        if (i == (int)XFeature.Fp) BitConverter.TryWriteBytes(bytes.AsSpan(LegacyRegion.Fcw, 2), LegacyRegion.InitFcw);
-        return bytes;
-    }
 }

@@ -21,7 +21,7 @@ public sealed record UabiHeader(FeatureMask XstateBv, ulong XcompBv, byte[] Rese
     /// covers supervisor bits and bit 63), when XCOMP_BV is not zero (a UABI buffer is never compacted), or when any
     /// of the 48 reserved bytes is not zero (stricter than the CPU's standard-form check, KO §6b).
     /// </summary>
-    public KResult Validate(FpState fps)
+    public KResult Validate(Fpstate fps)
     {
         // R68: no unknown or supervisor features.
         if (!XstateBv.IsSubsetOf(fps.UserXfeatures)) return Errno.EINVAL;
@@ -37,5 +37,5 @@ public sealed record UabiHeader(FeatureMask XstateBv, ulong XcompBv, byte[] Rese
     }
 
     /// <summary>R68 as a function of a raw buffer (at least 576 bytes).</summary>
-    public static KResult Validate(ReadOnlySpan<byte> buffer, FpState fps) => Read(buffer).Validate(fps);
+    public static KResult Validate(ReadOnlySpan<byte> buffer, Fpstate fps) => Read(buffer).Validate(fps);
 }

@@ -16,7 +16,7 @@ public static class UabiToXstate
     private static readonly FeatureMask MxcsrUsers = FeatureMask.Of(XFeature.Fp, XFeature.Sse, XFeature.Ymm);
 
     /// <param name="pkru">task.thread.pkru or vcpu.arch.pkru; null when the caller does not want PKRU touched (KVM).</param>
-    public static KResult Copy(BootResult boot, FpState fps, byte[] uabi, PkruHolder? pkru)
+    public static KResult Copy(BootResult boot, Fpstate fps, byte[] uabi, PkruHolder? pkru)
     {
         var cpu = boot.Cpu;
 

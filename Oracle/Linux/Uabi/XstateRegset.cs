@@ -23,7 +23,7 @@ public static class XstateRegset
     /// R70 image (XSAVE mode, xfeatures = the task's user_xfeatures, PKRU = the task's PKRU). A shorter iov_len gets a
     /// truncated copy. No XSAVE -> -ENODEV (the regset is then inactive).
     /// </summary>
-    public static RegsetRead Get(BootResult boot, FpState taskFps, uint taskPkru, int iovLen)
+    public static RegsetRead Get(BootResult boot, Fpstate taskFps, uint taskPkru, int iovLen)
     {
         // ptrace_regset: the length must be a whole number of elements.
         if (iovLen < 0 || iovLen % ElementSize != 0) return new(Errno.EINVAL, []);
@@ -39,7 +39,7 @@ public static class XstateRegset
     /// whole buffer, else -EFAULT (so a larger iov_len is fine, a shorter one is not); then R69 with the task's PKRU
     /// (H18: a clear PKRU bit sets PKRU to 0).
     /// </summary>
-    public static KResult Set(BootResult boot, FpState taskFps, PkruHolder taskPkru, byte[] userBuffer, int iovLen)
+    public static KResult Set(BootResult boot, Fpstate taskFps, PkruHolder taskPkru, byte[] userBuffer, int iovLen)
     {
         if (iovLen < 0 || iovLen % ElementSize != 0) return Errno.EINVAL;
         if (!boot.XsaveEnabled) return KResult.Fail(UabiErrno.ENODEV);

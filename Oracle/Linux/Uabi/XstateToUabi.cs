@@ -17,7 +17,7 @@ public static class XstateToUabi
     private const int XmmSpaceSize = 256;
     private const int PaddingSize = 48; // bytes 416..463
 
-    public static byte[] Copy(BootResult boot, FpState fps, FeatureMask xfeatures, uint pkruVal, CopyMode mode, int length)
+    public static byte[] Copy(BootResult boot, Fpstate fps, FeatureMask xfeatures, uint pkruVal, CopyMode mode, int length)
     {
         var cpu = boot.Cpu;
         var xsave = fps.Regs;

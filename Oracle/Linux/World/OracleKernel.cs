@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Diagnostics;
 using Xsave.Contract;
 using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.Fpu;
@@ -59,17 +59,18 @@ public sealed class OracleKernel : IKernel
         GetXsave2Op o => WithVcpu(o.Vcpu, v => Read(v.GetXsave2())),
         SetXsaveOp o => WithVcpu(o.Vcpu, v => Of(v.SetXsave(o.Image))),
         VcpuInitOp o => WithVcpu(o.Vcpu, v => { v.Init(); return new KernelOutcome(0); }),
-        _ => throw new ArgumentException($"operation {op.GetType().Name} is not part of the contract", nameof(op)),
+        // Every contract operation is listed above: a new one must be modelled, never answered by default.
+        _ => throw new UnreachableException($"operation {op.GetType().Name} is not part of the contract"),
     };
 
     public KernelSnapshot? Snapshot() => new(
         _processes.Select((p, i) => new ProcessSnapshot(i + 1, true, Perm(p.Perm), Perm(p.GuestPerm),
             p.Threads.Select((t, k) => new ThreadSnapshot(k, t.SigaltstackSize, Snap(t.Fpu.OwnFpstate))).ToList())).ToList(),
         _vcpus.Select((v, id) => v is null
-            ? new VcpuSnapshot(id, _vcpuPids[id], false, default, default, default, 0, 0, default, default, default, 0, false, false, null)
-            : new VcpuSnapshot(id, _vcpuPids[id], true, v.Xcr0, v.Xss, v.GuestFpstate.Xfd, v.GuestFpu.XfdErr, v.Pkru,
-                v.GuestSupportedXcr0, v.GuestSupportedXss, v.GuestFpu.Xfeatures, v.GuestFpu.UabiSize, v.GuestFpstate.InUse,
-                v.HasRun, Snap(v.GuestFpstate))).ToList());
+            ? VcpuSnapshot.Destroyed(id, _vcpuPids[id])
+            : new VcpuSnapshot(id, _vcpuPids[id], true, v.Xcrs.Xcr0, v.Msrs.Xss, v.Fpu.Fpstate.Xfd, v.Fpu.GuestFpu.XfdErr, v.Fpu.Pkru,
+                v.Cpuid.GuestSupportedXcr0, v.Cpuid.GuestSupportedXss, v.Fpu.GuestFpu.Xfeatures, v.Fpu.GuestFpu.UabiSize, v.Fpu.Fpstate.InUse,
+                v.HasRun, Snap(v.Fpu.Fpstate))).ToList());
 
     // ---- processes ----
 
@@ -104,7 +105,8 @@ public sealed class OracleKernel : IKernel
             XfdNmKind.SigIll => KernelSignal.SigIll,
             XfdNmKind.SigSegv => KernelSignal.SigSegv,
             XfdNmKind.NotXfdEvent => KernelSignal.UnexpectedNm,
-            _ => null,
+            XfdNmKind.Retry => null,
+            _ => throw new UnreachableException($"#NM outcome {outcome.Kind}"),
         };
         return new KernelOutcome(outcome.EnableResult.Value, Signal: signal);
     }
@@ -152,23 +154,23 @@ public sealed class OracleKernel : IKernel
         switch (e)
         {
             case GuestXsetbv x:
-                return Guest(v.GuestXsetbv(x.Cpl, x.Ecx, x.Value));
+                return Guest(v.Xcrs.GuestXsetbv(x.Cpl, x.Ecx, x.Value));
             case GuestWrmsr w:
-                return Guest(v.GuestWrmsr(w.Msr, w.Value));
+                return Guest(v.Msrs.GuestWrmsr(w.Msr, w.Value));
             case GuestRdmsr rd:
-                var read = v.GuestRdmsr(rd.Msr);
+                var read = v.Msrs.GuestRdmsr(rd.Msr);
                 return read.Outcome == GuestOutcome.Completed ? GuestExit.Read(read.Value) : GuestExit.InjectedGp;
             case GuestWritePkru pk:
-                v.GuestWritePkru(pk.Value);
+                v.Fpu.GuestWritePkru(pk.Value);
                 return GuestExit.Completed;
             case HostKernelFpuUse:
-                v.KernelFpuBegin();
+                v.Fpu.KernelFpuBegin();
                 return GuestExit.Completed;
             case InitWhileRunning:
                 v.Init();
                 return GuestExit.Completed;
             default:
-                throw new ArgumentException($"guest event {e.GetType().Name} is not part of the contract", nameof(e));
+                throw new UnreachableException($"guest event {e.GetType().Name} is not part of the contract");
         }
     }
 
@@ -176,8 +178,8 @@ public sealed class OracleKernel : IKernel
 
     private static KernelOutcome Read(KvmRead<byte[]> r) => new(r.Result.Value, Data: r.Result.IsError ? null : r.Value);
 
-    private static KvmCpuidEntry ToKvm(CpuidEntry e) =>
-        new(e.Function, e.Index, KvmCpuidEntry.SignificantIndex, e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
+    private static KvmCpuidEntry2 ToKvm(CpuidEntry e) =>
+        new(e.Function, e.Index, KvmCpuidEntry2.SignificantIndex, e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
 
     // ---- names ----
 
@@ -214,7 +216,7 @@ public sealed class OracleKernel : IKernel
 
     private static PermSnapshot Perm(FpuStatePerm p) => new(p.StatePerm, p.StateSize, p.UserStateSize);
 
-    public static FpStateSnapshot Snap(FpState f) => new(f.Size, f.UserSize, f.Xfeatures, f.UserXfeatures, f.Xfd, f.IsGuest,
+    public static FpStateSnapshot Snap(Fpstate f) => new(f.Size, f.UserSize, f.Xfeatures, f.UserXfeatures, f.Xfd, f.IsGuest,
         f.InUse, new FeatureMask(f.XstateBv), new FeatureMask(f.XcompBv), FpStateSnapshot.HashOf(f.Regs));
 
     private static BootSummary Summarize(BootResult b) => new(b.XsaveEnabled, b.Compacted, b.DisabledReason, b.Xcr0, b.Xss,

@@ -1,7 +1,4 @@
-using Xsave.Contract;
 using Xsave.Contract.Registers;
-using Xsave.Optimized.Architecture;
-using Xsave.TestSupport;
 
 namespace Xsave.Optimized.Tests.Architecture;
 

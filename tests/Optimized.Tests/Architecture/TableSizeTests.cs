@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Optimized.Architecture;
-using Xsave.TestSupport;
-
 namespace Xsave.Optimized.Tests.Architecture;
 
 /// <summary>The optimized size tables against real dumps (corpus/cpus) and SPEC's worked examples.</summary>

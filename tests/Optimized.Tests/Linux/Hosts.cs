@@ -1,8 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux;
-using Xsave.TestSupport;
-
 namespace Xsave.Optimized.Tests.Linux;
 
 /// <summary>

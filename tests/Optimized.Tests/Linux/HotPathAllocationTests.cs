@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Linux;
-using Xsave.Optimized.Linux;
-
 namespace Xsave.Optimized.Tests.Linux;
 
 /// <summary>
@@ -53,16 +49,16 @@ public class HotPathAllocationTests
         var b = Hosts.Zen5();
         var fps = TaskLifecycle.Start(b).Leader.Fpstate;
         var image = new byte[4096];
-        Uabi.CopyToUabi(b, fps, image, fps.UserXfeatures, 0, CopyMode.Xsave);
+        XstateToUabi.Copy(b, fps, image, fps.UserXfeatures, 0, CopyMode.Xsave);
         BitConverter.TryWriteBytes(image.AsSpan(512), 0xe7UL);
         image.AsSpan(576, 256).Fill(0x11);
         uint pkru = 0;
         long sink = 0;
         Assert.Equal(0, Allocated(() =>
         {
-            sink += Uabi.ValidateHeader(image, fps.UserXfeatures);
-            sink += Uabi.CopyFromUabi(b, fps, image, ref pkru, updatePkru: true);
-            Uabi.CopyToUabi(b, fps, image, fps.UserXfeatures, pkru, CopyMode.Xsave);
+            sink += UabiToXstate.ValidateHeader(image, fps.UserXfeatures);
+            sink += UabiToXstate.Copy(b, fps, image, ref pkru, updatePkru: true);
+            XstateToUabi.Copy(b, fps, image, fps.UserXfeatures, pkru, CopyMode.Xsave);
         }));
         Assert.Equal(0, sink);
         Assert.Equal(0x11, image[600]);

@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using static Xsave.Oracle.Tests.Architecture.Exec;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>XGETBV (R17, KO §1b/§1c), XSETBV (R8, R9) and WRMSR IA32_XSS (R10).</summary>

@@ -1,7 +1,3 @@
-using Xsave.TestSupport;
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>
@@ -13,11 +9,11 @@ internal static class HostCpu
     public static CpuModel Zen5 { get; } = ObservedHost.Zen5() with { Id = "host-zen5-ko1a" };
 
     /// <summary>XGETBV(0) on the host (KO §1b).</summary>
-    public static readonly FeatureMask Xcr0 = new(0xE7);
+    public static readonly FeatureMask Xcr0 = new(ObservedHost.Xcr0);
 
     /// <summary>A user-mode thread on the host: XCR0 = 0xe7, CPL 3, every component in its init configuration.</summary>
-    public static MachineState UserState() => MachineState.Init(Zen5) with { Xcr0 = Xcr0, Cpl = 3 };
+    public static MachineState UserState() => ObservedHost.UserState(Zen5);
 
     /// <summary>KO §5a/§5b: the measured buffers were pre-filled with 0xCC.</summary>
-    public static XsaveBuffer CcBuffer(int length = 4096) => XsaveBuffer.Filled(length, 0xCC);
+    public static XsaveBuffer CcBuffer(int length = 4096) => ObservedHost.CcBuffer(length);
 }

@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using static Xsave.Oracle.Tests.Architecture.Exec;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using static Xsave.Oracle.Tests.Architecture.Exec;
 using static Xsave.Oracle.Tests.Architecture.XrstorFaultTests;
 
 namespace Xsave.Oracle.Tests.Architecture;

@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using static Xsave.Oracle.Tests.Architecture.Exec;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>XRSTOR faults (SPEC R18, R23, R24): every row of KO §5d on the host model.</summary>

@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using static Xsave.Oracle.Tests.Architecture.Exec;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>XSAVE, standard format (SPEC R19): every row of KO §5a on the host model, plus R19's component writes.</summary>

@@ -1,7 +1,3 @@
-using Xsave.Contract;
-using Xsave.Contract.Machine;
-using static Xsave.Oracle.Tests.Architecture.Exec;
-
 namespace Xsave.Oracle.Tests.Architecture;
 
 /// <summary>XSAVEC (SPEC R21): every row of KO §5b on the host model, and R15/R16 alignment on Sapphire Rapids.</summary>

@@ -1,8 +1,3 @@
-using Xsave.Contract.Linux;
-using Xsave.Contract;
-using Xsave.Oracle.Linux;
-using Xsave.Oracle.Linux.Fpu;
-
 namespace Xsave.Oracle.Tests.Linux;
 
 /// <summary>Relations from SPEC text, shared by the boot and invariant tests.</summary>
@@ -48,7 +43,7 @@ internal static class LinuxAssert
         Assert.True(g.Size <= k.MaxSize);
         Assert.True(u.DefaultSize <= u.MaxSize);
 
-        if (!boot.Caps.Xsaves)
+        if (!boot.Caps.Has(CpuCap.Xsaves))
         {
             foreach (var m in new[] { k.MaxFeatures, k.DefaultFeatures, g.Features, boot.Xss })
                 Assert.False(m.Overlaps(XfeatureMasks.SupervisorAll));
@@ -56,12 +51,13 @@ internal static class LinuxAssert
     }
 
     /// <summary>I7 for one fpstate; <paramref name="xfd"/> is the value the rule prescribes for it.</summary>
-    public static void FpstateConsistent(BootResult boot, FpState fps, FeatureMask xfd)
+    public static void FpstateConsistent(BootResult boot, Fpstate fps, FeatureMask xfd)
     {
         Assert.Equal((int)fps.Size, fps.Regs.Length);
         if (!boot.XsaveEnabled) return;
-        Assert.True(fps.Size >= XstateSizes.Calculate(boot, fps.Xfeatures, boot.Compacted));
-        Assert.True(fps.UserSize >= XstateSizes.Calculate(boot, fps.UserXfeatures, false));
+        // R49: the buffer holds its features, sized by R14/R15 on the raw CPUID registers (not the oracle's own formula).
+        Assert.True(fps.Size >= (boot.Compacted ? DumpFormulas.CompactedSize(boot.Cpu, fps.Xfeatures) : DumpFormulas.StandardSize(boot.Cpu, fps.Xfeatures)));
+        Assert.True(fps.UserSize >= DumpFormulas.StandardSize(boot.Cpu, fps.UserXfeatures));
         var xcompBv = new FeatureMask(fps.XcompBv);
         var xstateBv = new FeatureMask(fps.XstateBv);
         if (boot.Compacted)

@@ -1,8 +1,3 @@
-using Xsave.Contract.Linux;
-using Xsave.Contract;
-using Xsave.Oracle.Linux.Fpu;
-using Xsave.TestSupport;
-
 namespace Xsave.Oracle.Tests.Linux;
 
 /// <summary>
@@ -11,7 +6,7 @@ namespace Xsave.Oracle.Tests.Linux;
 /// </summary>
 public static class LinuxHosts
 {
-    public const string SapphireRapids = "intel-sapphirerapids-806f8";
+    public const string SapphireRapids = Corpus.SapphireRapids;
 
     /// <summary>
     /// The Zen 5 host of KO §0/§1a (AMD EPYC family 0x1A model 2, under Firecracker): leaf 0xD exactly as measured,

@@ -1,5 +1,3 @@
-using Xsave.Contract;
-using Xsave.Oracle.Linux;
 using static Xsave.Contract.XFeature;
 
 namespace Xsave.Oracle.Tests.Linux;

@@ -1,8 +1,5 @@
 using System.Text.Json;
-using Xsave.Contract;
-using Xsave.Contract.Linux;
 using Xsave.Oracle.Linux.World;
-using Xsave.TestSupport;
 
 namespace Xsave.Oracle.Tests.World;
 

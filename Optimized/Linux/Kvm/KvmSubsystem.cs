@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Xsave.Contract;
+using Xsave.Contract.Linux;
+using Xsave.Optimized.Linux.Fpu;
+using Xsave.Optimized.Linux.Process;
+using Xsave.Optimized.Linux.World;
+
+namespace Xsave.Optimized.Linux.Kvm;
+
+/// <summary>
+/// The KVM side of the optimized kernel: /dev/kvm, one VM per process and the vCPUs, named by id in creation order
+/// (a destroyed vCPU keeps its id and is reported as not alive). <see cref="OptimizedKernel"/> forwards every KVM
+/// operation here with a way to find a process (thread group) by pid. The module is loaded once, at construction:
+/// its outcome depends only on the boot.
+/// </summary>
+public sealed class KvmSubsystem
+{
+    private readonly long _loadResult;
+    private readonly KvmModule? _kvm;
+    private readonly List<Vcpu?> _vcpus = [];
+    private readonly List<int> _vcpuPids = [];
+    private readonly Dictionary<int, KvmVm> _vms = [];
+
+    public KvmSubsystem(BootTables boot) : this(boot, KvmModuleParams.Default) { }
+
+    public KvmSubsystem(BootTables boot, KvmModuleParams moduleParams)
+    {
+        _loadResult = KvmModule.Load(boot, moduleParams, out _kvm);
+    }
+
+    /// <summary>The loaded module, or null when kvm_x86_vendor_init refused (<see cref="LoadResult"/>).</summary>
+    public KvmModule? Module => _kvm;
+
+    public long LoadResult => _loadResult;
+
+    /// <summary>The vCPU with this id, or null when it never existed or was destroyed.</summary>
+    public Vcpu? FindVcpu(int id) => (uint)id < (uint)_vcpus.Count ? _vcpus[id] : null;
+
+    /// <summary>
+    /// Runs one KVM operation. Names that do not exist are a caller bug (ArgumentException), as in the oracle's world.
+    /// No closures: a plain-result ioctl allocates nothing here.
+    /// </summary>
+    public KernelOutcome Apply(KernelOp op, Func<int, TaskGroup> processById)
+    {
+        switch (op)
+        {
+            case KvmCheckExtensionOp o:
+            {
+                var g = processById(o.Pid);
+                return _kvm is null ? Outcome(_loadResult) : Outcome(_kvm.CheckExtension(o.Capability, g.GuestPerm.StatePerm));
+            }
+            case KvmGetSupportedCpuidOp o:
+            {
+                var g = processById(o.Pid);
+                return _kvm is null ? Outcome(_loadResult) : new KernelOutcome(0, Cpuid: _kvm.SupportedLeaf0D(g.GuestPerm.StatePerm));
+            }
+            case VcpuCreateOp o:
+            {
+                var g = processById(o.Pid);
+                return _kvm is null ? Outcome(_loadResult) : Create(_kvm, g, o.Pid);
+            }
+            case VcpuDestroyOp o:
+                return Destroy(o.Vcpu);
+            case SetCpuid2Op o:
+                return Outcome(Get(o.Vcpu).Cpuid.SetCpuid2(Group(processById, o.Vcpu), o.Entries));
+            case GetXcrsOp o:
+                return GetXcrs(Get(o.Vcpu));
+            case SetXcrsOp o:
+                return Outcome(Get(o.Vcpu).Xcrs.SetXcrs(o.Flags, o.Xcrs));
+            case SetMsrOp o:
+                return Outcome(Get(o.Vcpu).Msrs.SetMsr(Group(processById, o.Vcpu), o.Msr, o.Value));
+            case GetMsrOp o:
+                return GetMsr(Get(o.Vcpu), Group(processById, o.Vcpu), o.Msr);
+            case KvmRunOp o:
+                return Run(Get(o.Vcpu), Group(processById, o.Vcpu), o.Exits);
+            case GetXsaveOp o:
+                return GetXsave(Get(o.Vcpu), legacy: true);
+            case GetXsave2Op o:
+                return GetXsave(Get(o.Vcpu), legacy: false);
+            case SetXsaveOp o:
+                return Outcome(Get(o.Vcpu).XsaveIoctls.SetXsave(o.Image));
+            case VcpuInitOp o:
+                return Outcome(Get(o.Vcpu).Reset.Init(Group(processById, o.Vcpu)));
+            default:
+                // OptimizedKernel forwards exactly the operations listed above.
+                throw new UnreachableException($"operation {op.GetType().Name} is not a KVM operation");
+        }
+    }
+
+    /// <summary>Every vCPU ever created, by id.</summary>
+    public IReadOnlyList<VcpuSnapshot> Snapshot()
+    {
+        var list = new List<VcpuSnapshot>(_vcpus.Count);
+        for (int id = 0; id < _vcpus.Count; id++)
+        {
+            var v = _vcpus[id];
+            list.Add(v is null
+                ? VcpuSnapshot.Destroyed(id, _vcpuPids[id])
+                : new VcpuSnapshot(id, _vcpuPids[id], true, new FeatureMask(v.Xcrs.Xcr0), new FeatureMask(v.Msrs.Xss),
+                    new FeatureMask(v.Fpu.Fpstate.Xfd), v.Fpu.GuestFpu.XfdErr, v.Fpu.Pkru, new FeatureMask(v.Cpuid.GuestSupportedXcr0),
+                    new FeatureMask(v.Cpuid.GuestSupportedXss), new FeatureMask(v.Fpu.GuestFpu.Xfeatures), v.Fpu.GuestFpu.UabiSize,
+                    v.Fpu.Fpstate.InUse, v.HasRun, OptimizedKernel.SnapshotOf(v.Fpu.Fpstate)));
+        }
+        return list;
+    }
+
+    // ---- operations ----
+
+    private KernelOutcome Create(KvmModule kvm, TaskGroup group, int pid)
+    {
+        if (!_vms.TryGetValue(pid, out var vm)) _vms[pid] = vm = new KvmVm(pid);
+        long r = Vcpu.Create(kvm, vm, group, out var vcpu);
+        if (r < 0) return Outcome(r);
+        _vcpus.Add(vcpu);
+        _vcpuPids.Add(pid);
+        int id = _vcpus.Count - 1;
+        return new KernelOutcome(id, Created: id);
+    }
+
+    private KernelOutcome Destroy(int id)
+    {
+        Get(id).Destroy();
+        _vcpus[id] = null;
+        return Outcome(0);
+    }
+
+    private static KernelOutcome GetXcrs(Vcpu v)
+    {
+        long r = v.Xcrs.GetXcrs(out bool hasXcr0, out ulong xcr0);
+        return r < 0 ? Outcome(r) : new KernelOutcome(r, hasXcr0 ? xcr0 : null);
+    }
+
+    private static KernelOutcome GetMsr(Vcpu v, TaskGroup group, uint msr)
+    {
+        long r = v.Msrs.GetMsr(group, msr, out ulong value);
+        return r == 1 ? new KernelOutcome(r, value) : Outcome(r);
+    }
+
+    private static KernelOutcome Run(Vcpu v, TaskGroup group, IReadOnlyList<GuestEvent> exits)
+    {
+        var results = new List<GuestExit>(exits.Count);
+        long r = v.Run(group, exits, results);
+        return new KernelOutcome(r, Exits: results, Signal: v.Vm.Dead ? KernelSignal.KvmBug : null);
+    }
+
+    /// <summary>
+    /// KVM_GET_XSAVE (4096 bytes) or KVM_GET_XSAVE2 (uabi_size bytes; the requested size is not an ioctl argument,
+    /// userspace sizes its buffer by KVM_CAP_XSAVE2). The output buffer is allocated only when the ioctl succeeds.
+    /// </summary>
+    private static KernelOutcome GetXsave(Vcpu v, bool legacy)
+    {
+        if (v.Vm.Dead) return Outcome(-(long)Errno.EIO);
+        if (legacy && v.Fpu.GuestFpu.UabiSize > KvmAbi.KvmXsaveSize) return Outcome(-(long)Errno.EINVAL);
+        var data = new byte[legacy ? KvmAbi.KvmXsaveSize : (int)v.Fpu.GuestFpu.UabiSize];
+        long r = legacy ? v.XsaveIoctls.GetXsave(data) : v.XsaveIoctls.GetXsave2(data);
+        return r < 0 ? Outcome(r) : new KernelOutcome(r, Data: data);
+    }
+
+    // ---- names ----
+
+    private Vcpu Get(int id) => FindVcpu(id) ?? throw new ArgumentException($"no vCPU {id}", nameof(id));
+
+    private TaskGroup Group(Func<int, TaskGroup> processById, int id) => processById(_vcpuPids[id]);
+
+    // Outcomes of plain results are immutable records: the common ones are shared instead of allocated per ioctl.
+    private const int CachedMin = -128, CachedMax = 2;
+    private static readonly KernelOutcome[] Cached = BuildCache();
+
+    private static KernelOutcome[] BuildCache()
+    {
+        var cache = new KernelOutcome[CachedMax - CachedMin + 1];
+        for (int k = 0; k < cache.Length; k++) cache[k] = new KernelOutcome(CachedMin + k);
+        return cache;
+    }
+
+    private static KernelOutcome Outcome(long result) =>
+        result >= CachedMin && result <= CachedMax ? Cached[result - CachedMin] : new KernelOutcome(result);
+}
