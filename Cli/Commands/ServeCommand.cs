@@ -34,7 +34,14 @@ public static class ServeCommand
         bool console = ReferenceEquals(context.Out, Console.Out);
         using var reader = input is null ? new StreamReader(Console.OpenStandardInput(), utf8) : null;
         using var writer = console ? new StreamWriter(Console.OpenStandardOutput(), utf8) : null;
-        new ProtocolServer(subject).Serve(input ?? reader!, writer ?? context.Out);
+        try
+        {
+            new ProtocolServer(subject).Serve(input ?? reader!, writer ?? context.Out);
+        }
+        catch (IOException)
+        {
+            // The runner closed our stdout (it stopped or was killed): nothing left to answer.
+        }
         return ExitCodes.Ok;
     }
 }

@@ -55,7 +55,7 @@ public class RequestFailureTests
     {
         var clock = Stopwatch.StartNew();
         var e = FirstRequestFails("hang", out _, timeout: 1);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}"); // start-up included, on a loaded machine
         Assert.Contains("no answer within 1 s (killed)", e.Message);
         Assert.Contains("killed by the runner (no answer within 1 s)", e.Message);
     }
