@@ -19,10 +19,24 @@ public static class CommonOptions
         Description = "Print one JSON document for machines instead of the human table.",
     };
 
-    public static Option<string?> Corpus() => new("--corpus")
+    public const string CpusName = "--cpus";
+
+    /// <summary>The one option for CPU profiles, on every verb that reads them.</summary>
+    public static Option<string?> Cpus() => Directory(CpusName,
+        "Directory of CPU profiles (default: <repo>/corpus/cpus, or $XSAVE_CORPUS).");
+
+    /// <summary>A directory option; an empty value is a usage error, never "the default".</summary>
+    public static Option<string?> Directory(string name, string description) => new(name)
     {
-        Description = "Directory of CPU profiles (default: <repo>/corpus/cpus, or $XSAVE_CORPUS).",
+        Description = description,
         HelpName = "DIR",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+            if (!string.IsNullOrWhiteSpace(text)) return text;
+            result.AddError($"{name}: the directory path is empty");
+            return null;
+        },
     };
 
     public static Option<string> Cpu() => new("--cpu")

@@ -21,11 +21,16 @@ public static class Runner
         bool verbose = args.Contains(CommonOptions.VerboseName) || context.DebugRequested;
         try
         {
+            if (RetiredOptions.Problem(args) is { } retired)
+            {
+                context.Error.WriteLine($"error: {retired}");
+                return ExitCodes.InputError;
+            }
             var root = BuildRootCommand(context);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
             {
-                foreach (var error in parse.Errors) context.Error.WriteLine($"error: {error.Message}");
+                foreach (var error in parse.Errors) context.Error.WriteLine($"error: {ParseErrors.Friendly(error.Message)}");
                 context.Error.WriteLine("Run with --help for usage.");
                 return ExitCodes.InputError;
             }

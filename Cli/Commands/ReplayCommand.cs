@@ -28,7 +28,7 @@ public static class ReplayCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var impl = GateOptions.Implementation();
-        var corpus = GateOptions.Corpus();
+        var corpus = GateOptions.Regressions();
         var cpus = GateOptions.Cpus();
         var json = CommonOptions.Json();
         var command = new Command(Name, "Re-run stored regression files against an implementation.") { files, impl, corpus, cpus, json };
@@ -42,6 +42,12 @@ public static class ReplayCommand
         if (!GateComposition.TryCreateContext(GateOptions.Registry, settings.Implementation, settings.CpusDirectory, out var ctx, out var error))
         {
             context.Error.WriteLine($"error: {error}");
+            return ExitCodes.InputError;
+        }
+        if (settings.Files.Count == 0 && !Directory.Exists(settings.RegressionDirectory))
+        {
+            // Nothing to replay because the directory is missing is a typo, not a green run.
+            context.Error.WriteLine($"error: {settings.RegressionDirectory}: regression directory does not exist");
             return ExitCodes.InputError;
         }
         var files = settings.Files.Count > 0
