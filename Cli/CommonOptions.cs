@@ -25,18 +25,11 @@ public static class CommonOptions
     public static Option<string?> Cpus() => Directory(CpusName,
         "Directory of CPU profiles (default: <repo>/corpus/cpus, or $XSAVE_CORPUS).");
 
-    /// <summary>A directory option; an empty value is a usage error, never "the default".</summary>
+    /// <summary>A directory option (an empty value is refused for every option by <see cref="ArgumentChecks"/>).</summary>
     public static Option<string?> Directory(string name, string description) => new(name)
     {
         Description = description,
         HelpName = "DIR",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-            if (!string.IsNullOrWhiteSpace(text)) return text;
-            result.AddError($"{name}: the directory path is empty");
-            return null;
-        },
     };
 
     public static Option<string> Cpu() => new("--cpu")

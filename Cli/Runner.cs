@@ -18,12 +18,14 @@ public static class Runner
 
     public static int Run(string[] args, CliContext context)
     {
+        // Messages quote what the user gave (ids, paths, values): never with raw control characters or line breaks.
+        context = context with { Error = new OneLineWriter(context.Error) };
         bool verbose = args.Contains(CommonOptions.VerboseName) || context.DebugRequested;
         try
         {
-            if (RetiredOptions.Problem(args) is { } retired)
+            if (ArgumentChecks.Problem(args) is { } problem)
             {
-                context.Error.WriteLine($"error: {retired}");
+                context.Error.WriteLine($"error: {problem}");
                 return ExitCodes.InputError;
             }
             var root = BuildRootCommand(context);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Xsave.Cli.Composition;
+using Xsave.Cli.Fuzz;
 using Xsave.Cli.Output;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Rendering.Html;
@@ -94,21 +95,19 @@ public static class CheckCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        if (!GateComposition.TryCreatePlan(settings.Check, GateOptions.Registry, out var plan, out var error))
+        if (!GateComposition.TryCreatePlan(settings.Check, GateOptions.Registry, FuzzCatalog.All, out var plan, out var error))
             return Refuse(context, error!.ToString());
         if (settings.JUnit is { } junitPath && OutputFile.Problem(junitPath, JUnitOption) is { } junitProblem)
             return Refuse(context, junitProblem);
         if (settings.Html is { } htmlPath && HtmlTarget.Problem(htmlPath) is { } htmlProblem)
             return Refuse(context, htmlProblem);
 
-        CheckReport report;
-        using (var interrupt = new CtrlC(context.Error))
-        {
-            var engine = new GateEngine();
-            report = settings.Json
-                ? engine.Check(plan!, interrupt.Watch(NoProgress.Instance), interrupt.Token)
-                : CheckView.WithProgress(context, plan!, progress => engine.Check(plan!, interrupt.Watch(progress), interrupt.Token));
-        }
+        // Held until the exit code is known: a second Ctrl-C while the table is printed must still list the failures.
+        using var interrupt = new CtrlC(context.Error);
+        var engine = new GateEngine();
+        var report = settings.Json
+            ? engine.Check(plan!, interrupt.Watch(NoProgress.Instance), interrupt.Token)
+            : CheckView.WithProgress(context, plan!, progress => engine.Check(plan!, interrupt.Watch(progress), interrupt.Token));
 
         if (settings.Json) JsonReport.Write(context.Out, CheckJson.From(report));
         else CheckView.Render(context, report);

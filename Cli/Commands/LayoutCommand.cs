@@ -63,6 +63,10 @@ public static class LayoutCommand
             context.Error.WriteLine($"error: {writeError}");
             return ExitCodes.InputError;
         }
+        // Exit 2 is always said on stderr too: which value, on which CPU, and the first broken rule.
+        if (!report.Valid)
+            context.Error.WriteLine($"error: {settings.Cpu}: XCR0 {report.Xcr0} / IA32_XSS {report.Xss} would be refused: " +
+                                    string.Join("; ", report.Errors));
         return CorpusProblems.Finish(context, settings.Profiles, report.Valid ? ExitCodes.Ok : ExitCodes.InputError);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Xsave.Cli.Composition;
+using Xsave.Cli.Fuzz;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
 using Xsave.Gate;
@@ -58,7 +59,7 @@ public static class ReplayCommand
         var errors = new List<GateError>();
         foreach (var file in files)
         {
-            if (RegressionCase.TryLoad(file, out var loaded, out var bad)) results.Add(RegressionReplayer.Replay(loaded!, ctx!));
+            if (RegressionCase.TryLoad(file, FuzzCatalog.All, out var loaded, out var bad)) results.Add(RegressionReplayer.Replay(loaded!, ctx!));
             else errors.Add(bad!);
         }
 

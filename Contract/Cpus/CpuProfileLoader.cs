@@ -58,6 +58,11 @@ public static class CpuProfileLoader
                 $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}",
                 File: file));
         }
+        catch (ArgumentException e)
+        {
+            // Text that is not valid UTF-16 (a lone surrogate) cannot even be transcoded for the JSON reader.
+            return ProfileLoadResult.Failure(new(DiagnosticSeverity.Error, "json", $"not valid text: {FirstSentence(e.Message)}", File: file));
+        }
         using (doc)
         {
             var root = doc.RootElement;

@@ -65,4 +65,15 @@ public class OptionTests
         foreach (var verb in new[] { "cpus", "policies", "self-check" })
             Assert.Equal(ExitCodes.Ok, CliRun.Of(verb, "--json", "--cpus", RawCorpus.CpusDirectory).ExitCode);
     }
+
+    /// <summary>Found by fuzz.cli.options: .NET's path functions threw on these (exit 3).</summary>
+    [Theory]
+    [InlineData("replay", "\0", "NUL")]
+    [InlineData("replay", "", "argument 2, the value after replay, is empty")]
+    [InlineData("explain", " ", "is empty")]
+    [InlineData("scenario", "a\0b", "NUL")]
+    public void FoundByFuzz_NulOrEmptyArgument_IsAnInputError(string verb, string argument, string expected)
+    {
+        OneLine.AssertInputError(CliRun.Of(verb, argument), expected);
+    }
 }

@@ -65,4 +65,17 @@ public class ProfileInputTests
         OneLine.AssertInputError(run, "p.json", "control character");
         Assert.DoesNotContain('\u001b', run.Stderr + run.Stdout);
     }
+
+    /// <summary>Found by fuzz.profile.runner: a (not clean) profile without x87 made 'layout' exit 2 with nothing on
+    /// stderr; the refused default XCR0 is now said there too (R8: x87 must be set).</summary>
+    [Fact]
+    public void FoundByFuzz_InvalidDefaultXcr0_IsSaidOnStderr()
+    {
+        using var dir = new TempDirectory();
+        var p = Profile();
+        p["leaf0d"]!["0"]![0] = "0x000602e6";
+        p["xcr0_supported"] = "0x602e6";
+        var run = Layout(dir, p.ToJsonString());
+        OneLine.AssertInputError(run, "p.json", "R8: bit 0 (x87) must be set");
+    }
 }
