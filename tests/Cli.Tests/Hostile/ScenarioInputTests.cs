@@ -94,4 +94,17 @@ public class ScenarioInputTests
             Assert.Contains(name + ":", Assert.Single(run.ErrorLines));
         }
     }
+
+    /// <summary>Item 10: a step whose input fails at run time (no saved image yet) is labelled with its own operation,
+    /// not with the step before it.</summary>
+    [Fact]
+    public void Item10_StepInputError_IsLabelledWithItsOwnStep()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Write("case.yaml", Header + "  - kvm_create_vcpu: {}\n  - kvm_set_xsave: {image: saved}\n");
+        var run = CliRun.Of("scenario", file);
+        var step = Assert.Single(run.Stdout.Split('\n'), l => l.Contains("step 1 (line 4)", StringComparison.Ordinal));
+        Assert.DoesNotContain("KVM_CREATE_VCPU", step);
+        Assert.Contains("no earlier step of this scenario produced an image", run.Stdout);
+    }
 }
