@@ -36,9 +36,16 @@ public static class CommonOptions
         Description = "Print one JSON document for machines instead of the human table.",
     };
 
-    public static Option<string?> Corpus() => new("--corpus")
+    public const string CpusName = "--cpus";
+
+    /// <summary>The one option for CPU profiles, on every verb that reads them.</summary>
+    public static Option<string?> Cpus() => Directory(CpusName,
+        "Directory of CPU profiles (default: <repo>/corpus/cpus, or $XSAVE_CORPUS).");
+
+    /// <summary>A directory option (an empty value is refused for every option by <see cref="ArgumentChecks"/>).</summary>
+    public static Option<string?> Directory(string name, string description) => new(name)
     {
-        Description = "Directory of CPU profiles (default: <repo>/corpus/cpus, or $XSAVE_CORPUS).",
+        Description = description,
         HelpName = "DIR",
     };
 

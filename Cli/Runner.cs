@@ -18,15 +18,22 @@ public static class Runner
 
     public static int Run(string[] args, CliContext context)
     {
+        // Messages quote what the user gave (ids, paths, values): never with raw control characters or line breaks.
+        context = context with { Error = new OneLineWriter(context.Error) };
         bool verbose = args.Contains(CommonOptions.VerboseName) || context.DebugRequested;
         context = context with { Verbose = verbose };
         try
         {
+            if (ArgumentChecks.Problem(args) is { } problem)
+            {
+                context.Error.WriteLine($"error: {problem}");
+                return ExitCodes.InputError;
+            }
             var root = BuildRootCommand(context);
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
             {
-                foreach (var error in parse.Errors) context.Error.WriteLine($"error: {error.Message}");
+                foreach (var error in parse.Errors) context.Error.WriteLine($"error: {ParseErrors.Friendly(error.Message)}");
                 context.Error.WriteLine("Run with --help for usage.");
                 return ExitCodes.InputError;
             }

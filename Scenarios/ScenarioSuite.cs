@@ -25,25 +25,25 @@ public sealed class ScenarioSuite(CpuCorpus corpus, Func<IXstateImplementation> 
     /// <summary>The corpus CPU with this id, or null.</summary>
     public CpuModel? Cpu(string id) => _cpus.Value.TryGetValue(id, out var m) ? m : null;
 
-    /// <summary>Every .yaml/.yml file under <paramref name="paths"/> (files as given, directories recursively), sorted;
-    /// paths that do not exist are returned as errors.</summary>
-    public static (IReadOnlyList<string> Files, IReadOnlyList<string> Missing) Expand(IEnumerable<string> paths)
-    {
-        var files = new List<string>();
-        var missing = new List<string>();
-        foreach (var p in paths)
-        {
-            var full = Path.GetFullPath(p);
-            if (Directory.Exists(full))
-                files.AddRange(Directory.EnumerateFiles(full, "*.*", SearchOption.AllDirectories)
-                    .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-            else if (File.Exists(full)) files.Add(full);
-            else missing.Add(p);
-        }
-        return (files.Distinct().ToList(), missing);
-    }
+    /// <summary>Every .yaml/.yml file under <paramref name="paths"/> (see <see cref="ScenarioFiles"/>); paths that do not
+    /// exist are returned as errors.</summary>
+    public static (IReadOnlyList<string> Files, IReadOnlyList<string> Missing) Expand(IEnumerable<string> paths) =>
+        ScenarioFiles.Expand(paths);
 
     public ScenarioResult RunFile(string file, Func<IXstateImplementation> subject)
+    {
+        try
+        {
+            return RunOne(file, subject);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One file's failure never ends the run: it is this file's error, and the others still run.
+            return ScenarioRunner.Malformed(new ScenarioError(file, 0, 0, $"could not be run: {e.GetType().Name}: {e.Message.Split('\n')[0]}"));
+        }
+    }
+
+    private ScenarioResult RunOne(string file, Func<IXstateImplementation> subject)
     {
         string? missed = null;
         var parsed = new ScenarioParser(id => Cpu(id) ?? Missed(id)).ParseFile(file);

@@ -50,7 +50,7 @@ public static class BenchCommand
             HelpName = "PROFILE",
             DefaultValueFactory = _ => OperationCatalogue.DefaultCpu,
         };
-        var corpus = CommonOptions.Corpus();
+        var corpus = CommonOptions.Cpus();
         var impl = ImplementationOption.Create(ImplementationRegistry.DefaultName, "The implementation measured against the oracle");
         var command = new Command(Name, "Quick in-process benchmark: ops/s of the oracle and an implementation (optimized by default) per operation.")
         {

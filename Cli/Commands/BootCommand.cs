@@ -36,7 +36,7 @@ public static class BootCommand
             },
         };
         var json = CommonOptions.Json();
-        var corpus = CommonOptions.Corpus();
+        var corpus = CommonOptions.Cpus();
         var impl = ImplementationOption.Create(OracleName, "The implementation that boots");
         var command = new Command(Name, "Linux FPU boot configuration of a CPU: kernel/user/guest features and sizes, XCR0, XSS.")
         {

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Xsave.Cli.Composition;
+using Xsave.Cli.Fuzz;
+using Xsave.Cli.Output;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Rendering.Html;
 using Xsave.Cli.Reports;
@@ -22,6 +24,8 @@ public static class CheckCommand
 
     /// <summary>128 + SIGINT, as shells report a Ctrl-C.</summary>
     public const int Interrupted = 130;
+
+    public const string JUnitOption = "--junit";
 
     public sealed record Settings(CheckSettings Check, string? JUnit, bool Json, string? Html = null);
 
@@ -52,6 +56,7 @@ public static class CheckCommand
             Description = "Time budget of the whole run in seconds, shared out over the properties" +
                           (mainJob ? $" (default {CiTimeBudgetSeconds} with no verb)." : "."),
             HelpName = "SECONDS",
+            CustomParser = SecondsParser.Parse,
         };
         if (mainJob) time.DefaultValueFactory = _ => CiTimeBudgetSeconds;
         var property = new Option<string[]>("--property")
@@ -65,9 +70,9 @@ public static class CheckCommand
             Description = "Run only shard K of N (e.g. 2/4): the properties split round-robin over N CI jobs.",
             HelpName = "K/N",
         };
-        var corpus = GateOptions.Corpus();
+        var corpus = GateOptions.Regressions();
         var cpus = GateOptions.Cpus();
-        var junit = new Option<string?>("--junit") { Description = "Also write the results as JUnit XML to FILE.", HelpName = "FILE" };
+        var junit = new Option<string?>(JUnitOption) { Description = "Also write the results as JUnit XML to FILE.", HelpName = "FILE" };
         var json = CommonOptions.Json();
         var html = HtmlOption.Create();
         foreach (var option in new Option[] { impl, seed, maxTests, time, property, shard, corpus, cpus, junit, json, html })
@@ -79,7 +84,7 @@ public static class CheckCommand
                 Implementation = parse.GetValue(impl),
                 Seed = parse.GetValue(seed),
                 MaxTests = parse.GetValue(maxTests),
-                TimeBudget = parse.GetValue(time) is { } seconds ? Seconds(seconds) : null,
+                TimeBudget = parse.GetValue(time) is { } seconds ? SecondsParser.ToTimeSpan(seconds) : null,
                 Properties = parse.GetValue(property) ?? [],
                 Shard = parse.GetValue(shard),
                 RegressionDirectory = GateOptions.RegressionDirectory(parse.GetValue(corpus)),
@@ -90,33 +95,35 @@ public static class CheckCommand
 
     public static int Run(CliContext context, Settings settings)
     {
-        if (!GateComposition.TryCreatePlan(settings.Check, GateOptions.Registry, out var plan, out var error))
+        if (!GateComposition.TryCreatePlan(settings.Check, GateOptions.Registry, FuzzCatalog.All, out var plan, out var error))
             return Refuse(context, error!.ToString());
         using var owned = plan!.Subject as IDisposable; // a child process is reaped when the check ends
-        if (settings.JUnit is { } junitPath && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(junitPath))))
-            return Refuse(context, $"{Path.GetFullPath(junitPath)}: --junit: the directory does not exist");
+        if (settings.JUnit is { } junitPath && OutputFile.Problem(junitPath, JUnitOption) is { } junitProblem)
+            return Refuse(context, junitProblem);
         if (settings.Html is { } htmlPath && HtmlTarget.Problem(htmlPath) is { } htmlProblem)
             return Refuse(context, htmlProblem);
 
-        CheckReport report;
-        using (var interrupt = new CtrlC())
-        {
-            var engine = new GateEngine();
-            report = settings.Json
-                ? engine.Check(plan!, NoProgress.Instance, interrupt.Token)
-                : CheckView.WithProgress(context, plan!, progress => engine.Check(plan!, progress, interrupt.Token));
-        }
+        // Held until the exit code is known: a second Ctrl-C while the table is printed must still list the failures.
+        using var interrupt = new CtrlC(context.Error);
+        var engine = new GateEngine();
+        var report = settings.Json
+            ? engine.Check(plan!, interrupt.Watch(NoProgress.Instance), interrupt.Token)
+            : CheckView.WithProgress(context, plan!, progress => engine.Check(plan!, interrupt.Watch(progress), interrupt.Token));
 
         if (settings.Json) JsonReport.Write(context.Out, CheckJson.From(report));
         else CheckView.Render(context, report);
         foreach (var problem in report.Regressions.Where(r => r.Message is not null))
             context.Error.WriteLine($"{(problem.File is null ? "error" : "warning")}: {problem.Path}: {problem.Message}");
 
-        if (settings.JUnit is { } path && !JUnitReport.TrySave(report, path, out var junitError))
-            return Refuse(context, junitError!.ToString());
+        // A file that could not be written after all (the path changed during the run) is an error line; it never
+        // hides a failure the run found.
+        bool unwritten = false;
+        if (settings.JUnit is { } path && OutputFile.Write(path, JUnitReport.Render(report), JUnitOption) is { } junitError)
+            unwritten = Refuse(context, junitError) != 0;
         if (settings.Html is { } page && HtmlTarget.Write(page, CheckHtml.Render(report)) is { } htmlError)
-            return Refuse(context, htmlError);
+            unwritten = Refuse(context, htmlError) != 0;
         if (report.Failed > 0) return ExitCodes.CheckFailed;
+        if (unwritten) return ExitCodes.InputError;
         return report.Cancelled ? Interrupted : ExitCodes.Ok;
     }
 
@@ -124,34 +131,5 @@ public static class CheckCommand
     {
         context.Error.WriteLine($"error: {message}");
         return ExitCodes.InputError;
-    }
-
-    private static TimeSpan? Seconds(double seconds) =>
-        double.IsFinite(seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
-
-    /// <summary>
-    /// The first Ctrl-C asks the run to stop after the current round (the table of what ran is still printed); a
-    /// second one ends the process at once. Files are written whole or not at all either way.
-    /// </summary>
-    private sealed class CtrlC : IDisposable
-    {
-        private readonly CancellationTokenSource _source = new();
-
-        public CtrlC() => Console.CancelKeyPress += OnCancel;
-
-        public CancellationToken Token => _source.Token;
-
-        private void OnCancel(object? sender, ConsoleCancelEventArgs e)
-        {
-            if (_source.IsCancellationRequested) return;
-            e.Cancel = true;
-            _source.Cancel();
-        }
-
-        public void Dispose()
-        {
-            Console.CancelKeyPress -= OnCancel;
-            _source.Dispose();
-        }
     }
 }

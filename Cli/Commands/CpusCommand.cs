@@ -16,7 +16,7 @@ public static class CpusCommand
     public static Command Create(CliContext context)
     {
         var json = CommonOptions.Json();
-        var corpus = CommonOptions.Corpus();
+        var corpus = CommonOptions.Cpus();
         var command = new Command(Name, "List the CPU profiles of the corpus: id, name, supported XCR0/XSS, clean, anomalies.")
         {
             json, corpus,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Xsave.Cli.Fuzz;
 using Xsave.Cli.Composition;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Rendering.Html;
@@ -48,7 +49,7 @@ public static class ExplainCommand
             return ExitCodes.InputError;
         }
         using var owned = recompute?.Subject as IDisposable;
-        if (!RegressionCase.TryLoad(Path.GetFullPath(settings.File), out var loaded, out var error))
+        if (!RegressionCase.TryLoad(Path.GetFullPath(settings.File), FuzzCatalog.All, out var loaded, out var error))
         {
             context.Error.WriteLine($"error: {error}");
             return ExitCodes.InputError;

@@ -16,17 +16,12 @@ public static class GateOptions
         HelpName = "NAME",
     };
 
-    public static Option<string?> Corpus() => new("--corpus")
-    {
-        Description = "Directory of regression files (default: <repo>/corpus/regressions).",
-        HelpName = "DIR",
-    };
+    public const string RegressionsName = "--regressions";
 
-    public static Option<string?> Cpus() => new("--cpus")
-    {
-        Description = $"Directory of CPU profiles the generators mix in (default: <repo>/corpus/cpus, or ${CorpusLocator.EnvironmentVariable}).",
-        HelpName = "DIR",
-    };
+    public static Option<string?> Regressions() => CommonOptions.Directory(RegressionsName,
+        "Directory of regression files (default: <repo>/corpus/regressions).");
+
+    public static Option<string?> Cpus() => CommonOptions.Cpus();
 
     public static string RegressionDirectory(string? option) =>
         !string.IsNullOrWhiteSpace(option)

@@ -30,7 +30,7 @@ public static class LayoutCommand
         var xcr0 = CommonOptions.Mask("--xcr0", "XCR0 value (default: every XCR0 bit the CPU supports).");
         var xss = CommonOptions.Mask("--xss", "IA32_XSS value (default: every XSS bit the CPU supports).");
         var json = CommonOptions.Json();
-        var corpus = CommonOptions.Corpus();
+        var corpus = CommonOptions.Cpus();
         var impl = ImplementationOption.Create(OracleName, "The implementation that answers");
         var html = HtmlOption.Create();
         var command = new Command(Name, "Standard and compacted XSAVE layouts of a CPU for an XCR0/IA32_XSS pair.")
@@ -63,6 +63,10 @@ public static class LayoutCommand
             context.Error.WriteLine($"error: {writeError}");
             return ExitCodes.InputError;
         }
+        // Exit 2 is always said on stderr too: which value, on which CPU, and the first broken rule.
+        if (!report.Valid)
+            context.Error.WriteLine($"error: {settings.Cpu}: XCR0 {report.Xcr0} / IA32_XSS {report.Xss} would be refused: " +
+                                    string.Join("; ", report.Errors));
         return CorpusProblems.Finish(context, settings.Profiles, report.Valid ? ExitCodes.Ok : ExitCodes.InputError);
     }
 }

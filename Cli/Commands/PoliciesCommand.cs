@@ -28,7 +28,7 @@ public static class PoliciesCommand
     public static Command Create(CliContext context)
     {
         var json = CommonOptions.Json();
-        var corpus = CommonOptions.Corpus();
+        var corpus = CommonOptions.Cpus();
         var impl = ImplementationOption.Create(OracleName, "The implementation that boots");
         var command = new Command(Name, "Host and guest default fpstate sizes of every corpus CPU under the three CET policies.")
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Xsave.Cli.Composition;
+using Xsave.Cli.Fuzz;
 using Xsave.Cli.Rendering;
 using Xsave.Cli.Reports;
 using Xsave.Gate;
@@ -28,7 +29,7 @@ public static class ReplayCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var impl = GateOptions.Implementation();
-        var corpus = GateOptions.Corpus();
+        var corpus = GateOptions.Regressions();
         var cpus = GateOptions.Cpus();
         var json = CommonOptions.Json();
         var command = new Command(Name, "Re-run stored regression files against an implementation.") { files, impl, corpus, cpus, json };
@@ -44,6 +45,12 @@ public static class ReplayCommand
             context.Error.WriteLine($"error: {error}");
             return ExitCodes.InputError;
         }
+        if (settings.Files.Count == 0 && !Directory.Exists(settings.RegressionDirectory))
+        {
+            // Nothing to replay because the directory is missing is a typo, not a green run.
+            context.Error.WriteLine($"error: {settings.RegressionDirectory}: regression directory does not exist");
+            return ExitCodes.InputError;
+        }
         using var owned = ctx!.Subject as IDisposable;
         var files = settings.Files.Count > 0
             ? settings.Files.Select(Path.GetFullPath).ToList()
@@ -53,7 +60,7 @@ public static class ReplayCommand
         var errors = new List<GateError>();
         foreach (var file in files)
         {
-            if (RegressionCase.TryLoad(file, out var loaded, out var bad)) results.Add(RegressionReplayer.Replay(loaded!, ctx!));
+            if (RegressionCase.TryLoad(file, FuzzCatalog.All, out var loaded, out var bad)) results.Add(RegressionReplayer.Replay(loaded!, ctx!));
             else errors.Add(bad!);
         }
 

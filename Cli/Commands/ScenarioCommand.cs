@@ -70,7 +70,7 @@ public static class ScenarioCommand
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         }));
         else ScenarioView.Render(context, name, results);
-        foreach (var m in missing) context.Error.WriteLine($"error: no such file or directory: {m}");
+        foreach (var m in missing) context.Error.WriteLine($"error: '{m}': no such file or directory");
         foreach (var r in results.Where(r => r.Error is not null)) context.Error.WriteLine($"error: {r.Error}");
         bool badCorpus = CorpusProblems.Report(context, suite.Corpus);
 

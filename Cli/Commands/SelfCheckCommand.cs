@@ -29,7 +29,7 @@ public static class SelfCheckCommand
     public static void Configure(Command command, CliContext context)
     {
         var json = CommonOptions.Json();
-        var corpus = CommonOptions.Corpus();
+        var corpus = CommonOptions.Cpus();
         var impl = ImplementationOption.Create(OracleName, "The implementation whose size rules are checked");
         command.Options.Add(json);
         command.Options.Add(corpus);
@@ -46,8 +46,8 @@ public static class SelfCheckCommand
         var corpus = CpuCorpus.Load(settings.CorpusDirectory);
         if (corpus.Profiles.Count == 0)
         {
-            CorpusProblems.Report(context, corpus);
-            context.Error.WriteLine($"error: no CPU profile loaded from {settings.CorpusDirectory}");
+            if (!CorpusProblems.Report(context, corpus))
+                context.Error.WriteLine($"error: no CPU profile loaded from {settings.CorpusDirectory}");
             return ExitCodes.InputError;
         }
 

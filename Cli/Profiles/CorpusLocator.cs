@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Xsave.Cli.Profiles;
 
 /// <summary>
-/// Where corpus/cpus is: --corpus DIR, else $XSAVE_CORPUS, else &lt;repo&gt;/corpus/cpus with the repository found by walking
+/// Where corpus/cpus is: --cpus DIR, else $XSAVE_CORPUS, else &lt;repo&gt;/corpus/cpus with the repository found by walking
 /// up from the executable to Conformance.sln (or, for builds outside the tree, the repository the build came from).
 /// </summary>
 public static class CorpusLocator

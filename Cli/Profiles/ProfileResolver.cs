@@ -18,7 +18,7 @@ public sealed class ProfileResolver(string corpusDirectory)
     /// <summary>Whether the corpus was loaded (only then are its problems this run's to report).</summary>
     public bool CorpusLoaded => _corpus.IsValueCreated;
 
-    /// <summary>The resolver for a verb's --corpus option (null when not given) and the environment.</summary>
+    /// <summary>The resolver for a verb's --cpus option (null when not given) and the environment.</summary>
     public static ProfileResolver For(string? corpusOption, CliContext context) =>
         new(CorpusLocator.CpusDirectory(corpusOption, context.Environment));
 

@@ -41,9 +41,10 @@ public sealed class CpuCorpus
     public IReadOnlyList<CpuProfile> Clean => Profiles.Where(p => p.Clean).ToList();
 
     /// <summary>One line per problem: "path: reason"; empty when the whole directory loaded.</summary>
-    public IReadOnlyList<string> Problems => Exists
-        ? Errors.Select(e => e.ToString()).ToList()
-        : [$"{Directory}: CPU profile directory does not exist (set the verb's corpus option or XSAVE_CORPUS)"];
+    public IReadOnlyList<string> Problems =>
+        !Exists ? [$"{Directory}: CPU profile directory does not exist (set --cpus DIR or XSAVE_CORPUS)"]
+        : Errors.Count == 0 && Profiles.Count == 0 ? [$"{Directory}: no CPU profile (*.json) in the directory"]
+        : Errors.Select(e => e.ToString()).ToList();
 
     public bool Ok => Problems.Count == 0;
 

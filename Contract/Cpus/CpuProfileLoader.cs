@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Xsave.Contract.Serialization;
 
 namespace Xsave.Contract.Cpus;
 
@@ -35,15 +36,8 @@ public static class CpuProfileLoader
     /// <summary>A file holding one profile object, or an array of them (the shape of shared/cpus/profiles.json).</summary>
     public static ProfileLoadResult LoadFile(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            return ProfileLoadResult.Failure(new(DiagnosticSeverity.Error, "unreadable", e.Message, File: path));
-        }
+        if (!BoundedText.TryRead(path, out var text, out var error))
+            return ProfileLoadResult.Failure(new(DiagnosticSeverity.Error, "unreadable", error!, File: path));
         return Parse(text, path);
     }
 
@@ -52,13 +46,22 @@ public static class CpuProfileLoader
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            // Duplicate keys are refused: last-one-wins would silently pick one of two CPUID values (issue 15, item 7).
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions
+            {
+                AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false, MaxDepth = 32,
+            });
         }
         catch (JsonException e)
         {
             return ProfileLoadResult.Failure(new(DiagnosticSeverity.Error, "json",
                 $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}",
                 File: file));
+        }
+        catch (ArgumentException e)
+        {
+            // Text that is not valid UTF-16 (a lone surrogate) cannot even be transcoded for the JSON reader.
+            return ProfileLoadResult.Failure(new(DiagnosticSeverity.Error, "json", $"not valid text: {FirstSentence(e.Message)}", File: file));
         }
         using (doc)
         {
@@ -99,6 +102,8 @@ public static class CpuProfileLoader
             return (null, errors);
         }
         id = e.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
+        // Diagnostics name the profile by id: never with the raw control characters (the field check below refuses it).
+        if (ProfileLimits.HasControlCharacter(id)) id = ProfileLimits.Printable(id!);
         if (string.IsNullOrWhiteSpace(id))
         {
             Fail("missing-field", "id", "required string field 'id' is missing or empty" + (arrayIndex is null ? "" : $" (array element {arrayIndex})"));
@@ -125,6 +130,11 @@ public static class CpuProfileLoader
         else Fail("missing-field", "anomalies", "required array 'anomalies' is missing");
 
         int family = OptionalInt("family"), model = OptionalInt("model"), stepping = OptionalInt("stepping");
+        if (leaf0d is not null)
+            foreach (var (field, subLeaf, message) in ProfileLimits.Check(leaf0d)) Fail("out-of-range", field, message, subLeaf);
+        foreach (var field in new[] { "id", "vendor", "name", "codename", "category" })
+            if (ProfileLimits.HasControlCharacter(OptionalString(field)))
+                Fail("bad-field", field, $"'{field}' contains a control character (a terminal escape or a line break)");
         if (errors.Count > 0 || leaf0d is null) return (null, errors);
 
         var (flags, fromDump) = ReadFlags(e, leaf1, leaf7!, leaf0d);

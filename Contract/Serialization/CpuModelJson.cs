@@ -55,6 +55,12 @@ public static class CpuModelJson
                 }
                 leaf[n] = new CpuidRegs(regs[0]!.Value, regs[1]!.Value, regs[2]!.Value, regs[3]!.Value);
             }
+            // The same limits as a corpus profile: a model from a regression file or a scenario is input too.
+            foreach (var (_, subLeaf, message) in Cpus.ProfileLimits.Check(leaf))
+            {
+                error = $"cpu.leaf0d[\"{subLeaf}\"]: {message}";
+                return false;
+            }
             var flags = new CpuFeatureFlags();
             if (e.TryGetProperty("flags", out var f) && f.ValueKind == JsonValueKind.Object)
                 foreach (var p in FlagProperties)

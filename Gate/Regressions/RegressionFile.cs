@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Xsave.Contract.Serialization;
 
 namespace Xsave.Gate.Regressions;
 
@@ -51,15 +52,9 @@ public static class RegressionFile
     public static bool TryRead(string path, out RegressionRecord? record, out GateError? error)
     {
         record = null;
-        string text;
-        try
+        if (!BoundedText.TryRead(path, out var text, out var reason))
         {
-            if (Directory.Exists(path)) { error = new GateError("is a directory, not a regression file", path); return false; }
-            text = File.ReadAllText(path, Encoding.UTF8);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            error = new GateError(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : $"cannot read: {e.Message}", path);
+            error = new GateError(reason == "is a directory, not a file" ? "is a directory, not a regression file" : reason!, path);
             return false;
         }
         return TryParse(text, path, out record, out error);
@@ -74,7 +69,7 @@ public static class RegressionFile
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(text);
+            doc = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

@@ -51,6 +51,13 @@ public sealed class RegressionStore(string directory)
     public SaveOutcome Save(RegressionRecord record, CancellationToken cancellation = default)
     {
         var path = PathFor(record);
+        if (!File.Exists(path) && SameBug(record) is { } known)
+        {
+            // Known under another input: keep the smaller of the two (a smaller case is easier to read and replay).
+            if (record.CanonicalInput.Length >= known.Record.CanonicalInput.Length)
+                return new SaveOutcome(SaveStatus.AlreadyKnown, known.Path);
+            return Replace(known.Path, record, path, cancellation);
+        }
         for (int attempt = 0; attempt < 2; attempt++)
         {
             if (File.Exists(path)) return Compare(record, path);
@@ -72,6 +79,33 @@ public sealed class RegressionStore(string directory)
             ? System.IO.Directory.EnumerateFiles(Directory, "*.json").Where(f => !AtomicFile.IsTemporary(f))
                 .Order(StringComparer.Ordinal).ToList()
             : [];
+
+    /// <summary>A file of the same property whose failure has the same <see cref="RegressionSignature"/>.</summary>
+    private (string Path, RegressionRecord Record)? SameBug(RegressionRecord record)
+    {
+        if (RegressionSignature.Of(record) is not { } signature) return null;
+        var prefix = SafeName(record.Property) + "-";
+        foreach (var file in Files().Where(f => Path.GetFileName(f).StartsWith(prefix, StringComparison.Ordinal)))
+            if (RegressionFile.TryRead(file, out var existing, out _) && RegressionSignature.Of(existing!) == signature)
+                return (file, existing!);
+        return null;
+    }
+
+    /// <summary>Writes the smaller case, then removes the larger one it replaces; the outcome says which file went.</summary>
+    private static SaveOutcome Replace(string larger, RegressionRecord record, string path, CancellationToken cancellation)
+    {
+        var created = AtomicFile.CreateNew(path, RegressionFile.Write(record), cancellation);
+        if (created.Status != CreateStatus.Created) return new SaveOutcome(SaveStatus.AlreadyKnown, larger);
+        try
+        {
+            File.Delete(larger);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new SaveOutcome(SaveStatus.Written, path, $"known failure with a smaller input; could not remove {Path.GetFileName(larger)}: {e.Message}");
+        }
+        return new SaveOutcome(SaveStatus.Written, path, $"known failure with a smaller input: replaces {Path.GetFileName(larger)}");
+    }
 
     private static SaveOutcome Compare(RegressionRecord record, string path)
     {

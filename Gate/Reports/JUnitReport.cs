@@ -45,6 +45,15 @@ public static class JUnitReport
             new XElement("testsuites", new XAttribute("name", ToolInfo.Name), counts, suite));
     }
 
+    /// <summary>The report as the text of a JUnit XML file.</summary>
+    public static string Render(CheckReport report)
+    {
+        var text = new StringBuilder();
+        using (var writer = XmlWriter.Create(new StringWriterUtf8(text), new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8 }))
+            Build(report).Save(writer);
+        return text + "\n";
+    }
+
     /// <summary>Writes the report atomically (temp file + rename); an unwritable path is an error, not an exception.</summary>
     public static bool TrySave(CheckReport report, string path, out GateError? error)
     {
@@ -56,10 +65,7 @@ public static class JUnitReport
             error = new GateError("--junit: the directory does not exist", full);
             return false;
         }
-        var text = new StringBuilder();
-        using (var writer = XmlWriter.Create(new StringWriterUtf8(text), new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8 }))
-            Build(report).Save(writer);
-        var written = AtomicFile.Replace(full, text.ToString() + "\n");
+        var written = AtomicFile.Replace(full, Render(report));
         if (written.Status == CreateStatus.Created) return true;
         error = new GateError($"--junit: cannot write the report: {written.Error ?? written.Status.ToString()}", full);
         return false;

@@ -59,6 +59,11 @@ public sealed class CheckPlan
             error = new GateError($"--time {budget.TotalSeconds} must be more than 0 seconds");
             return false;
         }
+        if (settings.TimeBudget > CheckSettings.MaxTimeBudget)
+        {
+            error = new GateError($"--time {settings.TimeBudget.Value.TotalSeconds} is more than a week ({CheckSettings.MaxTimeBudget.TotalSeconds} seconds)");
+            return false;
+        }
         if (!PropertyFilter.TrySelect(catalogue, settings.Properties, out var selected, out error)) return false;
         if (!GateContext.TryCreate(subject, reference, settings.CpusDirectory, out var context, out error)) return false;
         var store = new RegressionStore(settings.RegressionDirectory);

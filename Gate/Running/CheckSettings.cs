@@ -19,6 +19,9 @@ public sealed record CheckSettings
     /// <summary>--max-tests: at most this many cases per property.</summary>
     public int? MaxTests { get; init; }
 
+    /// <summary>The longest --time: a week (timers and deadlines stay far inside their ranges).</summary>
+    public static readonly TimeSpan MaxTimeBudget = TimeSpan.FromDays(7);
+
     /// <summary>--time: the wall-clock budget of the whole run, shared out over the properties.</summary>
     public TimeSpan? TimeBudget { get; init; }
 
@@ -28,7 +31,7 @@ public sealed record CheckSettings
     /// <summary>--shard "K/N"; null = the whole selection.</summary>
     public string? Shard { get; init; }
 
-    /// <summary>Where regression files are written (--corpus).</summary>
+    /// <summary>Where regression files are written (--regressions).</summary>
     public required string RegressionDirectory { get; init; }
 
     /// <summary>The CPU profiles the generators mix in (--cpus).</summary>

@@ -15,6 +15,13 @@ public static class PropertyFilter
         selected = catalogue;
         error = null;
         var patterns = globs.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        // '--property ""' or '--property ,,,' names no glob: an error, not "every property" (a broken CI variable
+        // must not widen the run silently).
+        if (globs.Count > 0 && patterns.Count == 0)
+        {
+            error = new GateError($"--property '{string.Join(",", globs)}' names no property glob");
+            return false;
+        }
         if (patterns.Count == 0) return true;
         foreach (var pattern in patterns)
         {

@@ -50,7 +50,7 @@ internal static class ArgSyntax
         object value;
         switch (arg.Kind)
         {
-            case ArgKind.Int: value = a.Int(name, (int?)arg.Default); break;
+            case ArgKind.Int: value = Int(a, arg); break;
             case ArgKind.UInt: value = UInt(a, name, (uint?)arg.Default); break;
             case ArgKind.ULong: value = a.ULong(name, (ulong?)arg.Default); break;
             case ArgKind.Mask: value = a.Mask(name, (ulong?)arg.Default, Keywords(cpu)); break;
@@ -60,7 +60,7 @@ internal static class ArgSyntax
             case ArgKind.KvmCapability: value = a.Symbol(name, Symbols.KvmCaps); break;
             case ArgKind.Msr: value = a.Symbol(name, Symbols.Msrs); break;
             case ArgKind.Image:
-                var image = Image(a, name);
+                var image = Image(a, name, Uapi.KvmXsaveSize);
                 return side => image.Build(side.SavedData, Uapi.KvmXsaveSize);
             case ArgKind.CpuidEntries: value = CpuidEntries(a, cpu); break;
             case ArgKind.Xcrs: value = Xcrs(a, cpu); break;
@@ -131,6 +131,23 @@ internal static class ArgSyntax
     private static string H(ulong v) => $"0x{v:x}";
     private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
     private static string N(ulong v) => v.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The largest image or length a scenario may give: 1 MiB, about 90 times the largest XSAVE area.</summary>
+    public const int MaxBytes = 1 << 20;
+
+    /// <summary>A signed argument; sizes are never negative, and iov_len is a size_t (any 64-bit length, see
+    /// <see cref="IovLen"/>).</summary>
+    private static int Int(Args a, OpArg arg) => arg.Name switch
+    {
+        "size" => a.Size(arg.Name, MaxBytes, (int?)arg.Default),
+        "iov_len" => IovLen(a.ULong(arg.Name, (ulong?)(int?)arg.Default)),
+        _ => a.Int(arg.Name, (int?)arg.Default),
+    };
+
+    /// <summary>A length past int range as the largest int with the same remainder mod 8: the kernel refuses a length
+    /// that is not a multiple of 8 and clamps the rest (R71), so the answer is the same.</summary>
+    private static int IovLen(ulong length) =>
+        length <= int.MaxValue ? (int)length : (int.MaxValue & ~7) + (int)(length % 8);
 
     private static uint UInt(Args a, string name, uint? fallback)
     {
@@ -215,18 +232,27 @@ internal static class ArgSyntax
     /// An image: "saved" (the last one this side produced), or a description {from: saved, size, fill, address, xstate_bv,
     /// xcomp_bv, mxcsr, mxcsr_mask, fcw, reserved, u8/u16/u32/u64: {offset: value}}.
     /// </summary>
-    public static ImageSpec Image(Args a, string key)
+    public static ImageSpec Image(Args a, string key, int defaultSize)
     {
         var n = a.Node(key) ?? throw new ParseFailure(a.At, $"missing argument '{key}'");
         if (n is YamlScalarNode s)
             return s.Value == "saved" ? new ImageSpec(true, null, 0, []) : throw new ParseFailure(n, $"{key}: expected 'saved' or a description like {{size: 4096, xstate_bv: 0x3}}");
         var d = new Args(key, n, n);
         bool fromSaved = d.Node("from") is { } f && (d.Scalar(f, "from") == "saved" ? true : throw new ParseFailure(f, $"{key}: from must be 'saved'"));
-        int? size = d.Has("size") ? d.Int("size") : null;
+        int? size = d.Has("size") ? d.Size("size", MaxBytes) : null;
+        // Every write must land inside the image when its size is known now (a saved image's size is known only at run time).
+        int? bound = size ?? (fromSaved ? null : defaultSize);
+        var at = new Dictionary<ImageWrite, YamlNode>(ReferenceEqualityComparer.Instance);
         byte fill = (byte)d.ULong("fill", 0);
         ulong? address = d.Has("address") ? d.ULong("address") : null;
         var writes = new List<ImageWrite>();
-        void Named(string name, int offset, int width) { if (d.Has(name)) writes.Add(new ImageWrite(offset, width, name is "xstate_bv" or "xcomp_bv" ? d.Mask(name) : d.ULong(name))); }
+        void Named(string name, int offset, int width)
+        {
+            if (d.Node(name) is not { } node) return;
+            var w = new ImageWrite(offset, width, name is "xstate_bv" or "xcomp_bv" ? d.Mask(name) : d.ULong(name));
+            writes.Add(w);
+            at[w] = node;
+        }
         Named("fcw", XsaveImage.FcwOffset, 2);
         Named("mxcsr", XsaveImage.MxcsrOffset, 4);
         Named("mxcsr_mask", XsaveImage.MxcsrMaskOffset, 4);
@@ -243,10 +269,14 @@ internal static class ArgSyntax
                 if (!Symbols.TryInteger(offText, out var off) || off < 0 || off > 1 << 20) throw new ParseFailure(ok, $"{key}.{name}: '{offText}' is not an offset");
                 var valText = (ov as YamlScalarNode)?.Value ?? "";
                 if (!Symbols.TryMask(valText, out var val)) throw new ParseFailure(ov, $"{key}.{name}: '{valText}' is not a value");
-                writes.Add(new ImageWrite((int)off, width, val));
+                var w = new ImageWrite((int)off, width, val);
+                writes.Add(w);
+                at[w] = ok;
             }
         }
         d.Done();
+        foreach (var w in writes.Where(w => bound is { } b && w.Offset + w.Width > b))
+            throw new ParseFailure(at[w], $"{key}: a {w.Width}-byte write at offset {w.Offset} is outside the {bound}-byte image");
         return new ImageSpec(fromSaved, size, fill, writes, address);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Xsave.Scenarios.Model;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Xsave.Scenarios.Parsing;
@@ -7,8 +8,13 @@ namespace Xsave.Scenarios.Parsing;
 /// <summary>A parse problem at a node; caught by the parser and turned into a <see cref="ScenarioError"/>.</summary>
 internal sealed class ParseFailure(YamlNode? at, string message) : Exception(message)
 {
-    public int Line { get; } = at is null ? 1 : (int)at.Start.Line;
-    public int Column { get; } = at is null ? 1 : (int)at.Start.Column;
+    private Mark? _at = at?.Start;
+
+    /// <summary>Where the problem is when there is no node (checks on the YAML events).</summary>
+    public Mark At { init => _at = value; }
+
+    public int Line => _at is { } m ? (int)m.Line : 1;
+    public int Column => _at is { } m ? (int)m.Column : 1;
 }
 
 /// <summary>
@@ -54,6 +60,18 @@ internal sealed class Args
         if (n is null) return fallback ?? throw Missing(key);
         var v = Integer(n, key);
         if (v < int.MinValue || v > int.MaxValue) throw new ParseFailure(n, $"{_op}: {key} = {v} is out of range");
+        return (int)v;
+    }
+
+    /// <summary>A size or length in bytes: 0 to <paramref name="max"/>; a negative one is an input error here, not an
+    /// overflow in the implementations.</summary>
+    public int Size(string key, int max, int? fallback = null)
+    {
+        var n = Node(key);
+        if (n is null) return fallback ?? throw Missing(key);
+        var v = Integer(n, key);
+        if (v < 0) throw new ParseFailure(n, $"{_op}: {key} must not be negative");
+        if (v > max) throw new ParseFailure(n, $"{_op}: {key} = {v} is more than {max} bytes");
         return (int)v;
     }
 
@@ -114,7 +132,17 @@ internal sealed class Args
         if (n is null) return fallback ?? throw Missing(key);
         var s = Scalar(n, key);
         if (names.TryGetValue(s, out var v)) return v;
-        if (Symbols.TryInteger(s, out var i) && i >= 0 && i <= uint.MaxValue) return (T)Convert.ChangeType((ulong)i, typeof(T), CultureInfo.InvariantCulture);
+        if (Symbols.TryInteger(s, out var i) && i >= 0 && i <= uint.MaxValue)
+        {
+            try
+            {
+                return (T)Convert.ChangeType((ulong)i, typeof(T), CultureInfo.InvariantCulture);
+            }
+            catch (OverflowException)
+            {
+                throw new ParseFailure(n, $"{_op}: {key} = {i} is out of range");
+            }
+        }
         throw new ParseFailure(n, $"{_op}: {key} '{s}' is not a number or one of: {string.Join(", ", names.Keys)}");
     }
 

@@ -77,13 +77,16 @@ internal static class OpCatalog
         ["reasons"] = FieldValue.Names(r.Codes.Select(c => c.ToString()).ToList()),
     };
 
+    /// <summary>An instruction's buffer when the step gives no size: one page.</summary>
+    private const int DefaultBufferSize = 4096;
+
     private static InstructionAction Instruction(Args a, XsaveInstruction instruction)
     {
         var mask = new FeatureMask(a.Mask("mask", ulong.MaxValue));
-        var buffer = ArgSyntax.Image(a, "buffer");
+        var buffer = ArgSyntax.Image(a, "buffer", DefaultBufferSize);
         return new InstructionAction(side =>
         {
-            var bytes = buffer.Build(buffer.FromSaved ? side.SavedBuffer?.Bytes.ToArray() : null, 4096);
+            var bytes = buffer.Build(buffer.FromSaved ? side.SavedBuffer?.Bytes.ToArray() : null, DefaultBufferSize);
             ulong address = buffer.Address ?? (buffer.FromSaved ? side.SavedBuffer?.Address : null) ?? XsaveBuffer.DefaultAddress;
             return new XsaveFamilyOp(instruction, mask, XsaveBuffer.From(bytes, address));
         });

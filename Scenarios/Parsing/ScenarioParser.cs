@@ -24,22 +24,19 @@ public sealed partial class ScenarioParser(Func<string, CpuModel?> corpusCpu)
 
     public ScenarioParseResult ParseFile(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new(null, new ScenarioError(path, 0, 0, $"cannot read: {e.Message}"));
-        }
+        if (!BoundedText.TryRead(path, out var text, out var error, MaxBytes))
+            return new(null, new ScenarioError(path, 0, 0, error!));
         return Parse(path, text);
     }
+
+    /// <summary>1 MiB: the largest shipped scenario is under 4 KB.</summary>
+    public const int MaxBytes = 1 << 20;
 
     public ScenarioParseResult Parse(string file, string text)
     {
         try
         {
+            YamlLimits.Check(text);
             var stream = new YamlStream();
             stream.Load(new StringReader(text));
             if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -54,11 +51,13 @@ public sealed partial class ScenarioParser(Func<string, CpuModel?> corpusCpu)
         {
             return new(null, new ScenarioError(file, (int)y.Start.Line, (int)y.Start.Column, "YAML syntax error: " + Inner(y)));
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
             // Some malformed inputs make YamlDotNet's scanner throw without a position: report where parsing stopped.
             var (line, column) = LastGoodPosition(text);
-            return new(null, new ScenarioError(file, line, column, "YAML syntax error: " + e.Message));
+            // Its message ("Operation is not valid due to the current state of the object") says nothing to a user.
+            return new(null, new ScenarioError(file, line, column,
+                "YAML syntax error: the document is not well-formed here (an unclosed bracket, quote or block?)"));
         }
     }
 

@@ -33,9 +33,10 @@ public sealed class ScenarioRunner(Func<IXstateImplementation> reference, Func<I
         var steps = new List<StepResult>();
         foreach (var step in scenario.Steps)
         {
+            int given = oracle.Session.Given.Count;
             var o = Execute(oracle, step, scenario);
             var i = implSide is null ? null : Execute(implSide, step, scenario);
-            steps.Add(Judge(step, o, i, skip, OpLine(step, oracle), impl.Capabilities.ObservesInternalState));
+            steps.Add(Judge(step, o, i, skip, OpLine(step, oracle, given), impl.Capabilities.ObservesInternalState));
         }
         var verdict = steps.Any(s => s.Verdict == Verdict.HarnessError) ? Verdict.HarnessError
             : steps.Any(s => s.Verdict == Verdict.Diverge) ? Verdict.Diverge
@@ -46,9 +47,11 @@ public sealed class ScenarioRunner(Func<IXstateImplementation> reference, Func<I
     /// <summary>A file that could not be read: a harness error carrying the error (file:line:column: message).</summary>
     public static ScenarioResult Malformed(ScenarioError error) => new(error.File, null, Verdict.HarnessError, [], error.ToString());
 
-    private static string OpLine(ScenarioStep step, Side oracle) => step.Action switch
+    /// <summary>The step's operation as given; only the step's own (a step whose input failed to build adds none, and
+    /// must not be labelled with the one before it).</summary>
+    private static string OpLine(ScenarioStep step, Side oracle, int givenBefore) => step.Action switch
     {
-        KernelAction when oracle.Session.Given.Count > 0 => $"{step.Op}: {OpText.Describe(oracle.Session.Given[^1])}",
+        KernelAction when oracle.Session.Given.Count > givenBefore => $"{step.Op}: {OpText.Describe(oracle.Session.Given[^1])}",
         _ => step.Op,
     };
 

@@ -117,7 +117,7 @@ public class BenchCommandTests
     [Fact]
     public void Bench_UnknownCpu_IsAnInputError_WithoutStackTrace()
     {
-        var run = CliRun.Of("bench", "--json", "--cpu", "no-such-cpu", "--corpus", RawCorpus.CpusDirectory);
+        var run = CliRun.Of("bench", "--json", "--cpu", "no-such-cpu", "--cpus", RawCorpus.CpusDirectory);
         Assert.Equal(ExitCodes.InputError, run.ExitCode);
         Assert.Equal("", run.Stdout);
         Assert.Single(run.ErrorLines);

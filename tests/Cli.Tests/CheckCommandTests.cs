@@ -19,7 +19,7 @@ public class CheckCommandTests
     public void Check_Optimized_Json_IsExactlyTheContractObject_AllPass_Exit0()
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("check", "--max-tests", "20", "--json", "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--max-tests", "20", "--json", "--regressions", dir.Path);
         Assert.True(run.ExitCode == ExitCodes.Ok, run.Stdout + run.Stderr);
         var json = run.Json();
         Assert.Equal(TopKeys, json.EnumerateObject().Select(p => p.Name));
@@ -57,7 +57,7 @@ public class CheckCommandTests
     public void Check_H13Mutant_Exit1_OneFilePerFailure_AndReplayOfEachFailsTheSameWay()
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.*,registers.*", "--json", "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.*,registers.*", "--json", "--regressions", dir.Path);
         Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
         var properties = GateFiles.Properties(run.Json());
         Assert.Equal("failed", properties["layout.compacted.differential"].GetProperty("result").GetString());
@@ -87,7 +87,7 @@ public class CheckCommandTests
     public void Check_SameFailureTwice_IsOneFile_ContentAndMtimeUnchanged()
     {
         using var dir = new TempDirectory();
-        string[] args = ["check", "--impl", GateFiles.HalfAmx, "--property", "registers.xcr0.differential", "--json", "--corpus", dir.Path];
+        string[] args = ["check", "--impl", GateFiles.HalfAmx, "--property", "registers.xcr0.differential", "--json", "--regressions", dir.Path];
         var first = CliRun.Of(args);
         Assert.Equal(ExitCodes.CheckFailed, first.ExitCode);
         var file = Assert.Single(Directory.EnumerateFiles(dir.Path));
@@ -105,7 +105,7 @@ public class CheckCommandTests
     public void Check_Human_PlainTableAndVerdict_NoAnsi()
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("check", "--max-tests", "10", "--property", "layout.*", "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--max-tests", "10", "--property", "layout.*", "--regressions", dir.Path);
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.StartsWith("check: ", run.Stdout);
         Assert.Contains("layout.sizes.differential", run.Stdout);
@@ -119,7 +119,7 @@ public class CheckCommandTests
     public void Check_Human_Failure_SaysWhereTheFileIsAndHowToReplayIt()
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.sizes.differential", "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.sizes.differential", "--regressions", dir.Path);
         Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
         var file = Assert.Single(Directory.EnumerateFiles(dir.Path));
         Assert.Contains("layout.sizes.differential FAILED", run.Stdout);
@@ -133,7 +133,7 @@ public class CheckCommandTests
     {
         using var dir = new TempDirectory();
         var junit = Path.Combine(dir.Path, "results.xml");
-        var run = CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.*", "--json", "--corpus", Path.Combine(dir.Path, "regressions"), "--junit", junit);
+        var run = CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.*", "--json", "--regressions", Path.Combine(dir.Path, "regressions"), "--junit", junit);
         Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
         var summary = run.Json().GetProperty("summary");
 
@@ -151,7 +151,7 @@ public class CheckCommandTests
         using var dir = new TempDirectory();
         IReadOnlyList<string> Names(params string[] extra)
         {
-            var run = CliRun.Of(["check", "--max-tests", "1", "--json", "--corpus", dir.Path, .. extra]);
+            var run = CliRun.Of(["check", "--max-tests", "1", "--json", "--regressions", dir.Path, .. extra]);
             Assert.Equal(ExitCodes.Ok, run.ExitCode);
             return GateFiles.Properties(run.Json()).Keys.ToList();
         }
@@ -167,7 +167,7 @@ public class CheckCommandTests
         using var a = new TempDirectory();
         using var b = new TempDirectory();
         string Cases(string corpus) => string.Join(",", GateFiles.Properties(
-            CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.*", "--seed", "99", "--json", "--corpus", corpus).Json())
+            CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.*", "--seed", "99", "--json", "--regressions", corpus).Json())
             .Select(p => $"{p.Key}:{p.Value.GetProperty("cases").GetInt32()}"));
         Assert.Equal(Cases(a.Path), Cases(b.Path));
         Assert.Equal(Directory.EnumerateFiles(a.Path).Select(Path.GetFileName).Order(), Directory.EnumerateFiles(b.Path).Select(Path.GetFileName).Order());
@@ -185,7 +185,7 @@ public class CheckCommandTests
     public void NoVerb_RunsCheck_WithTheCiTimeBudget()
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("--max-tests", "5", "--property", "layout.sizes.differential", "--corpus", dir.Path);
+        var run = CliRun.Of("--max-tests", "5", "--property", "layout.sizes.differential", "--regressions", dir.Path);
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.StartsWith("check: 1 properties against optimized", run.Stdout);
         Assert.Contains($"time budget {CheckCommand.CiTimeBudgetSeconds} s", run.Stdout);
@@ -196,7 +196,7 @@ public class CheckCommandTests
     public void NoVerb_OptionsGoToCheck()
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("--impl", GateFiles.H13, "--property", "layout.sizes.differential", "--max-tests", "100", "--json", "--corpus", dir.Path);
+        var run = CliRun.Of("--impl", GateFiles.H13, "--property", "layout.sizes.differential", "--max-tests", "100", "--json", "--regressions", dir.Path);
         Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
         Assert.Equal(GateFiles.H13, run.Json().GetProperty("implementation").GetString());
     }
@@ -205,7 +205,7 @@ public class CheckCommandTests
     public void Check_WithoutVerbDefaults_HasNoTimeBudget()
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("check", "--property", "layout.sizes.differential", "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--property", "layout.sizes.differential", "--regressions", dir.Path);
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.DoesNotContain("time budget", run.Stdout);
         Assert.Contains("up to 100 cases each", run.Stdout);

@@ -28,14 +28,14 @@ public sealed class CorpusPolicyTests : IDisposable
 
     public static TheoryData<string> Verbs() => new()
     {
-        "cpus --corpus {cpus}",
-        $"layout --cpu {Spr} --corpus {{cpus}}",
-        $"boot --cpu {Spr} --corpus {{cpus}}",
-        "policies --corpus {cpus}",
-        "self-check --corpus {cpus}",
-        $"bench --cpu {Spr} --seconds 0.001 --corpus {{cpus}}",
-        "check --max-tests 1 --property layout.sizes.differential --corpus {dir}/regressions --cpus {cpus}",
-        "replay --corpus {dir}/regressions --cpus {cpus}",
+        "cpus --cpus {cpus}",
+        $"layout --cpu {Spr} --cpus {{cpus}}",
+        $"boot --cpu {Spr} --cpus {{cpus}}",
+        "policies --cpus {cpus}",
+        "self-check --cpus {cpus}",
+        $"bench --cpu {Spr} --seconds 0.001 --cpus {{cpus}}",
+        "check --max-tests 1 --property layout.sizes.differential --regressions {dir}/regressions --cpus {cpus}",
+        "replay --regressions {dir}/regressions --cpus {cpus}",
         "scenario {dir}/one.yaml --cpus {cpus}",
     };
 

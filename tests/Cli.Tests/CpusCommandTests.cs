@@ -3,7 +3,7 @@ using Xsave.Cli.Tests.Support;
 
 namespace Xsave.Cli.Tests;
 
-/// <summary>'cpus': the corpus listing, and where the corpus is looked for (default, --corpus, XSAVE_CORPUS).</summary>
+/// <summary>'cpus': the corpus listing, and where the corpus is looked for (default, --cpus, XSAVE_CORPUS).</summary>
 public class CpusCommandTests
 {
     [Fact]
@@ -57,7 +57,7 @@ public class CpusCommandTests
     {
         using var dir = new TempDirectory();
         dir.Write("one.json", LayoutCommandTests.HandWrittenProfile);
-        var run = CliRun.Of("cpus", "--json", "--corpus", dir.Path);
+        var run = CliRun.Of("cpus", "--json", "--cpus", dir.Path);
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Equal("test-avx-only", Assert.Single(run.Json().GetProperty("profiles").EnumerateArray()).GetProperty("id").GetString());
     }
@@ -79,7 +79,7 @@ public class CpusCommandTests
         using var dir = new TempDirectory();
         dir.Write("good.json", LayoutCommandTests.HandWrittenProfile);
         var broken = dir.Write("broken.json", "[1, 2");
-        var run = CliRun.Of("cpus", "--json", "--corpus", dir.Path);
+        var run = CliRun.Of("cpus", "--json", "--cpus", dir.Path);
         Assert.Equal(ExitCodes.InputError, run.ExitCode);
         var json = run.Json();
         Assert.Single(json.GetProperty("profiles").EnumerateArray());
@@ -90,7 +90,7 @@ public class CpusCommandTests
     [Fact]
     public void Cpus_MissingCorpusDirectory_Exit2()
     {
-        var run = CliRun.Of("cpus", "--corpus", "/nonexistent/corpus");
+        var run = CliRun.Of("cpus", "--cpus", "/nonexistent/corpus");
         Assert.Equal(ExitCodes.InputError, run.ExitCode);
         Assert.Contains("/nonexistent/corpus", run.Stderr);
     }

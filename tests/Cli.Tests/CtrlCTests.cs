@@ -22,7 +22,7 @@ public class CtrlCTests(ITestOutputHelper output)
         var runner = Path.Combine(AppContext.BaseDirectory, "xsave-conformance.dll");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { runner, "check", "--time", "60", "--corpus", dir.Path },
+            ArgumentList = { runner, "check", "--time", "60", "--regressions", dir.Path },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -35,18 +35,18 @@ public class GateBadInputTests(ITestOutputHelper output)
         { "explain {dir}/corrupt.json", "{dir}/corrupt.json: not valid JSON" },
         { "explain {dir}/future.json", "{dir}/future.json: regression format version 2" },
         { "explain {dir}/unknown-law.json", "unknown property 'no.such.law'" },
-        { "check --corpus {dir} --property no.such.law", "unknown property 'no.such.law'" },
-        { "check --corpus {dir} --impl nope", "unknown implementation 'nope'; known: optimized, oracle" },
-        { "replay --corpus {dir} --impl nope", "unknown implementation 'nope'" },
+        { "check --regressions {dir} --property no.such.law", "unknown property 'no.such.law'" },
+        { "check --regressions {dir} --impl nope", "unknown implementation 'nope'; known: optimized, oracle" },
+        { "replay --regressions {dir} --impl nope", "unknown implementation 'nope'" },
         { "explain {dir}/kept.json --impl nope", "unknown implementation 'nope'" },
-        { "check --corpus {dir} --shard 0/2", "--shard '0/2': K must be from 1 to N (2)" },
-        { "check --corpus {dir} --shard 3/2", "--shard '3/2': K must be from 1 to N (2)" },
-        { "check --corpus {dir} --shard x", "--shard 'x' is not K/N" },
-        { "check --corpus {dir} --max-tests 0", "--max-tests 0 must be at least 1" },
-        { "check --corpus {dir} --time 0", "--time 0 must be more than 0 seconds" },
-        { "check --corpus {dir}/kept.json/sub", "{dir}/kept.json/sub: regression corpus directory is not writable" },
-        { "check --corpus {dir} --cpus {dir}/no-cpus", "{dir}/no-cpus: CPU profile directory does not exist" },
-        { "check --corpus {dir} --junit {dir}/no/such/results.xml", "{dir}/no/such/results.xml: --junit: the directory does not exist" },
+        { "check --regressions {dir} --shard 0/2", "--shard '0/2': K must be from 1 to N (2)" },
+        { "check --regressions {dir} --shard 3/2", "--shard '3/2': K must be from 1 to N (2)" },
+        { "check --regressions {dir} --shard x", "--shard 'x' is not K/N" },
+        { "check --regressions {dir} --max-tests 0", "--max-tests 0 must be at least 1" },
+        { "check --regressions {dir} --time 0", "--time 0 must be more than 0 seconds" },
+        { "check --regressions {dir}/kept.json/sub", "{dir}/kept.json/sub: regression corpus directory is not writable" },
+        { "check --regressions {dir} --cpus {dir}/no-cpus", "{dir}/no-cpus: CPU profile directory does not exist" },
+        { "check --regressions {dir} --junit {dir}/no/such/results.xml", "{dir}/no/such/results.xml: --junit: the directory does not exist" },
     };
 
     [Theory]
@@ -70,10 +70,10 @@ public class GateBadInputTests(ITestOutputHelper output)
     public void Replay_OneBadFileAmongGoodOnes_StillReplaysTheGood_Exit2()
     {
         using var dir = new TempDirectory();
-        var found = CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.sizes.differential", "--corpus", dir.Path);
+        var found = CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.sizes.differential", "--regressions", dir.Path);
         Assert.Equal(ExitCodes.CheckFailed, found.ExitCode);
         dir.Write("zz-corrupt.json", "{");
-        var run = CliRun.Of("replay", "--corpus", dir.Path, "--json");
+        var run = CliRun.Of("replay", "--regressions", dir.Path, "--json");
         Assert.Equal(ExitCodes.InputError, run.ExitCode);
         var summary = run.Json().GetProperty("summary");
         Assert.Equal(1, summary.GetProperty("passed").GetInt32());
@@ -100,7 +100,7 @@ public class GateBadInputTests(ITestOutputHelper output)
                                  "the 'directory below a file' case above covers the error as root");
                 return;
             }
-            var run = CliRun.Of("check", "--corpus", dir.Path, "--max-tests", "1");
+            var run = CliRun.Of("check", "--regressions", dir.Path, "--max-tests", "1");
             Assert.Equal(ExitCodes.InputError, run.ExitCode);
             Assert.Contains($"{dir.Path}: regression corpus directory is not writable", Assert.Single(run.ErrorLines));
         }

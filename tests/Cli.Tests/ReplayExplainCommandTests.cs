@@ -9,7 +9,7 @@ public class ReplayExplainCommandTests
     /// <summary>Runs check against H13 on one law; returns the regression file it wrote.</summary>
     private static string FoundFile(TempDirectory dir, string property = "layout.sizes.differential")
     {
-        var run = CliRun.Of("check", "--impl", GateFiles.H13, "--property", property, "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--impl", GateFiles.H13, "--property", property, "--regressions", dir.Path);
         Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
         return Assert.Single(Directory.EnumerateFiles(dir.Path));
     }
@@ -18,10 +18,10 @@ public class ReplayExplainCommandTests
     public void Replay_WholeCorpusDirectory_AgainstOptimized_Passes()
     {
         using var dir = new TempDirectory();
-        CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.*", "--corpus", dir.Path);
+        CliRun.Of("check", "--impl", GateFiles.H13, "--property", "layout.*", "--regressions", dir.Path);
         var count = Directory.EnumerateFiles(dir.Path).Count();
         Assert.True(count >= 2);
-        var run = CliRun.Of("replay", "--corpus", dir.Path, "--json");
+        var run = CliRun.Of("replay", "--regressions", dir.Path, "--json");
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         var json = run.Json();
         Assert.Equal("optimized", json.GetProperty("implementation").GetString());
@@ -44,7 +44,7 @@ public class ReplayExplainCommandTests
     public void Replay_EmptyCorpus_NothingToDo_Exit0()
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("replay", "--corpus", dir.Path);
+        var run = CliRun.Of("replay", "--regressions", dir.Path);
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Contains("no regression files", run.Stdout);
     }

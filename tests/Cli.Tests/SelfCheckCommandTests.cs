@@ -47,7 +47,7 @@ public class SelfCheckCommandTests
         var text = File.ReadAllText(RawCorpus.PathOf(Spr));
         Assert.Contains("\"0x00002A80\"", text);
         dir.Write("tampered.json", text.Replace("\"0x00002A80\"", "\"0x00002A84\""));
-        var run = CliRun.Of("self-check", "--json", "--corpus", dir.Path);
+        var run = CliRun.Of("self-check", "--json", "--cpus", dir.Path);
         Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
         var only = Assert.Single(run.Json().GetProperty("profiles").EnumerateArray());
         Assert.True(only.GetProperty("clean").GetBoolean());
@@ -62,7 +62,7 @@ public class SelfCheckCommandTests
         // intel-haswell-306c3 is not clean (its AVX sub-leaf reads all-zero), so its ECX 0x340 cannot be reproduced.
         using var dir = new TempDirectory();
         dir.Write("haswell.json", File.ReadAllText(RawCorpus.PathOf("intel-haswell-306c3")));
-        var run = CliRun.Of("self-check", "--json", "--corpus", dir.Path);
+        var run = CliRun.Of("self-check", "--json", "--cpus", dir.Path);
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         var only = Assert.Single(run.Json().GetProperty("profiles").EnumerateArray());
         Assert.False(only.GetProperty("clean").GetBoolean());
@@ -84,7 +84,7 @@ public class SelfCheckCommandTests
     public void SelfCheck_EmptyCorpus_Exit2()
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("self-check", "--corpus", dir.Path);
+        var run = CliRun.Of("self-check", "--cpus", dir.Path);
         Assert.Equal(ExitCodes.InputError, run.ExitCode);
         Assert.Contains(dir.Path, run.Stderr);
     }

@@ -62,7 +62,7 @@ public class BrowserTests
         var chromium = Chromium();
         using var dir = new TempDirectory();
         var (run, _) = Pages.Write(dir, "check.html", "check", "--impl", GateFiles.H13, "--property", "layout.sizes.*",
-            "--max-tests", "50", "--corpus", Path.Combine(dir.Path, "regressions"), "--json");
+            "--max-tests", "50", "--regressions", Path.Combine(dir.Path, "regressions"), "--json");
         var page = Path.Combine(dir.Path, "check.html");
         var dom = Browser.DumpDom(chromium, page, Path.Combine(dir.Path, "profile"));
         var names = GateFiles.Properties(run.Json()).Keys.Order();

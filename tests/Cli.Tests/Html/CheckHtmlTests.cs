@@ -16,7 +16,7 @@ public class CheckHtmlTests
         var corpus = Path.Combine(dir.Path, "regressions");
         // --json at the same time: the JSON view of the same run says which properties ran and how they ended.
         var (run, html) = Pages.Write(dir, "check.html", "check", "--impl", GateFiles.H13, "--property", "layout.*",
-            "--max-tests", "50", "--corpus", corpus, "--json");
+            "--max-tests", "50", "--regressions", corpus, "--json");
         Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
         var properties = GateFiles.Properties(run.Json());
         Assert.Contains(properties.Values, p => p.GetProperty("result").GetString() == "failed");
@@ -58,7 +58,7 @@ public class CheckHtmlTests
     {
         using var dir = new TempDirectory();
         var (run, html) = Pages.Write(dir, "check.html", "check", "--property", "layout.standard.*", "--max-tests", "20",
-            "--corpus", Path.Combine(dir.Path, "regressions"));
+            "--regressions", Path.Combine(dir.Path, "regressions"));
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.All(Markup.Elements(html, "tr").Where(r => r.HasClass("property")), r => Assert.Equal("pass", r["data-verdict"]));
         Assert.DoesNotContain("<section class=\"failure\"", html);

@@ -19,7 +19,7 @@ public class HtmlTargetTests
     private static string[] Args(string verb, TempDirectory dir) => verb switch
     {
         "layout" => ["layout", "--cpu", Pages.Spr],
-        "check" => ["check", "--property", "layout.standard.differential", "--max-tests", "5", "--corpus", Corpus(dir)],
+        "check" => ["check", "--property", "layout.standard.differential", "--max-tests", "5", "--regressions", Corpus(dir)],
         _ => ["explain", Pages.SizesRegression],
     };
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Xsave.Cli.Rendering.Html;
+namespace Xsave.Cli.Output;
 
 /// <summary>
 /// Whether an existing path is a regular file. .NET reports devices and FIFOs as plain files (File.Exists("/dev/null")
