@@ -20,7 +20,7 @@ public class ProcessCheckTests
     public void BadCommand_IsOneErrorLine_Exit2(string impl, string message)
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("check", "--impl", impl, "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--impl", impl, "--regressions", dir.Path);
         Assert.Equal(ExitCodes.InputError, run.ExitCode);
         var line = Assert.Single(run.ErrorLines);
         Assert.StartsWith("error: ", line);
@@ -31,7 +31,7 @@ public class ProcessCheckTests
     public void ZeroTimeout_IsOneErrorLine_Exit2()
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("check", "--impl", "process:server", "--impl-timeout", "0", "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--impl", "process:server", "--impl-timeout", "0", "--regressions", dir.Path);
         Assert.Equal(ExitCodes.InputError, run.ExitCode);
         Assert.Contains("the timeout must be more than 0 seconds", Assert.Single(run.ErrorLines));
     }
@@ -42,7 +42,7 @@ public class ProcessCheckTests
         Skip.IfNot(Python.Available, Python.Missing);
         using var dir = new TempDirectory();
         // The mode travels as --impl-arg: appended to the command as one more word.
-        var run = CliRun.Of("check", "--impl", Child(""), "--impl-arg", "crash-on-check-xss", "--property", "registers.*", "--max-tests", "20", "--json", "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--impl", Child(""), "--impl-arg", "crash-on-check-xss", "--property", "registers.*", "--max-tests", "20", "--json", "--regressions", dir.Path);
         Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
         var properties = GateFiles.Properties(run.Json());
         var xss = properties["registers.xss.differential"];
@@ -59,7 +59,7 @@ public class ProcessCheckTests
         Skip.IfNot(Python.Available, Python.Missing);
         using var dir = new TempDirectory();
         var clock = Stopwatch.StartNew();
-        var run = CliRun.Of("check", "--impl", Child("hang"), "--impl-timeout", "0.5", "--property", "layout.*", "--max-tests", "5", "--json", "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--impl", Child("hang"), "--impl-timeout", "0.5", "--property", "layout.*", "--max-tests", "5", "--json", "--regressions", dir.Path);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
         Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
         var properties = GateFiles.Properties(run.Json());

@@ -46,7 +46,7 @@ public class ServeEquivalenceTests
     private static SortedDictionary<string, (string Result, int Cases)> Verdicts(string implementation)
     {
         using var dir = new TempDirectory();
-        var run = CliRun.Of("check", "--impl", implementation, "--max-tests", "25", "--json", "--corpus", dir.Path);
+        var run = CliRun.Of("check", "--impl", implementation, "--max-tests", "25", "--json", "--regressions", dir.Path);
         Assert.True(run.ExitCode is ExitCodes.Ok or ExitCodes.CheckFailed, $"exit {run.ExitCode}: {run.Stderr}");
         return new(GateFiles.Properties(run.Json()).ToDictionary(p => p.Key,
             p => (p.Value.GetProperty("result").GetString()!, p.Value.GetProperty("cases").GetInt32())));
