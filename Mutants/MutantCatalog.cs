@@ -10,6 +10,7 @@ public static class MutantCatalog
         new UnalignedCompactedSize(correct),
         new HalfAmxAccepted(correct),
         new XsavecKeepsOldBv(correct),
+        new XsaveoptSkipsWithoutRestore(correct),
         new HostFpstatesCarryCetKernel(correct),
         new RequestDropsSupervisorPermissions(correct),
         new GetXsaveIgnoresLimit(correct),
