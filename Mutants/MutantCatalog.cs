@@ -11,6 +11,7 @@ public static class MutantCatalog
         new HalfAmxAccepted(correct),
         new XsavecKeepsOldBv(correct),
         new XsaveoptSkipsWithoutRestore(correct),
+        new Erratum1386IgnoresMicrocode(correct),
         new HostFpstatesCarryCetKernel(correct),
         new RequestDropsSupervisorPermissions(correct),
         new GetXsaveIgnoresLimit(correct),
