@@ -11,6 +11,13 @@ public sealed record CpuModel
     public string Vendor { get; init; } = "GenuineIntel";
     public int Family { get; init; } = 6;
     public int Model { get; init; }
+    public int Stepping { get; init; }
+
+    /// <summary>
+    /// The microcode revision the CPU ran (MSR 0x8B on AMD, /proc/cpuinfo "microcode"), when the dump recorded it; null
+    /// = unknown. The kernel keys errata on it (R38a: erratum 1386 does not apply at or above the fixed revision).
+    /// </summary>
+    public uint? MicrocodeRevision { get; init; }
 
     /// <summary>Sub-leaves of CPUID 0xD by index. A missing sub-leaf reads as all zeros, as on hardware.</summary>
     public required IReadOnlyDictionary<int, CpuidRegs> Leaf0D { get; init; }

@@ -10,6 +10,8 @@ public static class MutantCatalog
         new UnalignedCompactedSize(correct),
         new HalfAmxAccepted(correct),
         new XsavecKeepsOldBv(correct),
+        new XsaveoptSkipsWithoutRestore(correct),
+        new Erratum1386IgnoresMicrocode(correct),
         new HostFpstatesCarryCetKernel(correct),
         new RequestDropsSupervisorPermissions(correct),
         new GetXsaveIgnoresLimit(correct),

@@ -16,6 +16,9 @@ public sealed record CpuProfile
     public int Model { get; init; }
     public int Stepping { get; init; }
 
+    /// <summary>The microcode revision of the dumped CPU, when recorded ("microcode"); null = unknown (R38a).</summary>
+    public uint? MicrocodeRevision { get; init; }
+
     /// <summary>Where the numbers come from (repository, commit, path, line, url...), kept verbatim.</summary>
     public required JsonElement Source { get; init; }
 
@@ -56,6 +59,8 @@ public sealed record CpuProfile
         Vendor = Vendor,
         Family = Family,
         Model = Model,
+        Stepping = Stepping,
+        MicrocodeRevision = MicrocodeRevision,
         Leaf0D = Leaf0D,
         Flags = Flags,
         MxcsrMask = MxcsrMaskFor(Vendor),

@@ -148,6 +148,7 @@ public static class CpuProfileLoader
             Family = family,
             Model = model,
             Stepping = stepping,
+            MicrocodeRevision = OptionalHex("microcode"),
             Source = source,
             Leaf0D = leaf0d,
             Leaf1 = leaf1,
@@ -184,6 +185,17 @@ public static class CpuProfileLoader
             if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n)) return n;
             Fail("bad-field", field, $"'{field}' must be an integer, found {v.GetRawText()}");
             return 0;
+        }
+
+        uint? OptionalHex(string field)
+        {
+            // R38a: absent = the dump did not record it (unknown); otherwise a "0x..." string of at most 32 bits.
+            if (!e.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind == JsonValueKind.String && v.GetString()!.StartsWith("0x", StringComparison.OrdinalIgnoreCase) &&
+                FeatureMask.TryParseHex(v.GetString(), out var m) && m.Bits <= uint.MaxValue)
+                return (uint)m.Bits;
+            Fail("bad-field", field, $"'{field}' must be a hex string of at most 32 bits, found {v.GetRawText()}");
+            return null;
         }
 
         FeatureMask RequiredMask(string field)

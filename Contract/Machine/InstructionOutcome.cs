@@ -30,6 +30,12 @@ public sealed record InstructionOutcome
     public ImmutableArray<ByteRange> UnspecifiedBytes { get; init; } = [];
 
     /// <summary>
+    /// XSTATE_BV bits of <see cref="Buffer"/> the architecture lets a CPU write either way (R20a: a component in its init
+    /// configuration may have XINUSE 0 or 1). The other bits of the word, and every other header byte, stay defined.
+    /// </summary>
+    public FeatureMask UnspecifiedXstateBv { get; init; }
+
+    /// <summary>
     /// Components whose register contents (and XINUSE bit) the architecture does not define after this operation, e.g.
     /// a component XSETBV just disabled or WRMSR(IA32_XFD) just disabled (R27 "may revert to init").
     /// </summary>
@@ -42,8 +48,9 @@ public sealed record InstructionOutcome
         new() { Fault = fault, State = state, Buffer = buffer };
 
     /// <summary>
-    /// How this outcome and <paramref name="other"/> (typically: oracle and another implementation) disagree, ignoring
-    /// what either side marks unspecified. Faults are compared by kind only; rule and reason are for people.
+    /// How <paramref name="other"/> disagrees with this outcome, the reference: nothing inside this outcome's unspecified
+    /// bytes, XSTATE_BV bits and components is reported, everything outside them is (R20a: a subject cannot widen the set
+    /// by marking more unspecified itself). Faults are compared by kind only; rule and reason are for people.
     /// </summary>
     public IReadOnlyList<StateDifference> Differences(InstructionOutcome other)
     {
@@ -53,7 +60,7 @@ public sealed record InstructionOutcome
         if (ReturnedValue != other.ReturnedValue)
             diffs.Add(new("returned EDX:EAX", Hex(ReturnedValue), Hex(other.ReturnedValue)));
 
-        diffs.AddRange(State.Differences(other.State, UnspecifiedComponents | other.UnspecifiedComponents));
+        diffs.AddRange(State.Differences(other.State, UnspecifiedComponents));
 
         if (Buffer is null || other.Buffer is null)
         {
@@ -64,9 +71,8 @@ public sealed record InstructionOutcome
         if (Buffer.Address != other.Buffer.Address || Buffer.Length != other.Buffer.Length)
             diffs.Add(new("buffer", Buffer.ToString(), other.Buffer.ToString()));
 
-        var skip = UnspecifiedBytes.Concat(other.UnspecifiedBytes).ToArray();
-        var a = Masked(Buffer, skip);
-        var b = Masked(other.Buffer, skip);
+        var a = Masked(Buffer, UnspecifiedBytes, UnspecifiedXstateBv);
+        var b = Masked(other.Buffer, UnspecifiedBytes, UnspecifiedXstateBv);
         diffs.AddRange(ByteRange.Describe("buffer", a, b, ByteRange.Differing(a, b)));
         return diffs;
     }
@@ -74,22 +80,28 @@ public sealed record InstructionOutcome
     public bool Equals(InstructionOutcome? other) =>
         other is not null && Equals(Fault, other.Fault) && State.Equals(other.State) && Equals(Buffer, other.Buffer) &&
         ReturnedValue == other.ReturnedValue && UnspecifiedBytes.SequenceEqual(other.UnspecifiedBytes) &&
-        UnspecifiedComponents == other.UnspecifiedComponents;
+        UnspecifiedComponents == other.UnspecifiedComponents && UnspecifiedXstateBv == other.UnspecifiedXstateBv;
 
-    public override int GetHashCode() => HashCode.Combine(Fault, State, Buffer, ReturnedValue, UnspecifiedComponents);
+    public override int GetHashCode() =>
+        HashCode.Combine(Fault, State, Buffer, ReturnedValue, UnspecifiedComponents, UnspecifiedXstateBv);
 
     public override string ToString() =>
         (Fault is null ? "ok" : Fault.ToString()) + $"; {State}" + (ReturnedValue is { } v ? $"; returned 0x{v:x}" : "");
 
     private static string Hex(ulong? value) => value is { } v ? $"0x{v:x}" : "none";
 
-    /// <summary>The buffer's bytes with every unspecified byte set to zero, so both sides compare equal there.</summary>
-    private static byte[] Masked(XsaveBuffer buffer, IEnumerable<ByteRange> unspecified)
+    /// <summary>
+    /// The buffer's bytes with every unspecified byte and unspecified XSTATE_BV bit set to zero, so both sides compare
+    /// equal there.
+    /// </summary>
+    private static byte[] Masked(XsaveBuffer buffer, IEnumerable<ByteRange> unspecified, FeatureMask unspecifiedBv)
     {
         var bytes = buffer.Bytes.ToArray();
         foreach (var r in unspecified)
             for (int i = Math.Max(0, r.Offset); i < Math.Min(r.End, bytes.Length); i++)
                 bytes[i] = 0;
+        for (int k = 0; k < 8 && XsaveBuffer.XstateBvOffset + k < bytes.Length; k++)
+            bytes[XsaveBuffer.XstateBvOffset + k] &= (byte)~(unspecifiedBv.Bits >> (8 * k));
         return bytes;
     }
 }

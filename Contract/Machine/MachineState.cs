@@ -37,6 +37,12 @@ public sealed record MachineState
     public bool Cr0Ts { get; init; }
     public uint Mxcsr { get; init; }
 
+    /// <summary>
+    /// The modified-optimization tracking of the last XRSTOR/XRSTORS (R20a), or null when there is none. Bookkeeping of
+    /// what a later XSAVEOPT/XSAVES may skip, not state software can read back: never compared (see <see cref="Differences"/>).
+    /// </summary>
+    public RestoreTracking? LastRestore { get; init; }
+
     /// <summary>Register contents by component number (see the type's summary for the shape of each).</summary>
     public ImmutableSortedDictionary<int, ImmutableArray<byte>> Components { get; init; } =
         ImmutableSortedDictionary<int, ImmutableArray<byte>>.Empty;
@@ -86,13 +92,16 @@ public sealed record MachineState
 
     /// <summary>Sets a component's register contents as a program writing those registers would: XINUSE[i] becomes 1.</summary>
     public MachineState WithComponent(int index, ReadOnlySpan<byte> bytes) =>
-        WithRawComponent(index, bytes) with { XinUse = XinUse.With(index) };
+        WithRawComponent(index, bytes) with { XinUse = XinUse.With(index), LastRestore = LastRestore?.Modified(FeatureMask.Bit(index)) };
 
     public MachineState WithComponent(XFeature feature, ReadOnlySpan<byte> bytes) => WithComponent((int)feature, bytes);
 
     /// <summary>Puts a component in its init configuration: init bytes and XINUSE[i] = 0.</summary>
     public MachineState WithComponentInit(int index) =>
-        WithRawComponent(index, InitImage(index, Component(index).Length)) with { XinUse = XinUse.Without(index) };
+        WithRawComponent(index, InitImage(index, Component(index).Length)) with
+        {
+            XinUse = XinUse.Without(index), LastRestore = LastRestore?.Modified(FeatureMask.Bit(index)),
+        };
 
     public MachineState WithComponentInit(XFeature feature) => WithComponentInit((int)feature);
 
@@ -137,7 +146,7 @@ public sealed record MachineState
     /// <summary>
     /// Every field on which this state and <paramref name="other"/> differ. Components in <paramref name="ignored"/>
     /// (content the architecture leaves unspecified) are skipped: their bytes and XINUSE bits, and MXCSR when SSE is
-    /// among them.
+    /// among them. <see cref="LastRestore"/> is never compared: it bounds what a CPU may skip, it is not observable.
     /// </summary>
     public IReadOnlyList<StateDifference> Differences(MachineState other, FeatureMask ignored = default)
     {

@@ -7,8 +7,9 @@ namespace Xsave.Contract.Serialization;
 
 /// <summary>
 /// A CPU model as a self-contained JSON object, for regression files, scenarios and the process protocol:
-/// <c>{"id": .., "vendor": .., "family": N, "model": N, "mxcsr_mask": "0x..", "leaf0d": {"0": ["0x..", ..], ..},
-/// "flags": {"avx": true, ..}}</c>. Registers use the corpus notation ("0x%08X"); only set flags are written.
+/// <c>{"id": .., "vendor": .., "family": N, "model": N, "stepping": N, "microcode": "0x..", "mxcsr_mask": "0x..",
+/// "leaf0d": {"0": ["0x..", ..], ..}, "flags": {"avx": true, ..}}</c>. Registers use the corpus notation ("0x%08X");
+/// "microcode" only when known (R38a).
 /// </summary>
 public static class CpuModelJson
 {
@@ -23,16 +24,19 @@ public static class CpuModelJson
         var flags = new JsonObject();
         foreach (var p in FlagProperties)
             flags[SnakeCase(p.Name)] = (bool)p.GetValue(cpu.Flags)!;
-        return new JsonObject
+        var json = new JsonObject
         {
             ["id"] = cpu.Id,
             ["vendor"] = cpu.Vendor,
             ["family"] = cpu.Family,
             ["model"] = cpu.Model,
+            ["stepping"] = cpu.Stepping,
             ["mxcsr_mask"] = "0x" + cpu.MxcsrMask.ToString("x", CultureInfo.InvariantCulture),
             ["leaf0d"] = leaf,
             ["flags"] = flags,
         };
+        if (cpu.MicrocodeRevision is { } rev) json["microcode"] = Hex(rev);
+        return json;
     }
 
     /// <summary>Reads what <see cref="Write"/> wrote; a problem is a message naming the field, never an exception.</summary>
@@ -72,6 +76,8 @@ public static class CpuModelJson
                 Vendor = e.TryGetProperty("vendor", out var vendor) ? vendor.GetString() ?? "GenuineIntel" : "GenuineIntel",
                 Family = e.TryGetProperty("family", out var fam) && fam.TryGetInt32(out var fi) ? fi : 6,
                 Model = e.TryGetProperty("model", out var mod) && mod.TryGetInt32(out var mi) ? mi : 0,
+                Stepping = e.TryGetProperty("stepping", out var st) && st.TryGetInt32(out var si) ? si : 0,
+                MicrocodeRevision = e.TryGetProperty("microcode", out var mc) ? ParseHex(mc.GetString()) : null,
                 MxcsrMask = e.TryGetProperty("mxcsr_mask", out var mm) && ParseHex(mm.GetString()) is { } mask ? mask : 0xFFFF,
                 Leaf0D = leaf,
                 Flags = flags,

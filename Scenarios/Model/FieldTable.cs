@@ -129,6 +129,9 @@ public static partial class FieldTable
         ["osxsave"] = (_, s) => FieldValue.Flag(s.Cr4Osxsave),
         ["cr0_ts"] = (_, s) => FieldValue.Flag(s.Cr0Ts),
         ["mxcsr"] = (_, s) => FieldValue.Mask(s.Mxcsr),
+        // R20a: what the architecture leaves open in the written buffer (XSTATE_BV bits; the number of bytes).
+        ["unspecified_xstate_bv"] = (o, _) => o?.Buffer is null ? null : FieldValue.Mask(o.UnspecifiedXstateBv.Bits),
+        ["unspecified_bytes"] = (o, _) => o?.Buffer is null ? null : FieldValue.Number(o.UnspecifiedBytes.Sum(r => r.Length)),
     };
 
     private static readonly string[] QueryFields = ["value", "valid", "reasons", "size", "components", "offset.N", "size.N"];

@@ -8,7 +8,7 @@ namespace Xsave.Optimized.Architecture.Instructions;
 /// </summary>
 internal static class CompactedSave
 {
-    public static InstructionOutcome Run(CpuFacts facts, MachineState state, ulong rfbm, XsaveBuffer memory)
+    public static InstructionOutcome Run(CpuFacts facts, MachineState state, ulong rfbm, XsaveBuffer memory, bool xsaves)
     {
         var t = facts.Tables;
         // R21: TO_BE_SAVED = RFBM AND XINUSE (SSE also when MXCSR != 1F80H; XFD-disabled never, R27).
@@ -46,7 +46,28 @@ internal static class CompactedSave
         // R21: XSTATE_BV := TO_BE_SAVED (bits outside RFBM cleared), XCOMP_BV := COMPMASK; bytes 16..63 not written (R22).
         XsaveArea.WriteU64(span, XsaveArea.XstateBv, saved);
         XsaveArea.WriteU64(span, XsaveArea.XcompBv, xcompBv);
-        return InstructionOutcome.Success(state, SaveCommon.Wrap(area, memory.Address));
+        var outcome = InstructionOutcome.Success(state, SaveCommon.Wrap(area, memory.Address));
+        return WithLatitude(facts, state, memory, rfbm, xcompBv, offset, xsaves, outcome);
+    }
+
+    /// <summary>
+    /// R20a: a component in its init configuration may be saved or not (its XSTATE_BV bit and bytes are open); XSAVES
+    /// may also skip one unmodified since the XRSTORS it corresponds to. SSE takes MXCSR/MXCSR_MASK along (KO §5b).
+    /// </summary>
+    private static InstructionOutcome WithLatitude(CpuFacts facts, MachineState state, XsaveBuffer memory, ulong rfbm,
+        ulong xcompBv, ReadOnlySpan<int> offset, bool xsaves, InstructionOutcome outcome)
+    {
+        ulong either = SaveCommon.EitherInUse(facts, state, rfbm, compacted: true);
+        ulong open = either | (xsaves ? SaveCommon.Unmodified(state, memory, rfbm, xcompBv) : 0);
+        if (open == 0) return outcome;
+        var spans = new ByteSpans(memory.Length);
+        for (ulong m = open & facts.Held; m != 0; m &= m - 1)
+        {
+            int i = XsaveArea.Lowest(m);
+            SaveCommon.AddComponent(spans, i, i < 2 ? 0 : offset[i], facts.Tables.Size(i));
+        }
+        if ((open & XsaveArea.SseMask) != 0) spans.Add(XsaveArea.Mxcsr, 8);
+        return outcome with { UnspecifiedBytes = spans.ToImmutable(), UnspecifiedXstateBv = new(either) };
     }
 
     /// <summary>#PF: buffer as it was; every byte the save would have written is unspecified.</summary>

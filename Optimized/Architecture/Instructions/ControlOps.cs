@@ -94,6 +94,7 @@ internal static class ControlOps
             Cr4Osxsave = false,
             Cr0Ts = false,
             Cpl = 0,
+            LastRestore = null, // R20a: INIT/RESET end the modified-optimization tracking
         });
     }
 
@@ -121,6 +122,7 @@ internal static class ControlOps
             Cr4Osxsave = false,
             Cr0Ts = false,
             Cpl = 0,
+            LastRestore = null, // R20a: INIT/RESET end the modified-optimization tracking
         });
     }
 

@@ -45,8 +45,8 @@ internal sealed class InstructionEngine(CpuFacts facts)
             XsaveInstruction.Xsave => StandardSave.Run(facts, state, xcr0 & edxEax, memory, xsaveopt: false),
             XsaveInstruction.Xsaveopt => StandardSave.Run(facts, state, xcr0 & edxEax, memory, xsaveopt: true),
             // R21: RFBM = XCR0 AND EDX:EAX; R22: RFBM = (XCR0 OR IA32_XSS) AND EDX:EAX.
-            XsaveInstruction.Xsavec => CompactedSave.Run(facts, state, xcr0 & edxEax, memory),
-            XsaveInstruction.Xsaves => CompactedSave.Run(facts, state, (xcr0 | state.Xss.Bits) & edxEax, memory),
+            XsaveInstruction.Xsavec => CompactedSave.Run(facts, state, xcr0 & edxEax, memory, xsaves: false),
+            XsaveInstruction.Xsaves => CompactedSave.Run(facts, state, (xcr0 | state.Xss.Bits) & edxEax, memory, xsaves: true),
             XsaveInstruction.Xrstor => Restore.Xrstor(facts, state, edxEax, memory),
             XsaveInstruction.Xrstors => Restore.Xrstors(facts, state, edxEax, memory),
             _ => throw new ArgumentException($"unknown instruction {op.Instruction}", nameof(op)),

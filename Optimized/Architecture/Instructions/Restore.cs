@@ -147,6 +147,9 @@ internal static class Restore
             Components = components.ToImmutable(),
             // SDM XRSTOR: a loaded component is tracked as in use, an initialized one as not.
             XinUse = new((state.XinUse.Bits & ~rfbm) | load),
+            // R20a, SDM 13.8.3: XMODIFIED[i] := 0 for RFBM, XRSTOR_INFO := (CPL, address, XCOMP_BV).
+            LastRestore = new RestoreTracking(memory.Address, state.Cpl, new(XsaveArea.ReadU64(area, XsaveArea.XcompBv)),
+                new((state.LastRestore?.Unmodified.Bits ?? 0) | rfbm)),
             Mxcsr = mxcsr switch
             {
                 Mxcsr.Load => XsaveArea.ReadU32(area, XsaveArea.Mxcsr),

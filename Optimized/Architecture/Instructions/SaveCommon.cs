@@ -20,6 +20,34 @@ internal static class SaveCommon
     }
 
     /// <summary>
+    /// R20a: the RFBM components whose XSTATE_BV bit a CPU may write either way — those in their init configuration
+    /// (XINUSE clear, or the registers equal the init image), never an XFD-disabled one (R27: bit 0). SSE in the
+    /// compacted form is in use whenever MXCSR != 1F80H (R21); in the standard form XINUSE[1] covers XMM only.
+    /// </summary>
+    public static ulong EitherInUse(CpuFacts facts, MachineState state, ulong rfbm, bool compacted)
+    {
+        ulong either = 0;
+        for (ulong m = rfbm & ~state.Xfd.Bits; m != 0; m &= m - 1)
+        {
+            int i = XsaveArea.Lowest(m);
+            bool init = ((state.XinUse.Bits >> i) & 1) == 0 || ((facts.Held >> i) & 1) == 0 ||
+                state.Components[i].AsSpan().SequenceEqual(facts.InitImage(i).AsSpan());
+            if (init) either |= 1UL << i;
+        }
+        if (compacted && state.Mxcsr != XsaveArea.InitMxcsr) either &= ~XsaveArea.SseMask;
+        return either;
+    }
+
+    /// <summary>
+    /// R20a: what the modified optimization may skip — components restored and not written since, when the save goes to
+    /// the address, CPL and COMPMASK of that XRSTOR/XRSTORS (SDM 13.8.3 XRSTOR_INFO); never XFD-disabled ones (R27).
+    /// </summary>
+    public static ulong Unmodified(MachineState state, XsaveBuffer memory, ulong rfbm, ulong compMask) =>
+        state.LastRestore is { } t && t.Address == memory.Address && t.Cpl == state.Cpl && t.CompMask.Bits == compMask
+            ? rfbm & t.Unmodified.Bits & ~state.Xfd.Bits
+            : 0;
+
+    /// <summary>
     /// Stores component <paramref name="i"/> at <paramref name="offset"/> of <paramref name="area"/>: its registers when
     /// in use, else its init image (R17: a component not in use is in its init configuration, whatever stale bytes the
     /// state holds). x87 leaves bytes 24..31 alone: MXCSR/MXCSR_MASK belong to SSE (R12).

@@ -41,11 +41,14 @@ internal static class StandardSave
         ulong oldBv = XsaveArea.ReadU64(span, XsaveArea.XstateBv);
         XsaveArea.WriteU64(span, XsaveArea.XstateBv, (oldBv & ~rfbm) | (inUse & rfbm));
 
-        var outcome = InstructionOutcome.Success(state, SaveCommon.Wrap(area, memory.Address));
+        // R20a: XSTATE_BV[i] of a component in its init configuration may be either value.
+        ulong either = SaveCommon.EitherInUse(facts, state, rfbm, compacted: false);
+        var outcome = InstructionOutcome.Success(state, SaveCommon.Wrap(area, memory.Address)) with { UnspecifiedXstateBv = new(either) };
         if (!xsaveopt) return outcome;
 
-        // R20: what XSAVEOPT skipped is undefined, except R27: an XFD-disabled component's area is never touched.
-        ulong skipped = rfbm & ~inUse & ~state.Xfd.Bits;
+        // R20, R20a: XSAVEOPT may skip those (init optimization) and the ones unmodified since the XRSTOR from this
+        // address (modified optimization, COMPMASK 0); MXCSR is always written. R27: XFD-disabled areas are never touched.
+        ulong skipped = either | SaveCommon.Unmodified(state, memory, rfbm, 0);
         if (skipped == 0) return outcome;
         var spans = new ByteSpans(memory.Length);
         for (ulong m = skipped; m != 0; m &= m - 1)

@@ -193,8 +193,8 @@ internal static class FpuInit
         if (f.ArchLbr) c |= CpuCaps.ArchLbr;
 
         if (config.NoXsave) c = CpuCapDeps.Clear(c, CpuCaps.Xsave);
-        // R38a: AMD erratum 1386.
-        if (config.AmdZenXsavesErratum && cpu.Vendor == "AuthenticAMD" && cpu.Family == 0x17)
+        // R38a: AMD erratum 1386 (amd.c fix_erratum_1386), unless the microcode has the fix.
+        if (config.AmdZenXsavesErratum && CpuErrata.Erratum1386(cpu))
             c = CpuCapDeps.Clear(c, CpuCaps.Xsaves);
         return c;
     }

@@ -22,6 +22,7 @@ public static class InitSemantics
         // IA32_XSS, PKRU unchanged (UNVERIFIED, as KVM; KO §4c: XCR0 and every register kept). IA32_XFD/XFD_ERR
         // unchanged (KVM; SPEC I19).
         // SDM Vol.3 9.1 / KO §4c: INIT sets CR0 = 0x10 (TS = 0) and CR4 = 0 (OSXSAVE = 0) and enters real mode (CPL 0).
-        return InstructionOutcome.Success(next with { Cr4Osxsave = false, Cr0Ts = false, Cpl = 0 });
+        // Modelling choice (R20a): INIT ends the modified-optimization tracking, as a VM entry/exit would.
+        return InstructionOutcome.Success(next with { Cr4Osxsave = false, Cr0Ts = false, Cpl = 0, LastRestore = null });
     }
 }

@@ -15,17 +15,21 @@ internal static class MemoryFaults
 
     /// <summary>
     /// Step 9 for a save, then the save itself: a #PF leaves the buffer as it was but marks every byte the instruction
-    /// would have written as unspecified (hardware may have written part of it before faulting).
+    /// would have written as unspecified (hardware may have written part of it before faulting). On success the bytes
+    /// and XSTATE_BV bits the architecture leaves open (R20a) are marked.
     /// </summary>
     public static InstructionOutcome CommitSave(MachineState state, XsaveBuffer buffer, PendingWrites writes,
-        IReadOnlyList<ByteRange> unspecified, string layoutRule)
+        IReadOnlyList<ByteRange> unspecified, string layoutRule, FeatureMask unspecifiedXstateBv)
     {
         if (writes.FirstOutside(buffer) is { } outside)
             return InstructionOutcome.Faulted(
                     new Fault(FaultKind.PF, layoutRule, $"bytes {outside} lie outside the {buffer.Length}-byte buffer"), state, buffer)
                 with { UnspecifiedBytes = Normalize(writes.Ranges, buffer.Length) };
 
-        return InstructionOutcome.Success(state, writes.ApplyTo(buffer)) with { UnspecifiedBytes = Normalize(unspecified, buffer.Length) };
+        return InstructionOutcome.Success(state, writes.ApplyTo(buffer)) with
+        {
+            UnspecifiedBytes = Normalize(unspecified, buffer.Length), UnspecifiedXstateBv = unspecifiedXstateBv,
+        };
     }
 
     /// <summary>Ranges clipped to the buffer, sorted and merged where they overlap.</summary>

@@ -29,6 +29,7 @@ public static class ResetSemantics
             Cr4Osxsave = false,
             Cr0Ts = false,
             Cpl = 0,
+            LastRestore = null, // R20a: no XRSTOR since RESET, nothing the modified optimization may skip
         };
         return InstructionOutcome.Success(next);
     }

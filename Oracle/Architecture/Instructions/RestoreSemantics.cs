@@ -70,6 +70,11 @@ internal static class RestoreSemantics
         // for i in RFBM, XINUSE[i] := XSTATE_BV[i]. Loaded means in use, initialized means not.
         next = next with { XinUse = next.XinUse.Except(plan.Rfbm) | plan.ToLoad };
 
+        // R20a (SDM Vol.1 13.8.3): XMODIFIED[i] := 0 for i in RFBM, the others unchanged; XRSTOR_INFO := (CPL, address,
+        // XCOMP_BV), which is 0 in the standard form. A later XSAVEOPT/XSAVES to the same area may skip those components.
+        var unmodified = (state.LastRestore?.Unmodified ?? FeatureMask.None) | plan.Rfbm;
+        next = next with { LastRestore = new RestoreTracking(buffer.Address, state.Cpl, buffer.ReadXcompBv(), unmodified) };
+
         // R23, R24: MXCSR per form.
         next = plan.Mxcsr switch
         {

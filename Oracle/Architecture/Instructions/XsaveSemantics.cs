@@ -29,19 +29,14 @@ public static class XsaveSemantics
     {
         var inUse = InUse.ForSave(state);
         var writes = new PendingWrites();
-        var unspecified = new List<ByteRange>();
+        var layout = StandardLayout.For(cpu, rfbm);
 
         // R19: every component with RFBM[i] = 1 at its standard location (R12 legacy region, R14 CPUID offsets).
-        foreach (var placement in StandardLayout.For(cpu, rfbm).Placements)
+        foreach (var placement in layout.Placements)
         {
             int i = placement.Index;
-            if (initOptimization && !inUse.Contains(i))
-            {
-                // R20: XSAVEOPT may skip a component that is not in use, so its bytes are unspecified; but R27: no XSAVE*
-                // except plain XSAVE touches an XFD-disabled component's area, so that one stays as it was.
-                if (!state.Xfd.Contains(i)) unspecified.AddRange(ComponentImage.Ranges(placement));
-                continue;
-            }
+            // R20: XSAVEOPT skips a component that is not in use (this model's one behaviour); R27: an XFD-disabled one too.
+            if (initOptimization && !inUse.Contains(i)) continue;
             // R19: XSAVE writes every RFBM component, one not in use (incl. XFD-disabled, R27) with its init values (KO §5a).
             ComponentImage.Store(writes, placement, ComponentImage.ValueToSave(state, placement, inUse.Contains(i)));
         }
@@ -58,7 +53,13 @@ public static class XsaveSemantics
         var oldBv = buffer.Covers(new ByteRange(LegacyRegion.XstateBv, 8)) ? buffer.ReadXstateBv() : FeatureMask.None;
         writes.UInt64(LegacyRegion.XstateBv, ((oldBv & ~rfbm) | (inUse & rfbm)).Bits);
 
+        // R20a: XSTATE_BV[i] of a component in its initial configuration is either value. XSAVE writes every RFBM
+        // component, so its bytes stay defined; XSAVEOPT may skip such a component (init optimization) and one unmodified
+        // since the XRSTOR this save corresponds to (modified optimization, COMPMASK 0), so their bytes are unspecified.
+        var either = UnspecifiedSave.EitherInUse(state, rfbm, compacted: false);
+        var skippable = initOptimization ? either | UnspecifiedSave.Unmodified(state, buffer, rfbm, FeatureMask.None) : FeatureMask.None;
+
         // Fault order step 9, then the writes.
-        return MemoryFaults.CommitSave(state, buffer, writes, unspecified, "R14");
+        return MemoryFaults.CommitSave(state, buffer, writes, UnspecifiedSave.Bytes(layout, skippable).ToList(), "R14", either);
     }
 }

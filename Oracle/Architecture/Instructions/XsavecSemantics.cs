@@ -17,11 +17,14 @@ public static class XsavecSemantics
 
         // R21: RFBM = XCR0 AND EDX:EAX.
         var rfbm = state.Xcr0 & edxEax;
-        return SaveCompacted(cpu, state, buffer, rfbm);
+        return SaveCompacted(cpu, state, buffer, rfbm, modifiedOptimization: false);
     }
 
-    /// <summary>The compacted save shared by XSAVEC (R21) and XSAVES (R22).</summary>
-    internal static InstructionOutcome SaveCompacted(CpuModel cpu, MachineState state, XsaveBuffer buffer, FeatureMask rfbm)
+    /// <summary>
+    /// The compacted save shared by XSAVEC (R21) and XSAVES (R22); only XSAVES may use the modified optimization (R20a).
+    /// </summary>
+    internal static InstructionOutcome SaveCompacted(CpuModel cpu, MachineState state, XsaveBuffer buffer, FeatureMask rfbm,
+        bool modifiedOptimization)
     {
         // R21: TO_BE_SAVED = RFBM AND XINUSE, SSE also when MXCSR != 1F80H (R17); R27: XFD-disabled never in use.
         var toBeSaved = rfbm & InUse.ForSave(state);
@@ -30,7 +33,8 @@ public static class XsavecSemantics
         var writes = new PendingWrites();
 
         // R21, R15: layout with C = RFBM; a component not saved keeps its space but is not written (KO §5b).
-        foreach (var placement in CompactedLayout.For(cpu, xcompBv).Placements)
+        var layout = CompactedLayout.For(cpu, xcompBv);
+        foreach (var placement in layout.Placements)
             if (toBeSaved.Contains(placement.Index))
                 ComponentImage.Store(writes, placement, ComponentImage.ValueToSave(state, placement, inUse: true));
 
@@ -47,7 +51,15 @@ public static class XsavecSemantics
         writes.UInt64(LegacyRegion.XstateBv, toBeSaved.Bits);
         writes.UInt64(LegacyRegion.XcompBv, xcompBv.Bits);
 
-        // Fault order step 9, then the writes. Nothing is unspecified: the init optimization is mandatory in XSAVEC.
-        return MemoryFaults.CommitSave(state, buffer, writes, [], "R15");
+        // R20a: a component in its initial configuration may be saved (init values, XSTATE_BV[i] = 1) or not (old bytes,
+        // XSTATE_BV[i] = 0); XSAVES may also skip one unmodified since the XRSTORS it corresponds to (COMPMASK = XCOMP_BV).
+        // SSE carries MXCSR/MXCSR_MASK with it (KO §5b). XCOMP_BV and header bytes 16..63 stay defined.
+        var either = UnspecifiedSave.EitherInUse(state, rfbm, compacted: true);
+        var skippable = either | (modifiedOptimization ? UnspecifiedSave.Unmodified(state, buffer, rfbm, xcompBv) : FeatureMask.None);
+        var unspecified = UnspecifiedSave.Bytes(layout, skippable).ToList();
+        if (skippable.Contains(XFeature.Sse)) unspecified.Add(ByteRange.FromTo(LegacyRegion.Mxcsr, LegacyRegion.StRegisters));
+
+        // Fault order step 9, then the writes.
+        return MemoryFaults.CommitSave(state, buffer, writes, unspecified, "R15", either);
     }
 }

@@ -4,11 +4,10 @@ using Xsave.Contract.Machine;
 namespace Xsave.Oracle.Architecture;
 
 /// <summary>
-/// XSAVEOPT (SPEC R20; SDM XSAVEOPT): XSAVE with the init and modified optimizations. This deterministic oracle writes
-/// exactly the RFBM components in use and reports every RFBM component not in use as unspecified bytes (nothing else).
-/// The modified optimization (skip a component unmodified since the last XRSTOR from the same address, KO §5c) is
-/// not modelled: it needs XRSTOR_INFO tracking, and it only skips bytes that already hold the right value unless
-/// software changed the buffer in between.
+/// XSAVEOPT (SPEC R20, R20a; SDM XSAVEOPT): XSAVE with the init and modified optimizations. This deterministic oracle
+/// writes exactly the RFBM components in use; it reports as unspecified the bytes of every RFBM component in its initial
+/// configuration and of every one the modified optimization may skip (unmodified since the XRSTOR from the same
+/// address, <see cref="MachineState.LastRestore"/>, KO §5c).
 /// </summary>
 public static class XsaveoptSemantics
 {

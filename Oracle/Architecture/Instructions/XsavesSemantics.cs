@@ -5,7 +5,7 @@ namespace Xsave.Oracle.Architecture;
 
 /// <summary>
 /// XSAVES: supervisor save, compacted format (SPEC R22; SDM XSAVES). Same header writes and layout as XSAVEC, over
-/// XCR0 | IA32_XSS. The modified optimization XSAVES may use is not modelled (see <see cref="XsaveoptSemantics"/>).
+/// XCR0 | IA32_XSS. The modified optimization XSAVES may use is not applied, only marked (R20a).
 /// </summary>
 public static class XsavesSemantics
 {
@@ -17,6 +17,6 @@ public static class XsavesSemantics
 
         // R22: RFBM = (XCR0 OR IA32_XSS) AND EDX:EAX (the older SDM page omits XSS: a documentation error).
         var rfbm = (state.Xcr0 | state.Xss) & edxEax;
-        return XsavecSemantics.SaveCompacted(cpu, state, buffer, rfbm);
+        return XsavecSemantics.SaveCompacted(cpu, state, buffer, rfbm, modifiedOptimization: true);
     }
 }

@@ -71,8 +71,8 @@ public sealed record CpuCaps
         // "noxsave": X86_FEATURE_XSAVE cleared before the FPU setup.
         if (config.NoXsave) caps = caps.Without(CpuCap.Xsave);
 
-        // R38a: AMD erratum 1386, XSAVES cleared on family 0x17 (Zen 1, Zen+, Zen 2); XSAVEC stays.
-        if (config.AmdZenXsavesErratum && cpu.Vendor == "AuthenticAMD" && cpu.Family == 0x17)
+        // R38a: AMD erratum 1386, XSAVES cleared on family 0x17 (Zen 1, Zen+, Zen 2) below the fixed microcode; XSAVEC stays.
+        if (config.AmdZenXsavesErratum && Erratum1386.Applies(cpu))
             caps = caps.Without(CpuCap.Xsaves);
 
         // The dependency table is applied only when something is cleared, as in the kernel (a missing prerequisite

@@ -88,6 +88,23 @@ public class BootTablesTests
         Assert.Equal(832u, b.User.MaxSize);
     }
 
+    [Theory]
+    // arch/x86/kernel/cpu/amd.c erratum_1386_microcode[] (R38a): 17h/01h stepping 2 >= 0x0800126e, 17h/31h stepping 0
+    // >= 0x08301052 keep XSAVES; anything else on family 0x17, or an unknown revision, loses it.
+    [InlineData(0x01, 2, 0x0800126eu, true)]
+    [InlineData(0x01, 2, 0x08001250u, false)]
+    [InlineData(0x31, 0, 0x08301055u, true)]
+    [InlineData(0x31, 0, 0x08301039u, false)]
+    [InlineData(0x08, 2, 0x0800820du, false)]
+    [InlineData(0x01, 2, null, false)]
+    public void Boot_Zen_Erratum1386_FollowsMicrocode(int model, int stepping, uint? revision, bool keeps)
+    {
+        var cpu = TestSupport.Corpus.Cpu(Hosts.Zen1) with { Model = model, Stepping = stepping, MicrocodeRevision = revision };
+        var b = BootTables.Build(cpu, KernelConfig.Default);
+        Assert.Equal(keeps, b.Has(CpuCaps.Xsaves));
+        Assert.True(b.Compacted); // XSAVEC either way
+    }
+
     [Fact]
     public void Boot_Zen1_WithoutErratum_KeepsXsaves()
     {

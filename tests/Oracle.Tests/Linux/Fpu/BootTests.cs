@@ -289,8 +289,7 @@ public class BootTests
     public void R38a_H23_Zen1_XsavesClearedCompactedKept()
     {
         // amd-zen-800f12: family 0x17, sub-leaf 1 EAX 0xF (XSAVES enumerated). H23: a kernel that put the erratum
-        // check where Zen never goes kept XSAVES; the oracle line is CpuCaps.Initial's
-        // "if (config.AmdZenXsavesErratum && cpu.Vendor == "AuthenticAMD" && cpu.Family == 0x17)".
+        // check where Zen never goes kept XSAVES. The dump records no microcode revision: unknown = affected (R38a).
         var cpu = Corpus.Cpu("amd-zen-800f12");
         Assert.True(cpu.HasXsaves);
         var boot = Boot(cpu);
@@ -300,6 +299,30 @@ public class BootTests
 
         var unpatched = FpuBoot.Run(cpu, KernelConfig.Default with { AmdZenXsavesErratum = false });
         Assert.True(unpatched.Caps.Has(CpuCap.Xsaves));
+    }
+
+    [Theory]
+    // amd.c erratum_1386_microcode[]: 17h model 01h stepping 2 fixed at 0x0800126e, model 31h stepping 0 at 0x08301052.
+    [InlineData(0x01, 2, 0x0800126eu, true)]
+    [InlineData(0x01, 2, 0x0800126du, false)]
+    [InlineData(0x01, 2, 0x08001300u, true)]
+    [InlineData(0x31, 0, 0x08301052u, true)]
+    [InlineData(0x31, 0, 0x08301051u, false)]
+    [InlineData(0x31, 1, 0x08301100u, false)] // stepping not in the table: x86_match_min_microcode_rev() finds nothing
+    [InlineData(0x71, 0, 0x08701030u, false)] // Zen 2 Matisse: not in the table, always cleared
+    public void R38a_FixedMicrocodeKeepsXsaves(int model, int stepping, uint revision, bool keeps)
+    {
+        var cpu = Corpus.Cpu("amd-zen-800f12") with { Model = model, Stepping = stepping, MicrocodeRevision = revision };
+        Assert.Equal(keeps, Boot(cpu).Caps.Has(CpuCap.Xsaves));
+        Assert.Equal(!keeps, Erratum1386.Applies(cpu));
+    }
+
+    [Fact]
+    public void R38a_UnknownMicrocode_IsAffected()
+    {
+        // R38a: "a CPU model without a known microcode revision is treated as affected".
+        var cpu = Corpus.Cpu("amd-zen-800f12") with { MicrocodeRevision = null };
+        Assert.False(Boot(cpu).Caps.Has(CpuCap.Xsaves));
     }
 
     [Fact]
