@@ -13,5 +13,6 @@ public static class MutantCatalog
         new HostFpstatesCarryCetKernel(correct),
         new RequestDropsSupervisorPermissions(correct),
         new GetXsaveIgnoresLimit(correct),
+        new CpuidStaleAfterRun(correct),
     ];
 }

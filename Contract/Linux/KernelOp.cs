@@ -22,6 +22,7 @@ namespace Xsave.Contract.Linux;
 [JsonDerivedType(typeof(VcpuCreateOp), "kvm_create_vcpu")]
 [JsonDerivedType(typeof(VcpuDestroyOp), "kvm_destroy_vcpu")]
 [JsonDerivedType(typeof(SetCpuid2Op), "kvm_set_cpuid2")]
+[JsonDerivedType(typeof(GetCpuid2Op), "kvm_get_cpuid2")]
 [JsonDerivedType(typeof(GetXcrsOp), "kvm_get_xcrs")]
 [JsonDerivedType(typeof(SetXcrsOp), "kvm_set_xcrs")]
 [JsonDerivedType(typeof(SetMsrOp), "set_msr")]
@@ -74,6 +75,10 @@ public sealed record VcpuDestroyOp(int Vcpu) : KernelOp;
 
 /// <summary>KVM_SET_CPUID2 (R78, R79). Entries not listed are absent from the guest CPUID.</summary>
 public sealed record SetCpuid2Op(int Vcpu, IReadOnlyList<CpuidEntry> Entries) : KernelOp;
+
+/// <summary>KVM_GET_CPUID2 with room for <paramref name="Nent"/> entries: the stored table after the runtime fix-ups
+/// (R77, R78) in <see cref="KernelOutcome.Cpuid"/>; too small a room is -E2BIG.</summary>
+public sealed record GetCpuid2Op(int Vcpu, int Nent = Uapi.KvmMaxCpuidEntries) : KernelOp;
 
 public sealed record GetXcrsOp(int Vcpu) : KernelOp;
 

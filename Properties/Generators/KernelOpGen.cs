@@ -87,6 +87,7 @@ public static class KernelOpGen
             choices.AddRange(
             [
                 (4, from v in vcpu from e in CpuidEntries(cpu) select (KernelOp)new SetCpuid2Op(v, e)),
+                (1, from v in vcpu from nent in Gen.Frequency((9, Gen.Constant(Uapi.KvmMaxCpuidEntries)), (1, Gen.Choose(0, 2))) select (KernelOp)new GetCpuid2Op(v, nent)),
                 (1, vcpu.Select(v => (KernelOp)new GetXcrsOp(v))),
                 (3, from v in vcpu from x in XcrsArgs(cpu) select (KernelOp)new SetXcrsOp(v, x.Flags, x.Xcrs)),
                 (3, from v in vcpu from m in MsrWrite(cpu) select (KernelOp)new SetMsrOp(v, m.Msr, m.Value)),

@@ -48,4 +48,12 @@ public class KernelMutantTests(ITestOutputHelper output)
         Assert.True(s.Ops.Count <= 6, $"{s.Ops.Count} events: {s}");
         Assert.IsType<Contract.Linux.GetXsaveOp>(s.Ops[^1]);
     }
+
+    [Fact]
+    public void H24_StaleCpuidAfterRun_IsCaught_ByTheReapplyLaw()
+    {
+        var s = Shrunk(new CpuidStaleAfterRun(new OptimizedImplementation()), "kernel.kvm.cpuid-reapply-after-run", maxTests: 100);
+        // The guest XSETBV must change XCR0 for the stored table to go stale.
+        Assert.Contains(s.Ops, op => op is Contract.Linux.KvmRunOp { Exits: [Contract.Linux.GuestXsetbv { Value: not 1 }] });
+    }
 }

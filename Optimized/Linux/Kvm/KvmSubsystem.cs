@@ -63,6 +63,8 @@ public sealed class KvmSubsystem
                 return Destroy(o.Vcpu);
             case SetCpuid2Op o:
                 return Outcome(Get(o.Vcpu).Cpuid.SetCpuid2(Group(processById, o.Vcpu), o.Entries));
+            case GetCpuid2Op o:
+                return GetCpuid2(Get(o.Vcpu), o.Nent);
             case GetXcrsOp o:
                 return GetXcrs(Get(o.Vcpu));
             case SetXcrsOp o:
@@ -122,6 +124,16 @@ public sealed class KvmSubsystem
         Get(id).Destroy();
         _vcpus[id] = null;
         return Outcome(0);
+    }
+
+    private static KernelOutcome GetCpuid2(Vcpu v, int nent)
+    {
+        long r = v.Cpuid.GetCpuid2(nent, out var table);
+        if (r < 0) return Outcome(r);
+        var entries = new CpuidEntry[table.Length];
+        for (int k = 0; k < table.Length; k++)
+            entries[k] = new CpuidEntry(table[k].Function, table[k].Index, new CpuidRegs(table[k].Eax, table[k].Ebx, table[k].Ecx, table[k].Edx));
+        return new KernelOutcome(0, Cpuid: entries);
     }
 
     private static KernelOutcome GetXcrs(Vcpu v)

@@ -50,6 +50,7 @@ public sealed class OracleKernel : IKernel
         VcpuCreateOp o => WithKvm(o.Pid, (kvm, p) => CreateVcpu(kvm, p, o.Pid)),
         VcpuDestroyOp o => WithVcpu(o.Vcpu, v => { v.Destroy(); _vcpus[o.Vcpu] = null; return new KernelOutcome(0); }),
         SetCpuid2Op o => WithVcpu(o.Vcpu, v => Of(v.SetCpuid2(o.Entries.Select(ToKvm).ToList()))),
+        GetCpuid2Op o => WithVcpu(o.Vcpu, v => GetCpuid2(v, o.Nent)),
         GetXcrsOp o => WithVcpu(o.Vcpu, v => GetXcrs(v)),
         SetXcrsOp o => WithVcpu(o.Vcpu, v => Of(v.SetXcrs(new KvmXcrs(o.Flags, o.Xcrs.Select(x => new KvmXcr(x.Xcr, x.Value)).ToList())))),
         SetMsrOp o => WithVcpu(o.Vcpu, v => Of(v.SetMsrs((o.Msr, o.Value)))),
@@ -120,8 +121,7 @@ public sealed class OracleKernel : IKernel
     // ---- KVM ----
 
     private KernelOutcome SupportedCpuid(KvmModule kvm, LinuxProcess p) =>
-        new(0, Cpuid: KvmCpuid.SupportedLeaf0D(kvm, p)
-            .Select(e => new CpuidEntry(e.Function, e.Index, new CpuidRegs(e.Eax, e.Ebx, e.Ecx, e.Edx))).ToList());
+        new(0, Cpuid: KvmCpuid.SupportedLeaf0D(kvm, p).Select(ToContract).ToList());
 
     private KernelOutcome CreateVcpu(KvmModule kvm, LinuxProcess p, int pid)
     {
@@ -131,6 +131,12 @@ public sealed class OracleKernel : IKernel
         _vcpus.Add(creation.Vcpu);
         _vcpuPids.Add(pid);
         return new KernelOutcome(_vcpus.Count - 1, Created: _vcpus.Count - 1);
+    }
+
+    private static KernelOutcome GetCpuid2(Vcpu v, int nent)
+    {
+        var r = v.GetCpuid2(nent);
+        return r.Result.IsError ? Of(r.Result) : new KernelOutcome(r.Result.Value, Cpuid: r.Value.Select(ToContract).ToList());
     }
 
     private static KernelOutcome GetXcrs(Vcpu v)
@@ -177,6 +183,8 @@ public sealed class OracleKernel : IKernel
     private static GuestExit Guest(GuestOutcome o) => o == GuestOutcome.Completed ? GuestExit.Completed : GuestExit.InjectedGp;
 
     private static KernelOutcome Read(KvmRead<byte[]> r) => new(r.Result.Value, Data: r.Result.IsError ? null : r.Value);
+
+    private static CpuidEntry ToContract(KvmCpuidEntry2 e) => new(e.Function, e.Index, new CpuidRegs(e.Eax, e.Ebx, e.Ecx, e.Edx));
 
     private static KvmCpuidEntry2 ToKvm(CpuidEntry e) =>
         new(e.Function, e.Index, KvmCpuidEntry2.SignificantIndex, e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
