@@ -14,5 +14,6 @@ public static class MutantCatalog
         new RequestDropsSupervisorPermissions(correct),
         new GetXsaveIgnoresLimit(correct),
         new CpuidStaleAfterRun(correct),
+        new ExecKeepsPkruZero(correct),
     ];
 }

@@ -217,14 +217,14 @@ public static class KernelInvariantLaws
     private static Property EachAll<T>(IEnumerable<T> items, Func<T, IEnumerable<string?>> check) =>
         Each(items, x => check(x).FirstOrDefault(m => m is not null));
 
-    private static Property Each<T>(IEnumerable<T> items, Func<T, string?> check)
+    internal static Property Each<T>(IEnumerable<T> items, Func<T, string?> check)
     {
         foreach (var item in items)
             if (check(item) is { } problem) return Check.That(false, problem);
         return Check.That(true, "holds");
     }
 
-    private static ConformanceProperty Invariant(string name, string[] rules, ContractPart needs, bool kvm, string description,
+    internal static ConformanceProperty Invariant(string name, string[] rules, ContractPart needs, bool kvm, string description,
         Func<PropertyContext, KernelScenario, KernelTrace, Property?> holds)
     {
         var parts = needs | ContractPart.LinuxBoot | (kvm ? ContractPart.Kvm : ContractPart.None);

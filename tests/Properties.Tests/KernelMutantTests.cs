@@ -56,4 +56,12 @@ public class KernelMutantTests(ITestOutputHelper output)
         // The guest XSETBV must change XCR0 for the stored table to go stale.
         Assert.Contains(s.Ops, op => op is Contract.Linux.KvmRunOp { Exits: [Contract.Linux.GuestXsetbv { Value: not 1 }] });
     }
+
+    [Fact]
+    public void R61a_ExecKeepingPkruZero_IsCaught_WithinThreeEvents()
+    {
+        var s = Shrunk(new ExecKeepsPkruZero(new OptimizedImplementation()), "kernel.pkru.exec-default");
+        Assert.True(s.Ops.Count <= 3, $"{s.Ops.Count} events: {s}");
+        Assert.Contains(s.Ops, op => op is Contract.Linux.ExecOp);
+    }
 }

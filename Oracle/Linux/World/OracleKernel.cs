@@ -28,6 +28,8 @@ public sealed class OracleKernel : IKernel
     {
         _boot = FpuBoot.Run(cpu, config);
         _processes.Add(LinuxProcess.Start(_boot));
+        // R61a: process 1 was started by execve like every user task, so it holds the default PKRU.
+        SetPkruAfterExec(_processes[0]);
         Boot = Summarize(_boot);
     }
 
@@ -41,7 +43,7 @@ public sealed class OracleKernel : IKernel
         SigaltstackOp o => WithThread(o.Pid, o.Tid, (p, t) => Of(p.Sigaltstack(t.Id, o.Size, disable: o.Size == 0))),
         SpawnThreadOp o => WithProcess(o.Pid, p => SpawnThread(p)),
         ForkOp o => WithProcess(o.Pid, p => Fork(p)),
-        ExecOp o => WithProcess(o.Pid, p => { p.Exec(); return new KernelOutcome(0); }),
+        ExecOp o => WithProcess(o.Pid, p => { p.Exec(); SetPkruAfterExec(p); return new KernelOutcome(0); }),
         XfdFaultOp o => WithThread(o.Pid, o.Tid, (p, t) => XfdFault(p, t, o.XfdErr)),
         PtraceGetXstateOp o => WithThread(o.Pid, o.Tid, (_, t) => PtraceGet(t, o.IovLen)),
         PtraceSetXstateOp o => WithThread(o.Pid, o.Tid, (_, t) => Of(XstateRegset.Set(_boot, t.Fpu.OwnFpstate, Pkru(t), o.Data, o.Data.Length))),
@@ -85,8 +87,8 @@ public sealed class OracleKernel : IKernel
     {
         var child = parent.Fork();
         _processes.Add(child);
-        // copy_thread: "p->thread.pkru = read_pkru()": the child starts with the forking thread's PKRU.
-        _pkru[child.Leader] = new PkruHolder(Pkru(parent.Leader).Value);
+        // copy_thread: "p->thread.pkru = read_pkru()": the child starts with the forking thread's PKRU (R61a).
+        InheritPkru(parent.Leader, child.Leader);
         return new KernelOutcome(_processes.Count, Created: _processes.Count);
     }
 
@@ -94,8 +96,26 @@ public sealed class OracleKernel : IKernel
     {
         int index = p.Threads.Count;
         var thread = p.SpawnThread();
-        _pkru[thread] = new PkruHolder(Pkru(p.Leader).Value); // copy_thread, as for fork
+        InheritPkru(p.Leader, thread); // copy_thread, as for fork
         return new KernelOutcome(index, Created: index);
+    }
+
+    /// <summary>R61a flush_thread → pkru_flush_thread: the exec'd task holds init_pkru_value (with OSPKE), and its
+    /// saved state shows it.</summary>
+    private void SetPkruAfterExec(LinuxProcess p)
+    {
+        uint value = TaskPkru.AfterExec(_boot);
+        _pkru[p.Leader] = new PkruHolder(value);
+        TaskPkru.Save(_boot, p.Leader.Fpu.OwnFpstate, value);
+    }
+
+    /// <summary>R61a copy_thread/fpu_clone: the child's thread.pkru and the PKRU its buffer was XSAVEd with are the
+    /// parent's live value.</summary>
+    private void InheritPkru(LinuxThread parent, LinuxThread child)
+    {
+        uint value = Pkru(parent).Value;
+        _pkru[child] = new PkruHolder(value);
+        TaskPkru.Save(_boot, child.Fpu.OwnFpstate, value);
     }
 
     private static KernelOutcome XfdFault(LinuxProcess p, LinuxThread t, FeatureMask err)
