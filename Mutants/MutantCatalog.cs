@@ -15,5 +15,6 @@ public static class MutantCatalog
         new GetXsaveIgnoresLimit(correct),
         new CpuidStaleAfterRun(correct),
         new ExecKeepsPkruZero(correct),
+        new GetXsaveDropsGuestPkru(correct),
     ];
 }

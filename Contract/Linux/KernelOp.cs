@@ -15,6 +15,7 @@ namespace Xsave.Contract.Linux;
 [JsonDerivedType(typeof(ForkOp), "fork")]
 [JsonDerivedType(typeof(ExecOp), "exec")]
 [JsonDerivedType(typeof(XfdFaultOp), "xfd_nm")]
+[JsonDerivedType(typeof(WritePkruOp), "wrpkru")]
 [JsonDerivedType(typeof(PtraceGetXstateOp), "ptrace_getregset")]
 [JsonDerivedType(typeof(PtraceSetXstateOp), "ptrace_setregset")]
 [JsonDerivedType(typeof(KvmCheckExtensionOp), "kvm_check_extension")]
@@ -53,6 +54,10 @@ public sealed record ExecOp(int Pid) : KernelOp;
 /// <summary>A user-mode #NM because a thread touched XFD-disabled state; IA32_XFD_ERR = <paramref name="XfdErr"/>
 /// (R58, R59). <see cref="KernelOutcome.Signal"/> names the signal sent, if any.</summary>
 public sealed record XfdFaultOp(int Pid, int Tid, FeatureMask XfdErr) : KernelOp;
+
+/// <summary>WRPKRU by a host thread (e.g. the VMM's): its PKRU register, which its saved state and a KVM_RUN on it
+/// carry (R61a, R86a). The result is 0.</summary>
+public sealed record WritePkruOp(int Pid, int Tid, uint Value) : KernelOp;
 
 /// <summary>PTRACE_GETREGSET NT_X86_XSTATE with an iovec of <paramref name="IovLen"/> bytes (R71).</summary>
 public sealed record PtraceGetXstateOp(int Pid, int Tid, int IovLen) : KernelOp;

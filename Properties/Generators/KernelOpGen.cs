@@ -67,6 +67,7 @@ public static class KernelOpGen
             (2, from pt in thread from len in IovLen(cpu) select (KernelOp)new PtraceGetXstateOp(pt.p, pt.t, len)),
             (2, from pt in thread from img in Image(cpu, (int)Math.Max(XsaveImage.MinimumSize, cpu.MaxStandardSize)) select (KernelOp)new PtraceSetXstateOp(pt.p, pt.t, img)),
             (1, pid.Select(p => (KernelOp)new ExecOp(p))),
+            (1, from pt in thread from v in Gen.Elements(0u, 0x5555_5554u, 0xCu, 0xFFFF_FFFCu) select (KernelOp)new WritePkruOp(pt.p, pt.t, v)),
         };
         if (kvm)
         {

@@ -64,4 +64,11 @@ public class KernelMutantTests(ITestOutputHelper output)
         Assert.True(s.Ops.Count <= 3, $"{s.Ops.Count} events: {s}");
         Assert.Contains(s.Ops, op => op is Contract.Linux.ExecOp);
     }
+
+    [Fact]
+    public void R86a_GetXsaveDroppingTheGuestPkru_IsCaught_ByThePkruLaw()
+    {
+        var s = Shrunk(new GetXsaveDropsGuestPkru(new OptimizedImplementation()), "kernel.kvm.pkru-across-run", maxTests: 100);
+        Assert.IsType<Contract.Linux.GetXsave2Op>(s.Ops[^1]);
+    }
 }

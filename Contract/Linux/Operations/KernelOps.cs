@@ -38,6 +38,12 @@ public static class KernelOps
             o => Thread(o.Pid, o.Tid).Set("xfd_err", o.XfdErr.Bits),
             v => new XfdFaultOp(v.Int("pid"), v.Int("tid"), v.Mask("xfd_err"))),
 
+        Op<WritePkruOp>("wrpkru", Process, OpTarget.Thread, OpEffect.None,
+            [OpArg.Pid, OpArg.Tid, new("value", ArgKind.UInt)],
+            o => $"p{o.Pid}.t{o.Tid} WRPKRU(0x{o.Value:x})",
+            o => Thread(o.Pid, o.Tid).Set("value", o.Value),
+            v => new WritePkruOp(v.Int("pid"), v.Int("tid"), v.UInt("value"))),
+
         // ---- UABI (R68-R72)
         Op<PtraceGetXstateOp>("ptrace_getregset", Uabi, OpTarget.Thread, OpEffect.None,
             [OpArg.Pid, OpArg.Tid, new("iov_len", ArgKind.Int)],

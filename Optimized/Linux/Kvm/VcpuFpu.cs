@@ -63,7 +63,7 @@ public sealed class VcpuFpu
     private void SwapKvmFpstate(TaskThread thread, bool enterGuest)
     {
         var cur = thread.Fpstate;
-        if (!cur.IsConfidential && !_needFpuLoad) SaveRegisters(cur);
+        if (!cur.IsConfidential && !_needFpuLoad) SaveRegisters(cur, thread.Pkru);
 
         var guest = Fpstate;
         if (enterGuest)
@@ -83,11 +83,16 @@ public sealed class VcpuFpu
         _needFpuLoad = false; // fpregs_mark_activate
     }
 
-    /// <summary>save_fpregs_to_fpstate under the context's XFD: XSAVES stores XFD-disabled components as init (R27).</summary>
-    private void SaveRegisters(Fpstate fps)
+    /// <summary>
+    /// save_fpregs_to_fpstate under the context's XFD: XSAVES stores XFD-disabled components as init (R27). PKRU is in
+    /// RFBM and the register holds the host thread's value whenever the kernel saves (R86a: KVM swaps the guest's in
+    /// only around VM entry), so the guest buffer gets the host's PKRU and its XSTATE_BV bit.
+    /// </summary>
+    private void SaveRegisters(Fpstate fps, uint hostPkru)
     {
         if (!Boot.XsaveEnabled) return;
         fps.XstateBv &= ~fps.Xfd;
+        TaskPkru.Save(Boot, fps, hostPkru);
     }
 
     /// <summary>
@@ -108,7 +113,7 @@ public sealed class VcpuFpu
     {
         if (_needFpuLoad) return;
         var active = group.Leader.Fpstate;
-        if (!active.IsConfidential) SaveRegisters(active);
+        if (!active.IsConfidential) SaveRegisters(active, group.Leader.Pkru);
         _needFpuLoad = true;
     }
 

@@ -36,6 +36,13 @@ internal static class TaskPkru
         return new TaskThread(fps) { Pkru = value };
     }
 
+    /// <summary>WRPKRU on a host thread: thread.pkru, and its buffer as the next switch saves it.</summary>
+    public static void Write(BootTables b, TaskThread thread, uint value)
+    {
+        thread.Pkru = value;
+        Save(b, thread.Own, value);
+    }
+
     /// <summary>A clone's buffer carries the parent's live PKRU (fpu_clone XSAVEs the parent's registers).</summary>
     public static Fpstate Cloned(BootTables b, Fpstate fps, uint parentPkru)
     {

@@ -86,6 +86,12 @@ public sealed class OptimizedKernel : IKernel
                     _ => throw new UnreachableException($"#NM outcome {kind}"),
                 };
             }
+            case WritePkruOp o:
+            {
+                var g = Group(o.Pid);
+                TaskPkru.Write(b, Thread(g, o.Pid, o.Tid), o.Value);
+                return Outcome(0);
+            }
             case PtraceGetXstateOp o:
             {
                 var g = Group(o.Pid);

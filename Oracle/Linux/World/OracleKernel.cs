@@ -17,7 +17,6 @@ public sealed class OracleKernel : IKernel
 {
     private readonly BootResult _boot;
     private readonly List<LinuxProcess> _processes = [];
-    private readonly Dictionary<LinuxThread, PkruHolder> _pkru = new(ReferenceEqualityComparer.Instance);
     private readonly List<Vcpu?> _vcpus = [];
     private readonly List<int> _vcpuPids = [];
     private readonly Dictionary<LinuxProcess, KvmVm> _vms = new(ReferenceEqualityComparer.Instance);
@@ -45,6 +44,7 @@ public sealed class OracleKernel : IKernel
         ForkOp o => WithProcess(o.Pid, p => Fork(p)),
         ExecOp o => WithProcess(o.Pid, p => { p.Exec(); SetPkruAfterExec(p); return new KernelOutcome(0); }),
         XfdFaultOp o => WithThread(o.Pid, o.Tid, (p, t) => XfdFault(p, t, o.XfdErr)),
+        WritePkruOp o => WithThread(o.Pid, o.Tid, (_, t) => WritePkru(t, o.Value)),
         PtraceGetXstateOp o => WithThread(o.Pid, o.Tid, (_, t) => PtraceGet(t, o.IovLen)),
         PtraceSetXstateOp o => WithThread(o.Pid, o.Tid, (_, t) => Of(XstateRegset.Set(_boot, t.Fpu.OwnFpstate, Pkru(t), o.Data, o.Data.Length))),
         KvmCheckExtensionOp o => WithKvm(o.Pid, (kvm, p) => new KernelOutcome(KvmCapabilities.CheckExtension(kvm, (KvmCap)o.Capability, p))),
@@ -105,7 +105,7 @@ public sealed class OracleKernel : IKernel
     private void SetPkruAfterExec(LinuxProcess p)
     {
         uint value = TaskPkru.AfterExec(_boot);
-        _pkru[p.Leader] = new PkruHolder(value);
+        p.Leader.Pkru.Value = value;
         TaskPkru.Save(_boot, p.Leader.Fpu.OwnFpstate, value);
     }
 
@@ -113,9 +113,18 @@ public sealed class OracleKernel : IKernel
     /// parent's live value.</summary>
     private void InheritPkru(LinuxThread parent, LinuxThread child)
     {
-        uint value = Pkru(parent).Value;
-        _pkru[child] = new PkruHolder(value);
+        uint value = parent.Pkru.Value;
+        child.Pkru.Value = value;
         TaskPkru.Save(_boot, child.Fpu.OwnFpstate, value);
+    }
+
+    /// <summary>WRPKRU on a host thread: its register (and thread.pkru) change; its saved state shows the value at the
+    /// next switch (R61a), and a vCPU it runs saves the guest fpstate with it (R86a).</summary>
+    private KernelOutcome WritePkru(LinuxThread t, uint value)
+    {
+        t.Pkru.Value = value;
+        TaskPkru.Save(_boot, t.Fpu.OwnFpstate, value);
+        return new KernelOutcome(0);
     }
 
     private static KernelOutcome XfdFault(LinuxProcess p, LinuxThread t, FeatureMask err)
@@ -232,11 +241,7 @@ public sealed class OracleKernel : IKernel
             return _kvm is null ? Of(_kvmLoad.Value) : f(_kvm, p);
         });
 
-    private PkruHolder Pkru(LinuxThread t)
-    {
-        if (!_pkru.TryGetValue(t, out var holder)) _pkru[t] = holder = new PkruHolder();
-        return holder;
-    }
+    private static PkruHolder Pkru(LinuxThread t) => t.Pkru;
 
     private static KernelOutcome Of(KResult r) => new(r.Value);
 
