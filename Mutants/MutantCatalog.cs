@@ -16,5 +16,6 @@ public static class MutantCatalog
         new CpuidStaleAfterRun(correct),
         new ExecKeepsPkruZero(correct),
         new GetXsaveDropsGuestPkru(correct),
+        new XfdNmSurvived(correct),
     ];
 }

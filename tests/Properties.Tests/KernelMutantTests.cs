@@ -71,4 +71,11 @@ public class KernelMutantTests(ITestOutputHelper output)
         var s = Shrunk(new GetXsaveDropsGuestPkru(new OptimizedImplementation()), "kernel.kvm.pkru-across-run", maxTests: 100);
         Assert.IsType<Contract.Linux.GetXsave2Op>(s.Ops[^1]);
     }
+
+    [Fact]
+    public void H25_SurvivedXfdNm_IsCaught_ByTheDeathLaw()
+    {
+        var s = Shrunk(new XfdNmSurvived(new OptimizedImplementation()), "kernel.xfd.host-write-after-set-xsave-dies", maxTests: 100);
+        Assert.True(s.Cpu.Cpu.SupportedXcr0.Contains(18), $"needs an AMX CPU: {s}");
+    }
 }

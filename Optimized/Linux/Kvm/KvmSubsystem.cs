@@ -121,9 +121,10 @@ public sealed class KvmSubsystem
 
     private KernelOutcome Destroy(int id)
     {
-        Get(id).Destroy();
+        // fpu_free_guest_fpstate WARNs on an fpstate still in use: the state a thread killed in KVM_RUN leaves (H25).
+        bool warned = Get(id).Destroy() == GuestFreeResult.RefusedWarn;
         _vcpus[id] = null;
-        return Outcome(0);
+        return warned ? new KernelOutcome(0, Signal: KernelSignal.Warn) : Outcome(0);
     }
 
     private static KernelOutcome GetCpuid2(Vcpu v, int nent)
@@ -152,7 +153,8 @@ public sealed class KvmSubsystem
     {
         var results = new List<GuestExit>(exits.Count);
         long r = v.Run(group, exits, results);
-        return new KernelOutcome(r, Exits: results, Signal: v.Vm.Dead ? KernelSignal.KvmBug : null);
+        KernelSignal? signal = v.Vm.Dead ? KernelSignal.KvmBug : v.ThreadDied ? KernelSignal.ThreadDied : null;
+        return new KernelOutcome(r, Exits: results, Signal: signal);
     }
 
     /// <summary>

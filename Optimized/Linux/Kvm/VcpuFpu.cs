@@ -34,15 +34,16 @@ public sealed class VcpuFpu
     private BootTables Boot => _vcpu.Boot;
     private KvmVm Vm => _vcpu.Vm;
 
-    /// <summary>kvm_load_guest_fpu: KVM_BUG_ON if already in use; else fpu_swap_kvm_fpstate(enter).</summary>
-    internal void LoadGuestFpu(TaskGroup group)
+    /// <summary>kvm_load_guest_fpu: KVM_BUG_ON if already in use; else fpu_swap_kvm_fpstate(enter). False when the
+    /// restore took #NM in kernel mode (R87: the caller dies).</summary>
+    internal bool LoadGuestFpu(TaskGroup group)
     {
         if (Fpstate.InUse)
         {
             Vm.Bug();
-            return;
+            return true;
         }
-        SwapKvmFpstate(group.Leader, enterGuest: true);
+        return SwapKvmFpstate(group.Leader, enterGuest: true);
     }
 
     /// <summary>kvm_put_guest_fpu: KVM_BUG_ON if not in use; else fpu_swap_kvm_fpstate(exit).</summary>
@@ -60,7 +61,7 @@ public sealed class VcpuFpu
     /// R86 fpu_swap_kvm_fpstate: save the live registers into the active fpstate (unless confidential or already
     /// saved), switch the thread's active fpstate, restore the new one (XFD first; confidential: XFD only).
     /// </summary>
-    private void SwapKvmFpstate(TaskThread thread, bool enterGuest)
+    private bool SwapKvmFpstate(TaskThread thread, bool enterGuest)
     {
         var cur = thread.Fpstate;
         if (!cur.IsConfidential && !_needFpuLoad) SaveRegisters(cur, thread.Pkru);
@@ -79,8 +80,9 @@ public sealed class VcpuFpu
             thread.TaskFpstate = null;
         }
 
-        if (!thread.Fpstate.IsConfidential) RestoreRegisters(thread.Fpstate);
+        bool restored = thread.Fpstate.IsConfidential || RestoreRegisters(thread.Fpstate);
         _needFpuLoad = false; // fpregs_mark_activate
+        return restored;
     }
 
     /// <summary>
@@ -99,10 +101,12 @@ public sealed class VcpuFpu
     /// restore_fpregs_from_fpstate(fps, FPSTATE): XFD := fps.xfd, then XRSTORS with RFBM = kernel.max &amp; FPSTATE; a
     /// component set in XSTATE_BV and disabled by XFD raises #NM in the host (R27, H6): counted as a WARN.
     /// </summary>
-    private void RestoreRegisters(Fpstate fps)
+    private bool RestoreRegisters(Fpstate fps)
     {
-        if (!Boot.XsaveEnabled) return;
-        if ((fps.XstateBv & Boot.Kernel.MaxFeatures & KvmAbi.FpstateRestore & fps.Xfd) != 0) _vcpu.Warn();
+        if (!Boot.XsaveEnabled) return true;
+        if ((fps.XstateBv & Boot.Kernel.MaxFeatures & KvmAbi.FpstateRestore & fps.Xfd) == 0) return true;
+        _vcpu.Warn();
+        return false;
     }
 
     /// <summary>

@@ -50,7 +50,7 @@ public sealed class OracleKernel : IKernel
         KvmCheckExtensionOp o => WithKvm(o.Pid, (kvm, p) => new KernelOutcome(KvmCapabilities.CheckExtension(kvm, (KvmCap)o.Capability, p))),
         KvmGetSupportedCpuidOp o => WithKvm(o.Pid, (kvm, p) => SupportedCpuid(kvm, p)),
         VcpuCreateOp o => WithKvm(o.Pid, (kvm, p) => CreateVcpu(kvm, p, o.Pid)),
-        VcpuDestroyOp o => WithVcpu(o.Vcpu, v => { v.Destroy(); _vcpus[o.Vcpu] = null; return new KernelOutcome(0); }),
+        VcpuDestroyOp o => WithVcpu(o.Vcpu, v => Destroy(v, o.Vcpu)),
         SetCpuid2Op o => WithVcpu(o.Vcpu, v => Of(v.SetCpuid2(o.Entries.Select(ToKvm).ToList()))),
         GetCpuid2Op o => WithVcpu(o.Vcpu, v => GetCpuid2(v, o.Nent)),
         GetXcrsOp o => WithVcpu(o.Vcpu, v => GetXcrs(v)),
@@ -162,6 +162,15 @@ public sealed class OracleKernel : IKernel
         return new KernelOutcome(_vcpus.Count - 1, Created: _vcpus.Count - 1);
     }
 
+    /// <summary>kvm_arch_vcpu_destroy → fpu_free_guest_fpstate: WARN_ON_ONCE when the fpstate is still in use (R87,
+    /// H25: after the VMM thread died in KVM_RUN).</summary>
+    private KernelOutcome Destroy(Vcpu v, int id)
+    {
+        var freed = v.Destroy();
+        _vcpus[id] = null;
+        return new KernelOutcome(0, Signal: freed == GuestFreeResult.RefusedWarn ? KernelSignal.Warn : null);
+    }
+
     private static KernelOutcome GetCpuid2(Vcpu v, int nent)
     {
         var r = v.GetCpuid2(nent);
@@ -181,7 +190,7 @@ public sealed class OracleKernel : IKernel
         var results = new List<GuestExit>();
         var exits = events.Select<GuestEvent, Action<Vcpu>>(e => vcpu => results.Add(Handle(vcpu, e))).ToArray();
         var r = v.Run(exits);
-        return new KernelOutcome(r.Value, Exits: results, Signal: v.Vm.Dead ? KernelSignal.KvmBug : null);
+        return new KernelOutcome(r.Value, Exits: results, Signal: v.Vm.Dead ? KernelSignal.KvmBug : v.ThreadDied ? KernelSignal.ThreadDied : null);
     }
 
     private static GuestExit Handle(Vcpu v, GuestEvent e)
