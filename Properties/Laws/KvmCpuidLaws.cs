@@ -30,16 +30,9 @@ public static class KvmCpuidLaws
         from cpu in cpus
         let c = cpu.Cpu
         from xcr0 in MaskGen.LegalXcr0(c.SupportedXcr0)
-        let table = (IReadOnlyList<CpuidEntry>)[new CpuidEntry(0xD, 0, new CpuidRegs((uint)c.SupportedXcr0.Bits, 0, 0, (uint)(c.SupportedXcr0.Bits >> 32)))]
+        let prologue = VmmSetup.Prologue(c)
         select new KernelScenario(cpu, KernelConfig.Default,
-        [
-            new ArchPrctlOp(1, Uapi.ArchPrctl.ReqXcompGuestPerm, Uapi.ArchPrctl.XcompTiledata),
-            new VcpuCreateOp(1),
-            new SetCpuid2Op(0, table),
-            new KvmRunOp(0, [new GuestXsetbv(0, 0, xcr0.Bits)]),
-            new SetCpuid2Op(0, table),
-            new GetCpuid2Op(0),
-        ]);
+            [.. prologue, new KvmRunOp(0, [new GuestXsetbv(0, 0, xcr0.Bits)]), prologue[^1], new GetCpuid2Op(0)]);
 
     private static Property Holds(PropertyContext ctx, KernelScenario s)
     {

@@ -36,14 +36,8 @@ public static class KvmPkruLaws
         from host in Gen.Elements<uint?>(null, 0u, 0xCu, 0x5555_5554u)
         from guest in Gen.Elements(0u, 0x12u, 0xFFFF_FFFCu)
         let uabi = Math.Max(Uapi.KvmXsaveSize, (int)c.MaxStandardSize)
-        let ops = new List<KernelOp>
-        {
-            new ArchPrctlOp(1, Uapi.ArchPrctl.ReqXcompGuestPerm, Uapi.ArchPrctl.XcompTiledata),
-            new VcpuCreateOp(1),
-            new SetCpuid2Op(0, [new CpuidEntry(0xD, 0, new CpuidRegs((uint)c.SupportedXcr0.Bits, 0, 0, (uint)(c.SupportedXcr0.Bits >> 32)))]),
-        }
         select new KernelScenario(cpu, KernelConfig.Default,
-            [.. ops, .. host is uint h ? new KernelOp[] { new WritePkruOp(1, 0, h) } : [], new KvmRunOp(0, [new GuestWritePkru(guest)]), new GetXsave2Op(0, uabi)]);
+            [.. VmmSetup.Prologue(c), .. host is uint h ? new KernelOp[] { new WritePkruOp(1, 0, h) } : [], new KvmRunOp(0, [new GuestWritePkru(guest)]), new GetXsave2Op(0, uabi)]);
 
     private static Property Holds(PropertyContext ctx, KernelScenario s)
     {

@@ -45,10 +45,7 @@ public static class XfdDeathLaws
         let bv = c.SupportedXcr0 & new FeatureMask(0x60003)
         select new KernelScenario(cpu, KernelConfig.Default,
         [
-            new ArchPrctlOp(1, Uapi.ArchPrctl.ReqXcompGuestPerm, Uapi.ArchPrctl.XcompTiledata),
-            new VcpuCreateOp(1),
-            new SetCpuid2Op(0, [new CpuidEntry(0xD, 0, new CpuidRegs((uint)c.SupportedXcr0.Bits, 0, 0, (uint)(c.SupportedXcr0.Bits >> 32))),
-                                new CpuidEntry(0xD, 1, new CpuidRegs(c.SubLeaf(1).Eax, 0, 0, 0))]),
+            .. VmmSetup.Prologue(c, withSub1: true),
             new SetXsaveOp(0, KernelOpGen.BuildImage(c, uabi, bv, 0, 0x1F80, (byte)pattern)),
             new SetMsrOp(0, Uapi.Msr.Ia32Xfd, 1UL << XtileData),
             new KvmRunOp(0, []),
