@@ -15,5 +15,9 @@ public static class MutantCatalog
         new HostFpstatesCarryCetKernel(correct),
         new RequestDropsSupervisorPermissions(correct),
         new GetXsaveIgnoresLimit(correct),
+        new CpuidStaleAfterRun(correct),
+        new ExecKeepsPkruZero(correct),
+        new GetXsaveDropsGuestPkru(correct),
+        new XfdNmSurvived(correct),
     ];
 }

@@ -44,4 +44,11 @@ public sealed record KernelConfig
     /// the size against the signal frame (R66). Off by default, as on the measured host (KO §6a).
     /// </summary>
     public bool StrictSigaltstackSize { get; init; }
+
+    /// <summary>
+    /// KVM_SET_CPUID2 after KVM_RUN refreshes the stored table's runtime bits before comparing (the Dec-2025 fix "Apply
+    /// runtime updates to current CPUID during KVM_SET_CPUID{,2}", Cc stable; R78). Off is the unfixed 6.14+ kernel
+    /// (93da6af3ae56), which refuses the VMM's original table with -EINVAL once the guest changed XCR0 (H24).
+    /// </summary>
+    public bool CpuidSetRefreshesCurrent { get; init; } = true;
 }

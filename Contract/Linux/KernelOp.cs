@@ -15,6 +15,7 @@ namespace Xsave.Contract.Linux;
 [JsonDerivedType(typeof(ForkOp), "fork")]
 [JsonDerivedType(typeof(ExecOp), "exec")]
 [JsonDerivedType(typeof(XfdFaultOp), "xfd_nm")]
+[JsonDerivedType(typeof(WritePkruOp), "wrpkru")]
 [JsonDerivedType(typeof(PtraceGetXstateOp), "ptrace_getregset")]
 [JsonDerivedType(typeof(PtraceSetXstateOp), "ptrace_setregset")]
 [JsonDerivedType(typeof(KvmCheckExtensionOp), "kvm_check_extension")]
@@ -22,6 +23,7 @@ namespace Xsave.Contract.Linux;
 [JsonDerivedType(typeof(VcpuCreateOp), "kvm_create_vcpu")]
 [JsonDerivedType(typeof(VcpuDestroyOp), "kvm_destroy_vcpu")]
 [JsonDerivedType(typeof(SetCpuid2Op), "kvm_set_cpuid2")]
+[JsonDerivedType(typeof(GetCpuid2Op), "kvm_get_cpuid2")]
 [JsonDerivedType(typeof(GetXcrsOp), "kvm_get_xcrs")]
 [JsonDerivedType(typeof(SetXcrsOp), "kvm_set_xcrs")]
 [JsonDerivedType(typeof(SetMsrOp), "set_msr")]
@@ -53,6 +55,10 @@ public sealed record ExecOp(int Pid) : KernelOp;
 /// (R58, R59). <see cref="KernelOutcome.Signal"/> names the signal sent, if any.</summary>
 public sealed record XfdFaultOp(int Pid, int Tid, FeatureMask XfdErr) : KernelOp;
 
+/// <summary>WRPKRU by a host thread (e.g. the VMM's): its PKRU register, which its saved state and a KVM_RUN on it
+/// carry (R61a, R86a). The result is 0.</summary>
+public sealed record WritePkruOp(int Pid, int Tid, uint Value) : KernelOp;
+
 /// <summary>PTRACE_GETREGSET NT_X86_XSTATE with an iovec of <paramref name="IovLen"/> bytes (R71).</summary>
 public sealed record PtraceGetXstateOp(int Pid, int Tid, int IovLen) : KernelOp;
 
@@ -74,6 +80,10 @@ public sealed record VcpuDestroyOp(int Vcpu) : KernelOp;
 
 /// <summary>KVM_SET_CPUID2 (R78, R79). Entries not listed are absent from the guest CPUID.</summary>
 public sealed record SetCpuid2Op(int Vcpu, IReadOnlyList<CpuidEntry> Entries) : KernelOp;
+
+/// <summary>KVM_GET_CPUID2 with room for <paramref name="Nent"/> entries: the stored table after the runtime fix-ups
+/// (R77, R78) in <see cref="KernelOutcome.Cpuid"/>; too small a room is -E2BIG.</summary>
+public sealed record GetCpuid2Op(int Vcpu, int Nent = Uapi.KvmMaxCpuidEntries) : KernelOp;
 
 public sealed record GetXcrsOp(int Vcpu) : KernelOp;
 

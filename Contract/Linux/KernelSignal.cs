@@ -15,6 +15,16 @@ public enum KernelSignal
     [JsonStringEnumMemberName("unexpected #NM")] UnexpectedNm,
     /// <summary>KVM_BUG_ON fired: the VM is dead (I20).</summary>
     [JsonStringEnumMemberName("KVM_BUG")] KvmBug,
+    /// <summary>
+    /// The calling thread died in the kernel (die("unexpected #NM exception"), R87, H25): KVM_RUN's restore of a guest
+    /// image with XSTATE_BV ∩ XFD ≠ ∅ took #NM in kernel mode. The ioctl never returns (its result means nothing),
+    /// the guest fpstate stays in_use, a later destroy WARNs. Scheduling-dependent: had the thread been preempted or
+    /// used the FPU in the kernel during the host's KVM_SET_MSRS(IA32_XFD), TIF_NEED_FPU_LOAD would have let
+    /// fpu_update_guest_xfd clear the bit; the model takes the usual case, the flag clear.
+    /// </summary>
+    [JsonStringEnumMemberName("thread died")] ThreadDied,
+    /// <summary>A host-side WARN: fpu_free_guest_fpstate found the guest fpstate still in use (R87, H25).</summary>
+    [JsonStringEnumMemberName("WARN")] Warn,
 }
 
 public static class KernelSignals
@@ -26,6 +36,8 @@ public static class KernelSignals
         KernelSignal.SigSegv => "SIGSEGV",
         KernelSignal.UnexpectedNm => "unexpected #NM",
         KernelSignal.KvmBug => "KVM_BUG",
+        KernelSignal.ThreadDied => "thread died",
+        KernelSignal.Warn => "WARN",
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "not a kernel signal"),
     };
 }

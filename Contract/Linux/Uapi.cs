@@ -61,6 +61,9 @@ public static class Uapi
 
     /// <summary>KVM_GET_XSAVE's fixed size; KVM_CAP_XSAVE2 answers at least this (R88, R89).</summary>
     public const int KvmXsaveSize = 4096;
+
+    /// <summary>KVM_MAX_CPUID_ENTRIES: the most entries KVM_SET_CPUID2 takes and KVM_GET_CPUID2 returns (R78).</summary>
+    public const int KvmMaxCpuidEntries = 256;
 }
 
 /// <summary>A two-way table between ABI numbers and their names; look-ups by name ignore case.</summary>

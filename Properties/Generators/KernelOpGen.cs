@@ -67,6 +67,7 @@ public static class KernelOpGen
             (2, from pt in thread from len in IovLen(cpu) select (KernelOp)new PtraceGetXstateOp(pt.p, pt.t, len)),
             (2, from pt in thread from img in Image(cpu, (int)Math.Max(XsaveImage.MinimumSize, cpu.MaxStandardSize)) select (KernelOp)new PtraceSetXstateOp(pt.p, pt.t, img)),
             (1, pid.Select(p => (KernelOp)new ExecOp(p))),
+            (1, from pt in thread from v in Gen.Elements(0u, 0x5555_5554u, 0xCu, 0xFFFF_FFFCu) select (KernelOp)new WritePkruOp(pt.p, pt.t, v)),
         };
         if (kvm)
         {
@@ -87,6 +88,7 @@ public static class KernelOpGen
             choices.AddRange(
             [
                 (4, from v in vcpu from e in CpuidEntries(cpu) select (KernelOp)new SetCpuid2Op(v, e)),
+                (1, from v in vcpu from nent in Gen.Frequency((9, Gen.Constant(Uapi.KvmMaxCpuidEntries)), (1, Gen.Choose(0, 2))) select (KernelOp)new GetCpuid2Op(v, nent)),
                 (1, vcpu.Select(v => (KernelOp)new GetXcrsOp(v))),
                 (3, from v in vcpu from x in XcrsArgs(cpu) select (KernelOp)new SetXcrsOp(v, x.Flags, x.Xcrs)),
                 (3, from v in vcpu from m in MsrWrite(cpu) select (KernelOp)new SetMsrOp(v, m.Msr, m.Value)),

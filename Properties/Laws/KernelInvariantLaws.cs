@@ -101,12 +101,13 @@ public static class KernelInvariantLaws
                 return header.ReservedIsZero == false ? $"step {step.Index}: reserved header bytes != 0" : null;
             }));
 
-        yield return Invariant("kernel.xfd.non-resident-guest", ["I15", "R87", "R89", "H6"], ContractPart.Kvm, kvm: true,
-            "After KVM_SET_XSAVE, and after a KVM_RUN in which the guest wrote IA32_XFD, the guest fpstate has no XSTATE_BV bit that its XFD disables (I15 as SPEC states it).",
+        yield return Invariant("kernel.xfd.non-resident-guest", ["I15", "R87", "R89", "H6", "H25"], ContractPart.Kvm, kvm: true,
+            "After KVM_SET_XSAVE, and after a KVM_RUN in which the guest wrote IA32_XFD, the guest fpstate has no XSTATE_BV bit that its XFD disables (I15 as narrowed with R87).",
             (ctx, s, t) => Each(t.Transitions(), tr =>
             {
-                // I15 covers these two paths only. A host-initiated KVM_SET_MSRS(XFD) between them is outside it: the
-                // kernel clears XSTATE_BV there only under TIF_NEED_FPU_LOAD (R87 as coded) — see the project notes.
+                // I15 (narrowed) covers these two paths only. After a host-initiated KVM_SET_MSRS(XFD) it may not hold:
+                // fpu_update_guest_xfd masks XSTATE_BV only under the caller's TIF_NEED_FPU_LOAD (R87, H25), and what
+                // follows is the thread's death in the next KVM_RUN (kernel.xfd.host-write-only-death).
                 int? vcpu = tr.Op switch
                 {
                     SetXsaveOp x when tr.Step.Outcome?.Result == 0 => x.Vcpu,
@@ -135,10 +136,17 @@ public static class KernelInvariantLaws
             }));
 
         yield return Invariant("kernel.fpu.load-put-balanced", ["I20", "R86", "H7"], ContractPart.Kvm, kvm: true,
-            "Between ioctls no guest FPU is loaded, and no operation trips KVM_BUG (double load or put).",
-            (ctx, s, t) => Each(t.Steps, step =>
-                step.Outcome?.Signal == KernelSignal.KvmBug ? $"step {step.Index} {OpText.Describe(step.Op)} hit KVM_BUG"
-                : step.After?.Vcpus.FirstOrDefault(v => v.Alive && v.FpuLoaded) is { } loaded ? $"vcpu{loaded.Id} still loaded after step {step.Index}" : null));
+            "Between ioctls no guest FPU is loaded, and no operation trips KVM_BUG (double load or put) — except on a vCPU whose thread died in KVM_RUN (R87, H25), which never put its FPU back.",
+            (ctx, s, t) =>
+            {
+                var died = new HashSet<int>();
+                return Each(t.Steps, step =>
+                {
+                    if (step.Op is KvmRunOp { Vcpu: var id } && (step.Outcome?.Signal == KernelSignal.ThreadDied || died.Contains(id))) { died.Add(id); return null; }
+                    return step.Outcome?.Signal == KernelSignal.KvmBug ? $"step {step.Index} {OpText.Describe(step.Op)} hit KVM_BUG"
+                        : step.After?.Vcpus.FirstOrDefault(v => v.Alive && v.FpuLoaded && !died.Contains(v.Id)) is { } loaded ? $"vcpu{loaded.Id} still loaded after step {step.Index}" : null;
+                });
+            });
 
         yield return Invariant("kernel.kvm.xsave-sizes", ["I16", "R88", "R89", "H5"], ContractPart.Kvm, kvm: true,
             "KVM_CAP_XSAVE2 ≥ 4096; KVM_GET_XSAVE fails exactly when the uABI size exceeds 4096; KVM_GET_XSAVE2 returns uabi_size bytes.",
@@ -217,14 +225,14 @@ public static class KernelInvariantLaws
     private static Property EachAll<T>(IEnumerable<T> items, Func<T, IEnumerable<string?>> check) =>
         Each(items, x => check(x).FirstOrDefault(m => m is not null));
 
-    private static Property Each<T>(IEnumerable<T> items, Func<T, string?> check)
+    internal static Property Each<T>(IEnumerable<T> items, Func<T, string?> check)
     {
         foreach (var item in items)
             if (check(item) is { } problem) return Check.That(false, problem);
         return Check.That(true, "holds");
     }
 
-    private static ConformanceProperty Invariant(string name, string[] rules, ContractPart needs, bool kvm, string description,
+    internal static ConformanceProperty Invariant(string name, string[] rules, ContractPart needs, bool kvm, string description,
         Func<PropertyContext, KernelScenario, KernelTrace, Property?> holds)
     {
         var parts = needs | ContractPart.LinuxBoot | (kvm ? ContractPart.Kvm : ContractPart.None);

@@ -48,4 +48,34 @@ public class KernelMutantTests(ITestOutputHelper output)
         Assert.True(s.Ops.Count <= 6, $"{s.Ops.Count} events: {s}");
         Assert.IsType<Contract.Linux.GetXsaveOp>(s.Ops[^1]);
     }
+
+    [Fact]
+    public void H24_StaleCpuidAfterRun_IsCaught_ByTheReapplyLaw()
+    {
+        var s = Shrunk(new CpuidStaleAfterRun(new OptimizedImplementation()), "kernel.kvm.cpuid-reapply-after-run", maxTests: 100);
+        // The guest XSETBV must change XCR0 for the stored table to go stale.
+        Assert.Contains(s.Ops, op => op is Contract.Linux.KvmRunOp { Exits: [Contract.Linux.GuestXsetbv { Value: not 1 }] });
+    }
+
+    [Fact]
+    public void R61a_ExecKeepingPkruZero_IsCaught_WithinThreeEvents()
+    {
+        var s = Shrunk(new ExecKeepsPkruZero(new OptimizedImplementation()), "kernel.pkru.exec-default");
+        Assert.True(s.Ops.Count <= 3, $"{s.Ops.Count} events: {s}");
+        Assert.Contains(s.Ops, op => op is Contract.Linux.ExecOp);
+    }
+
+    [Fact]
+    public void R86a_GetXsaveDroppingTheGuestPkru_IsCaught_ByThePkruLaw()
+    {
+        var s = Shrunk(new GetXsaveDropsGuestPkru(new OptimizedImplementation()), "kernel.kvm.pkru-across-run", maxTests: 100);
+        Assert.IsType<Contract.Linux.GetXsave2Op>(s.Ops[^1]);
+    }
+
+    [Fact]
+    public void H25_SurvivedXfdNm_IsCaught_ByTheDeathLaw()
+    {
+        var s = Shrunk(new XfdNmSurvived(new OptimizedImplementation()), "kernel.xfd.host-write-after-set-xsave-dies", maxTests: 100);
+        Assert.True(s.Cpu.Cpu.SupportedXcr0.Contains(18), $"needs an AMX CPU: {s}");
+    }
 }

@@ -38,6 +38,12 @@ public static class KernelOps
             o => Thread(o.Pid, o.Tid).Set("xfd_err", o.XfdErr.Bits),
             v => new XfdFaultOp(v.Int("pid"), v.Int("tid"), v.Mask("xfd_err"))),
 
+        Op<WritePkruOp>("wrpkru", Process, OpTarget.Thread, OpEffect.None,
+            [OpArg.Pid, OpArg.Tid, new("value", ArgKind.UInt)],
+            o => $"p{o.Pid}.t{o.Tid} WRPKRU(0x{o.Value:x})",
+            o => Thread(o.Pid, o.Tid).Set("value", o.Value),
+            v => new WritePkruOp(v.Int("pid"), v.Int("tid"), v.UInt("value"))),
+
         // ---- UABI (R68-R72)
         Op<PtraceGetXstateOp>("ptrace_getregset", Uabi, OpTarget.Thread, OpEffect.None,
             [OpArg.Pid, OpArg.Tid, new("iov_len", ArgKind.Int)],
@@ -67,6 +73,11 @@ public static class KernelOps
             o => $"vcpu{o.Vcpu} KVM_SET_CPUID2({string.Join(", ", o.Entries.Select(e => $"0x{e.Function:x}.{e.Index}: eax=0x{e.Regs.Eax:x} ecx=0x{e.Regs.Ecx:x}"))})",
             o => Vcpu(o.Vcpu).Set("entries", o.Entries),
             v => new SetCpuid2Op(v.Int("vcpu"), v.Get<IReadOnlyList<CpuidEntry>>("entries"))),
+        Op<GetCpuid2Op>("kvm_get_cpuid2", Kvm, OpTarget.Vcpu, OpEffect.None,
+            [OpArg.Vcpu, new("nent", ArgKind.Int, Uapi.KvmMaxCpuidEntries)],
+            o => $"vcpu{o.Vcpu} KVM_GET_CPUID2(nent={o.Nent})",
+            o => Vcpu(o.Vcpu).Set("nent", o.Nent),
+            v => new GetCpuid2Op(v.Int("vcpu"), v.Int("nent"))),
         Op<GetXcrsOp>("kvm_get_xcrs", Kvm, OpTarget.Vcpu, OpEffect.None, [OpArg.Vcpu],
             o => $"vcpu{o.Vcpu} KVM_GET_XCRS", o => Vcpu(o.Vcpu), v => new GetXcrsOp(v.Int("vcpu"))),
         Op<SetXcrsOp>("kvm_set_xcrs", Kvm, OpTarget.Vcpu, OpEffect.None,

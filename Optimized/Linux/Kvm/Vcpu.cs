@@ -97,7 +97,13 @@ public sealed class Vcpu
     {
         if (Vm.Dead) return Errors.EIO;
         WantsToRun = true;
-        Fpu.LoadGuestFpu(group);
+        if (!Fpu.LoadGuestFpu(group))
+        {
+            // R87/H25: the entry restore took #NM in kernel mode; handle_xfd_event dies and nobody puts the FPU back.
+            ThreadDied = true;
+            WantsToRun = false;
+            return 0;
+        }
         if (!Vm.Dead)
         {
             Fpu.ReenterGuest(group);
@@ -115,6 +121,9 @@ public sealed class Vcpu
     }
 
     internal void Warn() => Warnings++;
+
+    /// <summary>The VMM thread was killed in KVM_RUN by a kernel-mode XFD #NM (R87, H25).</summary>
+    public bool ThreadDied { get; private set; }
 
     /// <summary>The kernel's negative errno values the vCPU ioctls return.</summary>
     internal static class Errors

@@ -50,7 +50,14 @@ public sealed class VcpuCpuid
 
         if (_vcpu.HasRun)
         {
-            // R78 kvm_cpuid_check_equal: the runtime bits are KVM's, recomputed on the incoming table first.
+            // R78/H24 kvm_set_cpuid (Dec-2025 fix): a table left dirty by XSETBV/XSS writes is refreshed before the
+            // compare; the unfixed 6.14+ kernel skips this and refuses the VMM's original table.
+            if (DynamicBitsDirty && _vcpu.Boot.Config.CpuidSetRefreshesCurrent)
+            {
+                UpdateCpuidRuntime(_cpuid);
+                DynamicBitsDirty = false;
+            }
+            // R78 kvm_cpuid_check_equal: the runtime bits are KVM's, recomputed on the incoming table too.
             UpdateCpuidRuntime(incoming);
             return incoming.AsSpan().SequenceEqual(_cpuid) ? 0 : Vcpu.Errors.EINVAL;
         }
@@ -65,7 +72,7 @@ public sealed class VcpuCpuid
 
     /// <summary>
     /// KVM_GET_CPUID2 with room for <paramref name="nent"/> entries: -E2BIG when too small; pending runtime fix-ups
-    /// are applied first (R77). Not part of the contract's operations; kept for the runtime-update rule.
+    /// are applied first (R77).
     /// </summary>
     public long GetCpuid2(int nent, out KvmCpuidEntry2[] entries)
     {

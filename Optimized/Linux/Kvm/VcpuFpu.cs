@@ -34,15 +34,16 @@ public sealed class VcpuFpu
     private BootTables Boot => _vcpu.Boot;
     private KvmVm Vm => _vcpu.Vm;
 
-    /// <summary>kvm_load_guest_fpu: KVM_BUG_ON if already in use; else fpu_swap_kvm_fpstate(enter).</summary>
-    internal void LoadGuestFpu(TaskGroup group)
+    /// <summary>kvm_load_guest_fpu: KVM_BUG_ON if already in use; else fpu_swap_kvm_fpstate(enter). False when the
+    /// restore took #NM in kernel mode (R87: the caller dies).</summary>
+    internal bool LoadGuestFpu(TaskGroup group)
     {
         if (Fpstate.InUse)
         {
             Vm.Bug();
-            return;
+            return true;
         }
-        SwapKvmFpstate(group.Leader, enterGuest: true);
+        return SwapKvmFpstate(group.Leader, enterGuest: true);
     }
 
     /// <summary>kvm_put_guest_fpu: KVM_BUG_ON if not in use; else fpu_swap_kvm_fpstate(exit).</summary>
@@ -60,10 +61,10 @@ public sealed class VcpuFpu
     /// R86 fpu_swap_kvm_fpstate: save the live registers into the active fpstate (unless confidential or already
     /// saved), switch the thread's active fpstate, restore the new one (XFD first; confidential: XFD only).
     /// </summary>
-    private void SwapKvmFpstate(TaskThread thread, bool enterGuest)
+    private bool SwapKvmFpstate(TaskThread thread, bool enterGuest)
     {
         var cur = thread.Fpstate;
-        if (!cur.IsConfidential && !_needFpuLoad) SaveRegisters(cur);
+        if (!cur.IsConfidential && !_needFpuLoad) SaveRegisters(cur, thread.Pkru);
 
         var guest = Fpstate;
         if (enterGuest)
@@ -79,25 +80,33 @@ public sealed class VcpuFpu
             thread.TaskFpstate = null;
         }
 
-        if (!thread.Fpstate.IsConfidential) RestoreRegisters(thread.Fpstate);
+        bool restored = thread.Fpstate.IsConfidential || RestoreRegisters(thread.Fpstate);
         _needFpuLoad = false; // fpregs_mark_activate
+        return restored;
     }
 
-    /// <summary>save_fpregs_to_fpstate under the context's XFD: XSAVES stores XFD-disabled components as init (R27).</summary>
-    private void SaveRegisters(Fpstate fps)
+    /// <summary>
+    /// save_fpregs_to_fpstate under the context's XFD: XSAVES stores XFD-disabled components as init (R27). PKRU is in
+    /// RFBM and the register holds the host thread's value whenever the kernel saves (R86a: KVM swaps the guest's in
+    /// only around VM entry), so the guest buffer gets the host's PKRU and its XSTATE_BV bit.
+    /// </summary>
+    private void SaveRegisters(Fpstate fps, uint hostPkru)
     {
         if (!Boot.XsaveEnabled) return;
         fps.XstateBv &= ~fps.Xfd;
+        TaskPkru.Save(Boot, fps, hostPkru);
     }
 
     /// <summary>
     /// restore_fpregs_from_fpstate(fps, FPSTATE): XFD := fps.xfd, then XRSTORS with RFBM = kernel.max &amp; FPSTATE; a
     /// component set in XSTATE_BV and disabled by XFD raises #NM in the host (R27, H6): counted as a WARN.
     /// </summary>
-    private void RestoreRegisters(Fpstate fps)
+    private bool RestoreRegisters(Fpstate fps)
     {
-        if (!Boot.XsaveEnabled) return;
-        if ((fps.XstateBv & Boot.Kernel.MaxFeatures & KvmAbi.FpstateRestore & fps.Xfd) != 0) _vcpu.Warn();
+        if (!Boot.XsaveEnabled) return true;
+        if ((fps.XstateBv & Boot.Kernel.MaxFeatures & KvmAbi.FpstateRestore & fps.Xfd) == 0) return true;
+        _vcpu.Warn();
+        return false;
     }
 
     /// <summary>
@@ -108,7 +117,7 @@ public sealed class VcpuFpu
     {
         if (_needFpuLoad) return;
         var active = group.Leader.Fpstate;
-        if (!active.IsConfidential) SaveRegisters(active);
+        if (!active.IsConfidential) SaveRegisters(active, group.Leader.Pkru);
         _needFpuLoad = true;
     }
 

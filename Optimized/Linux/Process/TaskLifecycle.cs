@@ -17,15 +17,18 @@ public static class TaskLifecycle
     public static TaskGroup Start(BootTables b)
     {
         var group = new TaskGroup(DefaultPerm(b), DefaultGuestPerm(b));
-        group.Threads.Add(new TaskThread(FpstateOps.NewTask(b)));
+        group.Threads.Add(TaskPkru.Exec(b, FpstateOps.NewTask(b))); // process 1 was exec'd too (R61a)
         return group;
     }
 
     /// <summary>
     /// What a new thread's thread.pkru starts as: the kernel clones the parent's PKRU register (copy_thread:
-    /// "p->thread.pkru = read_pkru()"), so a child inherits a PKRU that ptrace set in the parent.
+    /// "p->thread.pkru = read_pkru()"), so a child inherits the parent's PKRU, exec default or ptrace-set (R61a).
     /// </summary>
     private static uint ClonedPkru(TaskThread parent) => parent.Pkru;
+
+    private static Fpstate CloneTask(BootTables b, TaskThread parent) =>
+        TaskPkru.Cloned(b, FpstateOps.CloneTask(b, parent.Own), ClonedPkru(parent));
 
     /// <summary>
     /// clone(CLONE_THREAD) from the leader: a reset fpstate holding the default-feature part of the parent's state
@@ -34,7 +37,7 @@ public static class TaskLifecycle
     public static int SpawnThread(BootTables b, TaskGroup group)
     {
         var parent = group.Leader;
-        group.Threads.Add(new TaskThread(FpstateOps.CloneTask(b, parent.Own)) { Pkru = ClonedPkru(parent) });
+        group.Threads.Add(new TaskThread(CloneTask(b, parent)) { Pkru = ClonedPkru(parent) });
         return group.Threads.Count - 1;
     }
 
@@ -49,7 +52,7 @@ public static class TaskLifecycle
         var child = b.DynamicSizing
             ? new TaskGroup(parent.Perm, parent.GuestPerm)
             : new TaskGroup(DefaultPerm(b), DefaultGuestPerm(b));
-        child.Threads.Add(new TaskThread(FpstateOps.CloneTask(b, leader.Own))
+        child.Threads.Add(new TaskThread(CloneTask(b, leader))
         {
             SigaltstackSize = leader.SigaltstackSize,
             Pkru = ClonedPkru(leader),
@@ -59,14 +62,13 @@ public static class TaskLifecycle
 
     /// <summary>
     /// execve() in the leader: the other threads go, fpu_flush_thread resets the fpstate (init_fpstate contents) and
-    /// the permissions (LOCKED cleared), the sigaltstack is cleared. thread.pkru becomes the default PKRU
-    /// (pkru_write_default); the model keeps 0, which no operation can observe: the reset buffer's XSTATE_BV has no
-    /// PKRU bit, so ptrace reports PKRU only after a PTRACE_SETREGSET, which writes it.
+    /// the permissions (LOCKED cleared), the sigaltstack is cleared. pkru_flush_thread then loads the default PKRU
+    /// (R61a), which the task's saved buffer shows with XSTATE_BV[PKRU] = 1.
     /// </summary>
     public static void Exec(BootTables b, TaskGroup group)
     {
         group.Threads.Clear();
-        group.Threads.Add(new TaskThread(FpstateOps.NewTask(b)));
+        group.Threads.Add(TaskPkru.Exec(b, FpstateOps.NewTask(b)));
         group.Perm = DefaultPerm(b);
         group.GuestPerm = DefaultGuestPerm(b);
     }

@@ -86,6 +86,12 @@ public sealed class OptimizedKernel : IKernel
                     _ => throw new UnreachableException($"#NM outcome {kind}"),
                 };
             }
+            case WritePkruOp o:
+            {
+                var g = Group(o.Pid);
+                TaskPkru.Write(b, Thread(g, o.Pid, o.Tid), o.Value);
+                return Outcome(0);
+            }
             case PtraceGetXstateOp o:
             {
                 var g = Group(o.Pid);
@@ -97,8 +103,8 @@ public sealed class OptimizedKernel : IKernel
                 var g = Group(o.Pid);
                 return Outcome(XstateRegset.Set(b, Thread(g, o.Pid, o.Tid), o.Data));
             }
-            case KvmCheckExtensionOp or KvmGetSupportedCpuidOp or VcpuCreateOp or VcpuDestroyOp or SetCpuid2Op or GetXcrsOp
-                or SetXcrsOp or SetMsrOp or GetMsrOp or KvmRunOp or GetXsaveOp or GetXsave2Op or SetXsaveOp or VcpuInitOp:
+            case KvmCheckExtensionOp or KvmGetSupportedCpuidOp or VcpuCreateOp or VcpuDestroyOp or SetCpuid2Op or GetCpuid2Op
+                or GetXcrsOp                 or SetXcrsOp or SetMsrOp or GetMsrOp or KvmRunOp or GetXsaveOp or GetXsave2Op or SetXsaveOp or VcpuInitOp:
                 return _kvm.Apply(op, _groupById);
             default:
                 // Every contract operation is listed above: a new one must be modelled, never answered by default.

@@ -114,7 +114,14 @@ public sealed class Vcpu
     {
         if (Dead) return Errno.EIO;
         WantsToRun = true;
-        Fpu.LoadGuestFpu();
+        if (Fpu.LoadGuestFpu() == FpuSwapOutcome.HostNm)
+        {
+            // R87/H25, traps.c handle_xfd_event: the #NM in the kernel-mode restore is WARN_ON(!user_mode) then
+            // die(): the thread is gone inside the ioctl, so nothing puts the guest FPU back (it stays in_use).
+            ThreadDied = true;
+            WantsToRun = false;
+            return KResult.Ok;
+        }
         if (!Dead)
         {
             Fpu.ReenterGuest();
@@ -132,6 +139,9 @@ public sealed class Vcpu
     }
 
     internal void Warn(string what) => _warnings.Add(what);
+
+    /// <summary>The thread running this vCPU was killed in KVM_RUN (R87, H25; see <see cref="KernelSignal.ThreadDied"/>).</summary>
+    public bool ThreadDied { get; private set; }
 
     /// <summary>kvm_vcpu_ioctl: every vCPU ioctl of a dead (bugged) VM fails with -EIO.</summary>
     internal bool Dead => Vm.Dead;

@@ -36,7 +36,7 @@ public sealed class VcpuCpuid
 
     /// <summary>
     /// R78 KVM_SET_CPUID2: more than KVM_MAX_CPUID_ENTRIES -> -E2BIG; after the first KVM_RUN the table must equal the
-    /// current one once runtime fix-ups are applied, else -EINVAL; otherwise kvm_check_cpuid (virtual-address width,
+    /// current one once runtime fix-ups are applied to both, else -EINVAL; otherwise kvm_check_cpuid (virtual-address width,
     /// then the dynamic xfeatures of 0xD.0 enabled in the guest FPU: -EPERM without ARCH_REQ_XCOMP_GUEST_PERM) and
     /// kvm_vcpu_after_set_cpuid (R79). On any error the previous table stays.
     /// </summary>
@@ -48,7 +48,14 @@ public sealed class VcpuCpuid
         var incoming = entries.ToList();
         if (_vcpu.HasRun)
         {
-            // R78 kvm_cpuid_check_equal: runtime bits are KVM's, so they are recomputed before comparing.
+            // R78/H24 (cpuid.c kvm_set_cpuid, Dec-2025 fix): the stored table is brought up to date first when XSETBV or
+            // an XSS write left it dirty; an unfixed 6.14+ kernel compares against the stale one.
+            if (DynamicBitsDirty && _vcpu.Boot.Config.CpuidSetRefreshesCurrent)
+            {
+                ApplyRuntimeUpdates(_cpuid);
+                DynamicBitsDirty = false;
+            }
+            // R78 kvm_cpuid_check_equal: runtime bits are KVM's, so they are recomputed on the incoming table too.
             ApplyRuntimeUpdates(incoming);
             return SameTable(incoming, _cpuid) ? KResult.Ok : Errno.EINVAL;
         }

@@ -40,6 +40,10 @@ public sealed class VcpuFpu
     private Fpstate GuestFpstate => GuestFpu.Fpstate;
     private Process.Fpu ThreadFpu => _vcpu.Process.Thread(_vcpu.ThreadId).Fpu;
 
+    /// <summary>The VMM thread's PKRU: what the register holds whenever the kernel saves an fpstate (R86a: KVM switches
+    /// to the guest's PKRU only around VM entry/exit).</summary>
+    private uint HostPkru => _vcpu.Process.Thread(_vcpu.ThreadId).Pkru.Value;
+
     /// <summary>kvm_load_guest_fpu: KVM_BUG_ON when the guest FPU is already in use; else fpu_swap_kvm_fpstate(enter).</summary>
     public FpuSwapOutcome LoadGuestFpu()
     {
@@ -93,12 +97,16 @@ public sealed class VcpuFpu
 
     /// <summary>
     /// save_fpregs_to_fpstate with the current XFD: XSAVES stores an XFD-disabled component as not in use (R27), so
-    /// XSTATE_BV loses the bits of fpstate.xfd. The other bytes already are the registers in this model.
+    /// XSTATE_BV loses the bits of fpstate.xfd. The other bytes already are the registers in this model, except PKRU:
+    /// RFBM = fpstate.xfeatures includes it and the register then holds the host's PKRU (R86a:
+    /// kvm_load_host_xsave_state has switched back), so a guest fpstate saved on a host with non-zero PKRU has
+    /// XSTATE_BV[PKRU] = 1.
     /// </summary>
     private void SaveRegisters(Fpstate fps)
     {
         if (!Boot.XsaveEnabled) return;
         fps.XstateBv = new FeatureMask(fps.XstateBv).Except(fps.Xfd).Bits;
+        Process.TaskPkru.Save(Boot, fps, HostPkru);
     }
 
     /// <summary>
@@ -148,6 +156,9 @@ public sealed class VcpuFpu
         TaskNeedFpuLoad = false;
     }
 
-    /// <summary>The guest writes PKRU (WRPKRU); KVM reads it back into vcpu.arch.pkru at the next VM exit.</summary>
+    /// <summary>
+    /// The guest writes PKRU (WRPKRU, which needs CR4.PKE in the guest). R86a, x86.c kvm_load_host_xsave_state: at the
+    /// VM exit KVM reads it into vcpu.arch.pkru and writes the host's PKRU back, so the guest buffer never holds it.
+    /// </summary>
     public void GuestWritePkru(uint value) => Pkru = value;
 }

@@ -33,4 +33,7 @@ public sealed class LinuxThread
 
     /// <summary>sas_ss_size: the installed sigaltstack's size, 0 when none is installed.</summary>
     public ulong SigaltstackSize { get; set; }
+
+    /// <summary>The thread's PKRU register and thread.pkru (R61a): what ptrace and a vCPU run on this thread see.</summary>
+    public Uabi.PkruHolder Pkru { get; } = new();
 }

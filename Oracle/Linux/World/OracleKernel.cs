@@ -17,7 +17,6 @@ public sealed class OracleKernel : IKernel
 {
     private readonly BootResult _boot;
     private readonly List<LinuxProcess> _processes = [];
-    private readonly Dictionary<LinuxThread, PkruHolder> _pkru = new(ReferenceEqualityComparer.Instance);
     private readonly List<Vcpu?> _vcpus = [];
     private readonly List<int> _vcpuPids = [];
     private readonly Dictionary<LinuxProcess, KvmVm> _vms = new(ReferenceEqualityComparer.Instance);
@@ -28,6 +27,8 @@ public sealed class OracleKernel : IKernel
     {
         _boot = FpuBoot.Run(cpu, config);
         _processes.Add(LinuxProcess.Start(_boot));
+        // R61a: process 1 was started by execve like every user task, so it holds the default PKRU.
+        SetPkruAfterExec(_processes[0]);
         Boot = Summarize(_boot);
     }
 
@@ -41,15 +42,17 @@ public sealed class OracleKernel : IKernel
         SigaltstackOp o => WithThread(o.Pid, o.Tid, (p, t) => Of(p.Sigaltstack(t.Id, o.Size, disable: o.Size == 0))),
         SpawnThreadOp o => WithProcess(o.Pid, p => SpawnThread(p)),
         ForkOp o => WithProcess(o.Pid, p => Fork(p)),
-        ExecOp o => WithProcess(o.Pid, p => { p.Exec(); return new KernelOutcome(0); }),
+        ExecOp o => WithProcess(o.Pid, p => { p.Exec(); SetPkruAfterExec(p); return new KernelOutcome(0); }),
         XfdFaultOp o => WithThread(o.Pid, o.Tid, (p, t) => XfdFault(p, t, o.XfdErr)),
+        WritePkruOp o => WithThread(o.Pid, o.Tid, (_, t) => WritePkru(t, o.Value)),
         PtraceGetXstateOp o => WithThread(o.Pid, o.Tid, (_, t) => PtraceGet(t, o.IovLen)),
         PtraceSetXstateOp o => WithThread(o.Pid, o.Tid, (_, t) => Of(XstateRegset.Set(_boot, t.Fpu.OwnFpstate, Pkru(t), o.Data, o.Data.Length))),
         KvmCheckExtensionOp o => WithKvm(o.Pid, (kvm, p) => new KernelOutcome(KvmCapabilities.CheckExtension(kvm, (KvmCap)o.Capability, p))),
         KvmGetSupportedCpuidOp o => WithKvm(o.Pid, (kvm, p) => SupportedCpuid(kvm, p)),
         VcpuCreateOp o => WithKvm(o.Pid, (kvm, p) => CreateVcpu(kvm, p, o.Pid)),
-        VcpuDestroyOp o => WithVcpu(o.Vcpu, v => { v.Destroy(); _vcpus[o.Vcpu] = null; return new KernelOutcome(0); }),
+        VcpuDestroyOp o => WithVcpu(o.Vcpu, v => Destroy(v, o.Vcpu)),
         SetCpuid2Op o => WithVcpu(o.Vcpu, v => Of(v.SetCpuid2(o.Entries.Select(ToKvm).ToList()))),
+        GetCpuid2Op o => WithVcpu(o.Vcpu, v => GetCpuid2(v, o.Nent)),
         GetXcrsOp o => WithVcpu(o.Vcpu, v => GetXcrs(v)),
         SetXcrsOp o => WithVcpu(o.Vcpu, v => Of(v.SetXcrs(new KvmXcrs(o.Flags, o.Xcrs.Select(x => new KvmXcr(x.Xcr, x.Value)).ToList())))),
         SetMsrOp o => WithVcpu(o.Vcpu, v => Of(v.SetMsrs((o.Msr, o.Value)))),
@@ -84,8 +87,8 @@ public sealed class OracleKernel : IKernel
     {
         var child = parent.Fork();
         _processes.Add(child);
-        // copy_thread: "p->thread.pkru = read_pkru()": the child starts with the forking thread's PKRU.
-        _pkru[child.Leader] = new PkruHolder(Pkru(parent.Leader).Value);
+        // copy_thread: "p->thread.pkru = read_pkru()": the child starts with the forking thread's PKRU (R61a).
+        InheritPkru(parent.Leader, child.Leader);
         return new KernelOutcome(_processes.Count, Created: _processes.Count);
     }
 
@@ -93,8 +96,35 @@ public sealed class OracleKernel : IKernel
     {
         int index = p.Threads.Count;
         var thread = p.SpawnThread();
-        _pkru[thread] = new PkruHolder(Pkru(p.Leader).Value); // copy_thread, as for fork
+        InheritPkru(p.Leader, thread); // copy_thread, as for fork
         return new KernelOutcome(index, Created: index);
+    }
+
+    /// <summary>R61a flush_thread → pkru_flush_thread: the exec'd task holds init_pkru_value (with OSPKE), and its
+    /// saved state shows it.</summary>
+    private void SetPkruAfterExec(LinuxProcess p)
+    {
+        uint value = TaskPkru.AfterExec(_boot);
+        p.Leader.Pkru.Value = value;
+        TaskPkru.Save(_boot, p.Leader.Fpu.OwnFpstate, value);
+    }
+
+    /// <summary>R61a copy_thread/fpu_clone: the child's thread.pkru and the PKRU its buffer was XSAVEd with are the
+    /// parent's live value.</summary>
+    private void InheritPkru(LinuxThread parent, LinuxThread child)
+    {
+        uint value = parent.Pkru.Value;
+        child.Pkru.Value = value;
+        TaskPkru.Save(_boot, child.Fpu.OwnFpstate, value);
+    }
+
+    /// <summary>WRPKRU on a host thread: its register (and thread.pkru) change; its saved state shows the value at the
+    /// next switch (R61a), and a vCPU it runs saves the guest fpstate with it (R86a).</summary>
+    private KernelOutcome WritePkru(LinuxThread t, uint value)
+    {
+        t.Pkru.Value = value;
+        TaskPkru.Save(_boot, t.Fpu.OwnFpstate, value);
+        return new KernelOutcome(0);
     }
 
     private static KernelOutcome XfdFault(LinuxProcess p, LinuxThread t, FeatureMask err)
@@ -120,8 +150,7 @@ public sealed class OracleKernel : IKernel
     // ---- KVM ----
 
     private KernelOutcome SupportedCpuid(KvmModule kvm, LinuxProcess p) =>
-        new(0, Cpuid: KvmCpuid.SupportedLeaf0D(kvm, p)
-            .Select(e => new CpuidEntry(e.Function, e.Index, new CpuidRegs(e.Eax, e.Ebx, e.Ecx, e.Edx))).ToList());
+        new(0, Cpuid: KvmCpuid.SupportedLeaf0D(kvm, p).Select(ToContract).ToList());
 
     private KernelOutcome CreateVcpu(KvmModule kvm, LinuxProcess p, int pid)
     {
@@ -131,6 +160,21 @@ public sealed class OracleKernel : IKernel
         _vcpus.Add(creation.Vcpu);
         _vcpuPids.Add(pid);
         return new KernelOutcome(_vcpus.Count - 1, Created: _vcpus.Count - 1);
+    }
+
+    /// <summary>kvm_arch_vcpu_destroy → fpu_free_guest_fpstate: WARN_ON_ONCE when the fpstate is still in use (R87,
+    /// H25: after the VMM thread died in KVM_RUN).</summary>
+    private KernelOutcome Destroy(Vcpu v, int id)
+    {
+        var freed = v.Destroy();
+        _vcpus[id] = null;
+        return new KernelOutcome(0, Signal: freed == GuestFreeResult.RefusedWarn ? KernelSignal.Warn : null);
+    }
+
+    private static KernelOutcome GetCpuid2(Vcpu v, int nent)
+    {
+        var r = v.GetCpuid2(nent);
+        return r.Result.IsError ? Of(r.Result) : new KernelOutcome(r.Result.Value, Cpuid: r.Value.Select(ToContract).ToList());
     }
 
     private static KernelOutcome GetXcrs(Vcpu v)
@@ -146,7 +190,7 @@ public sealed class OracleKernel : IKernel
         var results = new List<GuestExit>();
         var exits = events.Select<GuestEvent, Action<Vcpu>>(e => vcpu => results.Add(Handle(vcpu, e))).ToArray();
         var r = v.Run(exits);
-        return new KernelOutcome(r.Value, Exits: results, Signal: v.Vm.Dead ? KernelSignal.KvmBug : null);
+        return new KernelOutcome(r.Value, Exits: results, Signal: v.Vm.Dead ? KernelSignal.KvmBug : v.ThreadDied ? KernelSignal.ThreadDied : null);
     }
 
     private static GuestExit Handle(Vcpu v, GuestEvent e)
@@ -178,6 +222,8 @@ public sealed class OracleKernel : IKernel
 
     private static KernelOutcome Read(KvmRead<byte[]> r) => new(r.Result.Value, Data: r.Result.IsError ? null : r.Value);
 
+    private static CpuidEntry ToContract(KvmCpuidEntry2 e) => new(e.Function, e.Index, new CpuidRegs(e.Eax, e.Ebx, e.Ecx, e.Edx));
+
     private static KvmCpuidEntry2 ToKvm(CpuidEntry e) =>
         new(e.Function, e.Index, KvmCpuidEntry2.SignificantIndex, e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
 
@@ -204,11 +250,7 @@ public sealed class OracleKernel : IKernel
             return _kvm is null ? Of(_kvmLoad.Value) : f(_kvm, p);
         });
 
-    private PkruHolder Pkru(LinuxThread t)
-    {
-        if (!_pkru.TryGetValue(t, out var holder)) _pkru[t] = holder = new PkruHolder();
-        return holder;
-    }
+    private static PkruHolder Pkru(LinuxThread t) => t.Pkru;
 
     private static KernelOutcome Of(KResult r) => new(r.Value);
 

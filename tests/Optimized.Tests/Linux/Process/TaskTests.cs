@@ -104,7 +104,8 @@ public class TaskTests
         Assert.Equal(Hosts.SprUserDefaultSize, f.UserSize);
         Assert.Equal(1UL << 18, f.Xfd);
         Assert.Equal(0x37F, BitConverter.ToUInt16(f.Regs, 0));
-        Assert.Equal(0UL, f.XstateBv);
+        // R61a (corrected, issue 11): process 1 was exec'd, so its saved state holds init_pkru_value: only PKRU in use.
+        Assert.Equal(1UL << 9, f.XstateBv);
         Assert.Equal(Hosts.SprKernelDefault | 1UL << 63, f.XcompBv);
         Assert.False(f.IsGuest);
     }
@@ -141,11 +142,12 @@ public class TaskTests
     [Fact]
     public void Fork_ClearsPasidInChild()
     {
-        // R61: children never inherit PASID state.
+        // R61: children never inherit PASID state; R61a (corrected, issue 11): they do get the parent's live PKRU
+        // (init_pkru_value after exec), so PKRU is in use in the child's buffer.
         var b = Hosts.Corpus(Hosts.SapphireRapids);
         var g = Hosts.Start(b);
         g.Leader.Fpstate.XstateBv = 1UL << 10 | 0x3;
-        Assert.Equal(0x3UL, TaskLifecycle.Fork(b, g).Leader.Fpstate.XstateBv);
+        Assert.Equal(0x203UL, TaskLifecycle.Fork(b, g).Leader.Fpstate.XstateBv);
     }
 
     [Fact]
