@@ -10,14 +10,10 @@ namespace Xsave.Cli.Tests;
 /// </summary>
 public class CtrlCTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SkippableFact]
     public void SigInt_DuringCheck_Exit130_TablePrinted_NoFilesLeft()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            output.WriteLine("skipped: sending SIGINT needs a Unix 'kill'");
-            return;
-        }
+        Skip.If(OperatingSystem.IsWindows(), "sending SIGINT needs a Unix 'kill'");
         using var dir = new TempDirectory();
         var runner = Path.Combine(AppContext.BaseDirectory, "xsave-conformance.dll");
         var start = new ProcessStartInfo("dotnet")

@@ -7,7 +7,7 @@ namespace Xsave.Cli.Tests;
 /// Bad input to the gate verbs: each gets exactly one line on stderr naming the problem (and the file), exit 2, and
 /// every file already on disk stays as it was (content and mtime), with nothing added.
 /// </summary>
-public class GateBadInputTests(ITestOutputHelper output)
+public class GateBadInputTests
 {
     private const string Header = """{"format": "xsave-conformance/regression", """;
 
@@ -81,25 +81,18 @@ public class GateBadInputTests(ITestOutputHelper output)
         Assert.Contains("zz-corrupt.json: truncated", Assert.Single(run.ErrorLines));
     }
 
-    [Fact]
+    [SkippableFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // skipped there, with the reason
     public void Check_ReadOnlyCorpusDirectory_OneLineError_Exit2_UnlessRoot()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            output.WriteLine("skipped: Unix file modes do not apply on Windows");
-            return;
-        }
+        Skip.If(OperatingSystem.IsWindows(), "Unix file modes do not apply on Windows");
         using var dir = Corpus();
         var before = GateFiles.Snapshot(dir.Path);
         File.SetUnixFileMode(dir.Path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         try
         {
-            if (GateFiles.ChmodIsIneffective(dir.Path))
-            {
-                output.WriteLine("skipped: running as root, a read-only mode does not stop writes; " +
-                                 "the 'directory below a file' case above covers the error as root");
-                return;
-            }
+            Skip.If(GateFiles.ChmodIsIneffective(dir.Path), "running as root, a read-only mode does not stop writes; " +
+                                                            "the 'directory below a file' case covers the error as root");
             var run = CliRun.Of("check", "--regressions", dir.Path, "--max-tests", "1");
             Assert.Equal(ExitCodes.InputError, run.ExitCode);
             Assert.Contains($"{dir.Path}: regression corpus directory is not writable", Assert.Single(run.ErrorLines));
