@@ -22,14 +22,15 @@ public static class Differential
     public static ConformanceProperty Law<T, TAnswer>(string name, IReadOnlyList<string> rules, ContractPart needs, string description,
         Func<PropertyContext, Arbitrary<T>> inputs, IInputCodec<T> codec, Func<IXstateImplementation, T, TAnswer> ask) where T : class =>
         new Law<T>(name, LawKind.Differential, rules, needs, description, inputs, codec,
-            (ctx, x) => Check.Same(name, Ask(ctx.Subject, x, ask), Ask(ctx.Reference, x, ask)),
+            (ctx, x) => Check.Same(name, Ask(name, ctx.Subject, x, ask), Ask(name, ctx.Reference, x, ask)),
             (ctx, x) => new Evidence(Answer(() => ask(ctx.Subject, x)), Answer(() => ask(ctx.Reference, x))));
 
     /// <summary>One side's answer; an exception is a harness error (<see cref="ImplementationFault"/>), never an answer to compare.</summary>
-    private static TAnswer Ask<T, TAnswer>(IXstateImplementation impl, T input, Func<IXstateImplementation, T, TAnswer> ask) =>
-        ImplementationFault.Guard(impl.Name, "the question", () => ask(impl, input));
+    private static TAnswer Ask<T, TAnswer>(string law, IXstateImplementation impl, T input, Func<IXstateImplementation, T, TAnswer> ask) =>
+        ImplementationFault.Guard(impl.Name, $"the question of {law}", () => ask(impl, input));
 
-    /// <summary>An answer as JSON (for evidence only); an exception is an answer too (a crash of the implementation).</summary>
+    /// <summary>An answer as JSON, for the evidence of a regression file only: an exception is recorded as what the side
+    /// said (the verdict, made by the law itself, is a harness error).</summary>
     public static JsonNode? Answer<TAnswer>(Func<TAnswer> ask)
     {
         try
