@@ -33,6 +33,9 @@ namespace Xsave.Contract.Linux;
 [JsonDerivedType(typeof(GetXsave2Op), "kvm_get_xsave2")]
 [JsonDerivedType(typeof(SetXsaveOp), "kvm_set_xsave")]
 [JsonDerivedType(typeof(VcpuInitOp), "vcpu_init")]
+[JsonDerivedType(typeof(SignalDeliverOp), "signal_deliver")]
+[JsonDerivedType(typeof(SigreturnOp), "sigreturn")]
+[JsonDerivedType(typeof(MinSigStkSzOp), "getauxval_minsigstksz")]
 public abstract record KernelOp;
 
 /// <summary>arch_prctl(option, arg) in process <paramref name="Pid"/> (R64). For the GET options the value is returned
@@ -115,6 +118,35 @@ public sealed record SetXsaveOp(int Vcpu, byte[] Image) : KernelOp;
 
 /// <summary>An INIT signal delivered to the vCPU (R91).</summary>
 public sealed record VcpuInitOp(int Vcpu) : KernelOp;
+
+/// <summary>
+/// A signal delivered to a thread of a 64-bit task (R72; arch/x86/kernel/signal.c get_sigframe, fpu/signal.c
+/// copy_fpstate_to_sigframe): the FPU part of the frame is written to the user stack, then the handler starts with the
+/// user states reset (fpu__clear_user_states: init values, PKRU = init_pkru_value). <see cref="KernelOutcome.Data"/>
+/// is the frame's fpstate as it lands in user memory, xstate_sigframe_size bytes from the 64-byte-aligned buf_fx: the
+/// XSAVE image in standard form (legacy region, sw_reserved at 464..511, header, components) and magic2 at user_size
+/// (no magic2 without XSAVE); bytes neither XSAVE nor the kernel writes read as zero (a fresh stack). With
+/// <paramref name="OnAltstack"/> (SA_ONSTACK) and a sigaltstack installed, the frame goes to its top (a 64-byte
+/// aligned stack base assumed); one that does not fit is refused: result -EFAULT, <see cref="KernelSignal.SigSegv"/>
+/// (force_sigsegv, KO §6a), no data, the registers untouched. The frame stays on the thread's stack for
+/// <see cref="SigreturnOp"/>.
+/// </summary>
+public sealed record SignalDeliverOp(int Pid, int Tid, bool OnAltstack = false) : KernelOp;
+
+/// <summary>
+/// rt_sigreturn's FPU part (R72; fpu/signal.c fpu__restore_sig, __fpu_restore_sig, restore_fpregs_from_user): the
+/// registers are restored from <paramref name="Frame"/>, or, when it is empty, from the frame the last
+/// <see cref="SignalDeliverOp"/> left on this thread's stack (none: an empty frame). Before the restore the 8 bytes at
+/// <paramref name="XorAt"/> (little-endian, cut at the frame's end; -1: none) are XORed with <paramref name="Xor"/> —
+/// the handler's edit of the frame. Result 0; a restore that fails (unreadable sw_reserved or magic2, XRSTOR/FXRSTOR
+/// faulting on the frame) resets the user states and delivers <see cref="KernelSignal.SigSegv"/>. The effect is
+/// visible through PTRACE_GETREGSET.
+/// </summary>
+public sealed record SigreturnOp(int Pid, int Tid, byte[] Frame, int XorAt = -1, ulong Xor = 0) : KernelOp;
+
+/// <summary>getauxval(AT_MINSIGSTKSZ) in process <paramref name="Pid"/>: <see cref="KernelOutcome.Value"/> is the
+/// kernel's max_frame_size (arch/x86/kernel/signal.c init_sigframe_size, get_sigframe_size; KO §1b: 3376 on Zen 5).</summary>
+public sealed record MinSigStkSzOp(int Pid) : KernelOp;
 
 /// <summary>Something that happens while a vCPU runs: a guest instruction KVM handles, or a host event.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "event")]

@@ -26,7 +26,7 @@ public static class KernelOpGen
         from is64 in Gen.Frequency((12, Gen.Constant(true)), (1, Gen.Constant(false)))
         from prologue in kvm ? Gen.Frequency((2, Gen.Constant(new List<KernelOp>())), (1, VmmPrologue(cpu.Cpu))) : Gen.Constant(new List<KernelOp>())
         from ops in Gen.Sized(size => Gen.Choose(1, Math.Max(2, Math.Min(30, size / 3 + 2))))
-            .SelectMany(n => Steps(cpu.Cpu, Shape(prologue), n, kvm))
+            .SelectMany(n => Steps(cpu.Cpu, Shape(prologue), n, kvm, signals: is64))
         select new KernelScenario(cpu, KernelConfig.Default with { Policy = policy, Is64Bit = is64 }, prologue.Concat(ops).ToList());
 
     /// <summary>
@@ -41,11 +41,11 @@ public static class KernelOpGen
 
     private static WorldShape Shape(IEnumerable<KernelOp> ops) => ops.Aggregate(WorldShape.Initial, (shape, op) => shape.After(op));
 
-    private static Gen<List<KernelOp>> Steps(CpuModel cpu, WorldShape shape, int remaining, bool kvm) =>
+    private static Gen<List<KernelOp>> Steps(CpuModel cpu, WorldShape shape, int remaining, bool kvm, bool signals = true) =>
         remaining == 0
             ? Gen.Constant(new List<KernelOp>())
-            : from op in Next(cpu, shape, kvm)
-              from rest in Steps(cpu, shape.After(op), remaining - 1, kvm)
+            : from op in Next(cpu, shape, kvm, signals)
+              from rest in Steps(cpu, shape.After(op), remaining - 1, kvm, signals)
               select Prepend(op, rest);
 
     private static List<KernelOp> Prepend(KernelOp op, List<KernelOp> rest)
@@ -54,8 +54,9 @@ public static class KernelOpGen
         return rest;
     }
 
-    /// <summary>One operation that names only what exists in <paramref name="shape"/>.</summary>
-    public static Gen<KernelOp> Next(CpuModel cpu, WorldShape shape, bool kvm = true)
+    /// <summary>One operation that names only what exists in <paramref name="shape"/>; signal frames only with
+    /// <paramref name="signals"/> (64-bit kernels: ia32 frames are not modelled).</summary>
+    public static Gen<KernelOp> Next(CpuModel cpu, WorldShape shape, bool kvm = true, bool signals = true)
     {
         var pid = Gen.Choose(1, shape.Processes);
         var thread = from p in pid from t in Gen.Choose(0, shape.ThreadCounts[p - 1] - 1) select (p, t);
@@ -69,6 +70,7 @@ public static class KernelOpGen
             (1, pid.Select(p => (KernelOp)new ExecOp(p))),
             (1, from pt in thread from v in Gen.Elements(0u, 0x5555_5554u, 0xCu, 0xFFFF_FFFCu) select (KernelOp)new WritePkruOp(pt.p, pt.t, v)),
         };
+        if (signals) choices.AddRange(SignalGen.Ops(cpu, pid, thread));
         if (kvm)
         {
             choices.Add((2, from p in pid from cap in Gen.Elements(Uapi.KvmCap.Xsave, Uapi.KvmCap.Xcrs, Uapi.KvmCap.Xsave2) select (KernelOp)new KvmCheckExtensionOp(p, cap)));

@@ -60,6 +60,8 @@ internal static class ArgSyntax
             case ArgKind.KvmCapability: value = a.Symbol(name, Symbols.KvmCaps); break;
             case ArgKind.Msr: value = a.Symbol(name, Symbols.Msrs); break;
             case ArgKind.Image:
+                // An optional image (sigreturn's frame) absent: its default, the same on both sides.
+                if (arg.Default is byte[] absent && !a.Has(name)) return _ => absent;
                 var image = Image(a, name, Uapi.KvmXsaveSize);
                 return side => image.Build(side.SavedData, Uapi.KvmXsaveSize);
             case ArgKind.CpuidEntries: value = CpuidEntries(a, cpu); break;

@@ -44,6 +44,9 @@ public static class KernelOps
             o => Thread(o.Pid, o.Tid).Set("value", o.Value),
             v => new WritePkruOp(v.Int("pid"), v.Int("tid"), v.UInt("value"))),
 
+        Op<MinSigStkSzOp>("getauxval_minsigstksz", Process, OpTarget.Process, OpEffect.None, [OpArg.Pid],
+            o => $"p{o.Pid} getauxval(AT_MINSIGSTKSZ)", o => Pid(o.Pid), v => new MinSigStkSzOp(v.Int("pid"))),
+
         // ---- UABI (R68-R72)
         Op<PtraceGetXstateOp>("ptrace_getregset", Uabi, OpTarget.Thread, OpEffect.None,
             [OpArg.Pid, OpArg.Tid, new("iov_len", ArgKind.Int)],
@@ -55,6 +58,17 @@ public static class KernelOps
             o => $"ptrace(SETREGSET, p{o.Pid}.t{o.Tid}, {Image(o.Data)})",
             o => Thread(o.Pid, o.Tid).Set("image", o.Data),
             v => new PtraceSetXstateOp(v.Int("pid"), v.Int("tid"), v.Bytes("image"))),
+
+        Op<SignalDeliverOp>("signal_deliver", Uabi, OpTarget.Thread, OpEffect.None,
+            [OpArg.Pid, OpArg.Tid, new("on_altstack", ArgKind.Bool, false)],
+            o => $"p{o.Pid}.t{o.Tid} signal delivered{(o.OnAltstack ? " (SA_ONSTACK)" : "")}",
+            o => Thread(o.Pid, o.Tid).Set("on_altstack", o.OnAltstack),
+            v => new SignalDeliverOp(v.Int("pid"), v.Int("tid"), v.Bool("on_altstack"))),
+        Op<SigreturnOp>("sigreturn", Uabi, OpTarget.Thread, OpEffect.None,
+            [OpArg.Pid, OpArg.Tid, new("frame", ArgKind.Image, Array.Empty<byte>()), new("xor_at", ArgKind.Int, -1), new("xor", ArgKind.ULong, 0UL)],
+            o => $"p{o.Pid}.t{o.Tid} rt_sigreturn({(o.Frame.Length == 0 ? "the delivered frame" : Image(o.Frame))}{(o.XorAt >= 0 ? $", [{o.XorAt}] ^= 0x{o.Xor:x}" : "")})",
+            o => Thread(o.Pid, o.Tid).Set("frame", o.Frame).Set("xor_at", o.XorAt).Set("xor", o.Xor),
+            v => new SigreturnOp(v.Int("pid"), v.Int("tid"), v.Bytes("frame"), v.Int("xor_at"), v.ULong("xor"))),
 
         // ---- KVM (R73-R91)
         Op<KvmCheckExtensionOp>("kvm_check_extension", Kvm, OpTarget.Process, OpEffect.None,

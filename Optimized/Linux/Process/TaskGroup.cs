@@ -30,6 +30,9 @@ public sealed class TaskThread
 
     /// <summary>thread.pkru: what ptrace reads and writes for the PKRU component (R69-R71).</summary>
     public uint Pkru { get; set; }
+
+    /// <summary>The fpstate part of the signal frame on this thread's stack (R72), empty before any signal.</summary>
+    public byte[] SignalFrame { get; set; } = [];
 }
 
 /// <summary>

@@ -4,6 +4,7 @@ using Xsave.Contract.Linux;
 using Xsave.Optimized.Linux.Fpu;
 using Xsave.Optimized.Linux.Kvm;
 using Xsave.Optimized.Linux.Process;
+using Xsave.Optimized.Linux.Signal;
 using Xsave.Optimized.Linux.Uabi;
 
 namespace Xsave.Optimized.Linux.World;
@@ -67,6 +68,7 @@ public sealed class OptimizedKernel : IKernel
             case ForkOp o:
             {
                 _groups.Add(TaskLifecycle.Fork(b, Group(o.Pid)));
+                _groups[^1].Leader.SignalFrame = Group(o.Pid).Leader.SignalFrame; // fork copies the stack
                 int pid = _groups.Count;
                 return new KernelOutcome(pid, Created: pid);
             }
@@ -103,6 +105,27 @@ public sealed class OptimizedKernel : IKernel
                 var g = Group(o.Pid);
                 return Outcome(XstateRegset.Set(b, Thread(g, o.Pid, o.Tid), o.Data));
             }
+            case SignalDeliverOp o:
+            {
+                RequireFrames64(b);
+                var g = Group(o.Pid);
+                var frame = SigFrame.Deliver(b, Thread(g, o.Pid, o.Tid), o.OnAltstack);
+                return frame is null ? new KernelOutcome(-(long)Errno.EFAULT, Signal: KernelSignal.SigSegv) : new KernelOutcome(0, Data: frame);
+            }
+            case SigreturnOp o:
+            {
+                RequireFrames64(b);
+                var g = Group(o.Pid);
+                var t = Thread(g, o.Pid, o.Tid);
+                bool fromStack = o.Frame.Length == 0;
+                var memory = (byte[])(fromStack ? t.SignalFrame : o.Frame).Clone();
+                XorInto(memory, o.XorAt, o.Xor);
+                if (fromStack) t.SignalFrame = memory;
+                return SigRestore.Restore(b, t, memory) ? Outcome(0) : new KernelOutcome(0, Signal: KernelSignal.SigSegv);
+            }
+            case MinSigStkSzOp o:
+                Group(o.Pid);
+                return new KernelOutcome(0, b.MaxFrameSize);
             case KvmCheckExtensionOp or KvmGetSupportedCpuidOp or VcpuCreateOp or VcpuDestroyOp or SetCpuid2Op or GetCpuid2Op
                 or GetXcrsOp                 or SetXcrsOp or SetMsrOp or GetMsrOp or KvmRunOp or GetXsaveOp or GetXsave2Op or SetXsaveOp or VcpuInitOp:
                 return _kvm.Apply(op, _groupById);
@@ -132,6 +155,22 @@ public sealed class OptimizedKernel : IKernel
         new FeatureMask(f.XcompBv), FpStateSnapshot.HashOf(f.Regs));
 
     private static PermSnapshot Perm(FpuStatePerm p) => new(new FeatureMask(p.StatePerm), p.StateSize, p.UserStateSize);
+
+    /// <summary>Only 64-bit frames are modelled (a 32-bit kernel's ia32 frames take other paths in fpu/signal.c).</summary>
+    private static void RequireFrames64(BootTables b)
+    {
+        if (!b.Config.Is64Bit) throw new NotSupportedException("signal frames of a 32-bit kernel (ia32 frames) are not modelled");
+    }
+
+    /// <summary>The handler's edit: XOR of 8 little-endian bytes at <paramref name="at"/>, cut at the end.</summary>
+    private static void XorInto(byte[] memory, int at, ulong xor)
+    {
+        if (at < 0 || at >= memory.Length) return;
+        Span<byte> word = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(word, xor);
+        int n = Math.Min(8, memory.Length - at);
+        for (int k = 0; k < n; k++) memory[at + k] ^= word[k];
+    }
 
     private static TaskThread Thread(TaskGroup g, int pid, int tid) =>
         g.Thread(tid) ?? throw new ArgumentException($"no thread {tid} in process {pid}");

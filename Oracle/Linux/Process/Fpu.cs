@@ -36,4 +36,8 @@ public sealed class LinuxThread
 
     /// <summary>The thread's PKRU register and thread.pkru (R61a): what ptrace and a vCPU run on this thread see.</summary>
     public Uabi.PkruHolder Pkru { get; } = new();
+
+    /// <summary>The fpstate part of the last signal frame written to this thread's stack (R72), as the handler may
+    /// have edited it; empty before any signal. fork copies it with the address space, exec discards it.</summary>
+    public byte[] StackFrame { get; set; } = [];
 }

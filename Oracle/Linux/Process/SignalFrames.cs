@@ -67,6 +67,26 @@ public static class SignalFrames
     public static ulong SigaltstackBound(BootResult boot, uint permUserStateSize) =>
         MaxFrameSize(boot) - FpstateSize(boot) + permUserStateSize;
 
+    /// <summary>sizeof(struct rt_sigframe) of a 64-bit task: pretcode 8 + ucontext 304 + siginfo 128.</summary>
+    public const uint RtSigframeSize = 440;
+
+    /// <summary>
+    /// get_sigframe on an alternate stack of <paramref name="size"/> bytes (SA_ONSTACK, entering the stack): the math
+    /// frame at round_down(top − xstate_sigframe_size, 64) (fpu__alloc_mathframe), the rt_sigframe below it, sp =
+    /// round_down(sp, 16) − 8; the frame fits when __on_sig_stack(sp) holds, sp &gt; ss_sp. The stack's base is taken
+    /// 64-byte aligned (an mmap'd stack). KO §6a: with user_size 2432, 2048 and 2400 bytes overflow, 3000 fits.
+    /// </summary>
+    public static bool FitsAltstack(BootResult boot, Fpstate fps, ulong size)
+    {
+        const long stackBase = 1L << 30;
+        long top = stackBase + (long)size;
+        long bufFx = RoundDown(top - XstateSigframeSize(boot, fps), 64);
+        long sp = RoundDown(bufFx - RtSigframeSize, FrameAlignment) - 8;
+        return sp > stackBase;
+    }
+
+    private static long RoundDown(long value, long alignment) => value / alignment * alignment;
+
     /// <summary>xstate_sigframe_size(fpstate): the XSAVE image of one frame, user_size + 4 with XSAVE (R72).</summary>
     public static uint XstateSigframeSize(BootResult boot, Fpstate fps) =>
         boot.XsaveEnabled ? fps.UserSize + Magic2Size : fps.UserSize;

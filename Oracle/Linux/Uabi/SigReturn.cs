@@ -83,9 +83,22 @@ public static class SigReturn
     /// </summary>
     private static SigreturnResult Fail(BootResult boot, Fpstate fps, PkruHolder pkru, string fault)
     {
-        InitFromInitFpstate(boot, fps, pkru, XfeatureMasks.UserRestore & fps.Xfeatures);
-        if (boot.Caps.Has(CpuCap.Ospke)) pkru.Value = InitPkruValue;
+        ClearUserStates(boot, fps, pkru);
         return new(SigreturnOutcome.FailedSigsegv, fault);
+    }
+
+    /// <summary>
+    /// fpu__clear_user_states (fpu/core.c), also what a signal handler starts with (handle_signal):
+    /// restore_fpregs_from_init_fpstate(XFEATURE_MASK_USER_RESTORE) puts every user state but PKRU in its init
+    /// configuration (FCW 0x37F, MXCSR 0x1F80: H15), and pkru_write_default loads init_pkru_value with OSPKE, which
+    /// the task's saved state shows (R61a). Supervisor states are left alone (H16).
+    /// </summary>
+    public static void ClearUserStates(BootResult boot, Fpstate fps, PkruHolder pkru)
+    {
+        InitFromInitFpstate(boot, fps, pkru, XfeatureMasks.UserRestore & fps.Xfeatures);
+        if (!boot.Caps.Has(CpuCap.Ospke)) return;
+        pkru.Value = InitPkruValue;
+        Process.TaskPkru.Save(boot, fps, InitPkruValue);
     }
 
     /// <summary>
@@ -94,7 +107,8 @@ public static class SigReturn
     /// </summary>
     private static void InitFromInitFpstate(BootResult boot, Fpstate fps, PkruHolder pkru, FeatureMask mask)
     {
-        var rfbm = mask & boot.Xcr0;
+        // Without XSAVE the kernel FXRSTORs init_fpstate: x87 and SSE.
+        var rfbm = boot.XsaveEnabled ? mask & boot.Xcr0 : mask & XfeatureMasks.FpSse;
         foreach (int i in rfbm.Indices()) TaskRegisters.Initialize(boot, fps, i);
         bool mxcsrTouched = boot.Compacted
             ? rfbm.Contains(XFeature.Sse)

@@ -62,6 +62,9 @@ public sealed class OracleKernel : IKernel
         GetXsave2Op o => WithVcpu(o.Vcpu, v => Read(v.GetXsave2())),
         SetXsaveOp o => WithVcpu(o.Vcpu, v => Of(v.SetXsave(o.Image))),
         VcpuInitOp o => WithVcpu(o.Vcpu, v => { v.Init(); return new KernelOutcome(0); }),
+        SignalDeliverOp o => WithThread(o.Pid, o.Tid, (_, t) => DeliverSignal(t, o.OnAltstack)),
+        SigreturnOp o => WithThread(o.Pid, o.Tid, (_, t) => Sigreturn(t, o)),
+        MinSigStkSzOp o => WithProcess(o.Pid, _ => new KernelOutcome(0, SignalFrames.MaxFrameSize(_boot))),
         // Every contract operation is listed above: a new one must be modelled, never answered by default.
         _ => throw new UnreachableException($"operation {op.GetType().Name} is not part of the contract"),
     };
@@ -89,6 +92,7 @@ public sealed class OracleKernel : IKernel
         _processes.Add(child);
         // copy_thread: "p->thread.pkru = read_pkru()": the child starts with the forking thread's PKRU (R61a).
         InheritPkru(parent.Leader, child.Leader);
+        child.Leader.StackFrame = parent.Leader.StackFrame; // the address space is copied, the frame with it
         return new KernelOutcome(_processes.Count, Created: _processes.Count);
     }
 
@@ -145,6 +149,32 @@ public sealed class OracleKernel : IKernel
     {
         var read = XstateRegset.Get(_boot, t.Fpu.OwnFpstate, Pkru(t).Value, iovLen);
         return new KernelOutcome(read.Result.Value, Data: read.Result.IsError ? null : read.Data);
+    }
+
+    // ---- signals (R72) ----
+
+    /// <summary>Signal frames are modelled for 64-bit kernels; a 32-bit kernel's ia32 frames (fsave header, the
+    /// software-checked restore of __fpu_restore_sig's ia32_fxstate path) are not.</summary>
+    private void Require64BitFrames()
+    {
+        if (!_boot.Config.Is64Bit)
+            throw new NotSupportedException("signal frames of a 32-bit kernel (ia32 frames) are not modelled");
+    }
+
+    /// <summary>setup_rt_frame: the frame, or force_sigsegv when it overflows the alternate stack (-EFAULT).</summary>
+    private KernelOutcome DeliverSignal(LinuxThread t, bool onAltstack)
+    {
+        Require64BitFrames();
+        var r = SignalDelivery.Deliver(_boot, t, onAltstack);
+        return r.Frame is { } frame ? new KernelOutcome(0, Data: frame) : new KernelOutcome(-(long)Errno.EFAULT, Signal: KernelSignal.SigSegv);
+    }
+
+    /// <summary>rt_sigreturn: 0; a failed FPU restore is signal_fault → SIGSEGV.</summary>
+    private KernelOutcome Sigreturn(LinuxThread t, SigreturnOp o)
+    {
+        Require64BitFrames();
+        var r = SignalDelivery.Return(_boot, t, o.Frame, o.XorAt, o.Xor);
+        return new KernelOutcome(0, Signal: r.Outcome == SigreturnOutcome.FailedSigsegv ? KernelSignal.SigSegv : null);
     }
 
     // ---- KVM ----
