@@ -19,5 +19,11 @@ public static class MutantCatalog
         new ExecKeepsPkruZero(correct),
         new GetXsaveDropsGuestPkru(correct),
         new XfdNmSurvived(correct),
+        new SigframePkruBitNotForced(correct),
+        new SigframeInitValuesZero(correct),
+        new SigreturnFailureKeepsState(correct),
+        new SigreturnChecksHeader(correct),
+        new SigframeAltstackUnchecked(correct),
+        new MinSigStkSzWithoutFsave(correct),
     ];
 }
