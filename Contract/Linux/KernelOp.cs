@@ -142,7 +142,11 @@ public sealed record SignalDeliverOp(int Pid, int Tid, bool OnAltstack = false) 
 /// faulting on the frame) resets the user states and delivers <see cref="KernelSignal.SigSegv"/>. The effect is
 /// visible through PTRACE_GETREGSET.
 /// </summary>
-public sealed record SigreturnOp(int Pid, int Tid, byte[] Frame, int XorAt = -1, ulong Xor = 0) : KernelOp;
+public sealed record SigreturnOp(int Pid, int Tid, byte[] Frame, int XorAt = -1, ulong Xor = 0) : KernelOp
+{
+    /// <summary>A request without a frame (JSON null or absent) means the frame on the stack.</summary>
+    public byte[] Frame { get; init; } = Frame ?? [];
+}
 
 /// <summary>getauxval(AT_MINSIGSTKSZ) in process <paramref name="Pid"/>: <see cref="KernelOutcome.Value"/> is the
 /// kernel's max_frame_size (arch/x86/kernel/signal.c init_sigframe_size, get_sigframe_size; KO §1b: 3376 on Zen 5).</summary>
