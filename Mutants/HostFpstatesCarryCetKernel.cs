@@ -12,6 +12,7 @@ public sealed class HostFpstatesCarryCetKernel(IXstateImplementation inner) : Mu
 {
     public override string Name => "mutant:host-cet-kernel";
     public override string Description => "I8/R39: host (task) fpstates carry CET_KERNEL like guest fpstates";
+    public override string Source => "x86/fpu/xstate: XFEATURE_MASK_GUEST_SUPERVISOR kept out of fpu_kernel_cfg.default_features (CET series), R39/I8";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config));
 

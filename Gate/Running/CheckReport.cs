@@ -13,7 +13,8 @@ public sealed record FailureDetails(
     int Round,
     int Shrinks,
     ReplayTriple? Replay,
-    string? Stack = null);
+    string? Stack = null,
+    Properties.Running.CounterexampleSize? Size = null);
 
 /// <summary>The result of one property in a check run.</summary>
 public sealed record PropertyReport(

@@ -63,6 +63,13 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
             }
             reports.Add(report);
             progress.PropertyFinished(report, i + 1, total);
+            if (plan.Settings.FailFast && report.Verdict.Fails())
+            {
+                // The rest are reported, not dropped: a reader sees what the run did not check.
+                for (int j = i + 1; j < total; j++)
+                    reports.Add(Skipped(plan.Properties[j], $"not run: {property.Name} failed first (--fail-fast)"));
+                break;
+            }
         }
 
         return new CheckReport(plan.Subject.Name, plan.Seed, plan.Shard, plan.MaxTests, plan.TimeBudget, started,
@@ -145,7 +152,7 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
         var input = outcome.Shrunk is [var single] ? single : null;
         var details = new FailureDetails(input?.ToString() ?? string.Join(", ", outcome.Shrunk ?? []),
             outcome.Original is null ? null : string.Join(", ", outcome.Original), outcome.Message, seed, round, outcome.Shrinks, replay,
-            outcome.Stack);
+            outcome.Stack, input is null ? null : CounterexampleSize.Of(input));
         var reason = OneLine(outcome.Message ?? "the property does not hold");
         if (input is null)
             return new PropertyReport(property.Name, property.Rules, outcome.Verdict, cases, _time.GetElapsedTime(start),
