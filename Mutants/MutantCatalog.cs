@@ -19,5 +19,17 @@ public static class MutantCatalog
         new ExecKeepsPkruZero(correct),
         new GetXsaveDropsGuestPkru(correct),
         new XfdNmSurvived(correct),
+        new CompactedSizeIsStandard(correct),
+        new XrstorAcceptsReservedMxcsr(correct),
+        new XrstorIgnoresCompactionBit(correct),
+        new Xcr0AvxWithoutSseAccepted(correct),
+        new Xsave2CapBelowKvmXsave(correct),
+        new VcpuInitKeepsMpx(correct),
+        new UabiCopyLeaksSupervisor(correct),
+        new PtraceSetShortAccepted(correct),
+        new GuestPermNotLocked(correct),
+        new ExecKeepsPermissions(correct),
+        new SigaltstackCheckInverted(correct),
+        new ErratumNotAppliedOnZen(correct),
     ];
 }
