@@ -25,7 +25,7 @@ public static class MutantCatalog
         new Xcr0AvxWithoutSseAccepted(correct),
         new Xsave2CapBelowKvmXsave(correct),
         new VcpuInitKeepsMpx(correct),
-        new UabiCopyLeaksSupervisor(correct),
+        new GuestPermGetLeaksSupervisor(correct),
         new PtraceSetShortAccepted(correct),
         new GuestPermNotLocked(correct),
         new ExecKeepsPermissions(correct),
