@@ -25,7 +25,8 @@ public sealed record PropertyReport(
     TimeSpan Elapsed,
     string? Reason = null,
     SaveOutcome? Regression = null,
-    FailureDetails? Failure = null);
+    FailureDetails? Failure = null,
+    IReadOnlyDictionary<string, int>? Branches = null);
 
 /// <summary>The immutable summary of a check run, from which every output (table, JSON, JUnit) is made.</summary>
 public sealed record CheckReport(

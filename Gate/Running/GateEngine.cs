@@ -81,6 +81,7 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
     {
         long start = _time.GetTimestamp();
         int cases = 0;
+        var branches = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int round = 0; ; round++)
         {
             if (cancellation.IsCancellationRequested)
@@ -106,6 +107,8 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
                     $"timed out: round {round} ({count} cases, seed {seed}) did not finish within {limit!.Value.TotalSeconds:0.#} s " +
                     "(the law or an implementation hangs or is too slow); nothing to store");
             cases += outcome.Cases;
+            foreach (var (branch, reached) in outcome.Branches ?? new Dictionary<string, int>())
+                branches[branch] = branches.GetValueOrDefault(branch) + reached;
             progress.CasesRun(property, cases);
 
             switch (outcome.Verdict)
@@ -120,7 +123,20 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
             }
             if (until is { } deadline && _time.GetElapsedTime(runStart) >= deadline) break;
         }
-        return Passed(property, cases, start, null);
+        return Covered(plan, property, cases, start, branches);
+    }
+
+    /// <summary>
+    /// A law that held: passed, unless it declared branches the run never reached or was vacuous beyond its bound
+    /// (issue 16) — judged only on a full default budget and on generated CPUs (a fixed CPU may lack a branch).
+    /// </summary>
+    private PropertyReport Covered(CheckPlan plan, ConformanceProperty property, int cases, long start, Dictionary<string, int> branches)
+    {
+        var report = Passed(property, cases, start, null) with { Branches = branches };
+        if (property.Coverage is not { } coverage || cases < LawCoverage.MinimumCases || plan.Context.FixedCpu is not null) return report;
+        return coverage.Shortfall(branches, cases) is { } shortfall
+            ? report with { Verdict = Verdict.HarnessError, Reason = $"coverage: {shortfall} (the law checked too little; steer its generator)" }
+            : report;
     }
 
     /// <summary>

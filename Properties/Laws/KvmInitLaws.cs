@@ -24,7 +24,10 @@ public static class KvmInitLaws
             "A vCPU given data in every guest component (KVM_SET_XSAVE) then INIT (between runs or while running): " +
             "KVM_GET_XSAVE2 agrees with the oracle — MPX and CET initialised, every other component kept.",
             ctx => Arb.From(Scenarios(ctx)), KernelScenarioCodec.Instance,
-            KernelDifferentialLaws.Compare);
+            (ctx, s) => KernelDifferentialLaws.Compare(ctx, s)
+                .In(Mpx.IsSubsetOf(s.Cpu.Cpu.SupportedXcr0) ? "MPX state at INIT" : "no MPX")
+                .In(s.Ops[^2] is KvmRunOp ? "INIT while running" : "INIT between runs"))
+            .Declares("MPX state at INIT", "INIT while running", "INIT between runs");
     }
 
     private static Gen<KernelScenario> Scenarios(PropertyContext ctx) =>

@@ -21,8 +21,14 @@ public static class KvmUabiSizeLaws
             "A VMM asks for the TILEDATA guest permission before creating a vCPU, or after it (locked), then asks KVM_CAP_XSAVE2, " +
             "KVM_GET_XSAVE and KVM_GET_XSAVE2: the answers agree with the oracle (KVM_GET_XSAVE refuses once uabi_size > 4096).",
             ctx => Arb.From(Scenarios(ctx)), KernelScenarioCodec.Instance,
-            KernelDifferentialLaws.Compare);
+            (ctx, s) => KernelDifferentialLaws.Compare(ctx, s).In(Branch(s))).Declares(AboveFourK, Locked, NoAmx);
     }
+
+    private const string AboveFourK = "AMX permitted (uabi_size > 4096)", Locked = "AMX asked after KVM_CREATE_VCPU", NoAmx = "no AMX";
+
+    private static string Branch(KernelScenario s) =>
+        !ArchMasks.Xtile.IsSubsetOf(s.Cpu.Cpu.SupportedXcr0) || !s.Cpu.Cpu.HasXfd ? NoAmx
+        : s.Ops[0] is ArchPrctlOp ? AboveFourK : Locked;
 
     private static Gen<KernelScenario> Scenarios(PropertyContext ctx) =>
         from cpu in Gen.Frequency(

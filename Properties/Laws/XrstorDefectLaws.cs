@@ -22,7 +22,11 @@ public static class XrstorDefectLaws
             "XCOMP_BV[63] flipped, an XCOMP_BV bit on a standard image, an XSTATE_BV bit outside XCR0, a reserved header " +
             "byte in 16..23 or 24..63): fault, state and memory equal the oracle's.",
             ctx => InstructionGen.Arbitrary(ctx, Cases(ctx), new MachineConstraints(Runnable: true, ValidMxcsr: true)),
-            (ctx, x) => InstructionLaws.SameOutcome(InstructionLaws.Run(ctx.Subject, x), InstructionLaws.Run(ctx.Reference, x)));
+            (ctx, x) =>
+            {
+                var want = InstructionLaws.Run(ctx.Reference, x);
+                return InstructionLaws.SameOutcome(InstructionLaws.Run(ctx.Subject, x), want).In(want.Succeeded ? "restored" : "faulted");
+            }).Declares("restored", "faulted");
     }
 
     private static Gen<InstructionCase> Cases(PropertyContext ctx) =>
