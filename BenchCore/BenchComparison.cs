@@ -4,9 +4,9 @@ using Xsave.Contract.Implementations;
 namespace Xsave.BenchCore;
 
 /// <summary>One implementation's number for one operation: operations per second, or why there is none.</summary>
-public sealed record Measurement(double? OpsPerSecond, string? Unavailable)
+public sealed record Measurement(double? OpsPerSecond, string? Unavailable, double? BytesPerOperation = null)
 {
-    public static Measurement Of(double opsPerSecond) => new(opsPerSecond, null);
+    public static Measurement Of(double opsPerSecond, double? bytesPerOperation = null) => new(opsPerSecond, null, bytesPerOperation);
 
     public static Measurement NotAvailable(string reason) => new(null, reason);
 }
@@ -54,7 +54,8 @@ public static class BenchComparison
         if (prepared.Loop is not { } loop) return Measurement.NotAvailable(prepared.Unavailable ?? "not available");
         try
         {
-            return Measurement.Of(OpsMeter.OpsPerSecond(loop, warmup, measure));
+            double opsPerSecond = OpsMeter.OpsPerSecond(loop, warmup, measure);
+            return Measurement.Of(opsPerSecond, OpsMeter.BytesPerOperation(loop));
         }
         catch (Exception e)
         {

@@ -25,6 +25,18 @@ public static class OpsMeter
         return ops / Math.Max(elapsed.TotalSeconds, 1e-9);
     }
 
+    /// <summary>
+    /// Bytes the loop allocates per operation on this thread, after it has run warm (its optimized tier): the
+    /// "stop allocating" target of issue 16 is 0.
+    /// </summary>
+    public static double BytesPerOperation(IOperationLoop loop, int operations = 4096)
+    {
+        Consume(loop.Run(operations)); // warm: lazily built tables are not the steady state
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Consume(loop.Run(operations));
+        return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / operations;
+    }
+
     // Doubles the batch until one takes BatchTarget (or one operation alone is slower than that).
     private static int Calibrate(IOperationLoop loop)
     {

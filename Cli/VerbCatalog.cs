@@ -19,6 +19,7 @@ public static class VerbCatalog
         ReplayCommand.Create(context),
         ExplainCommand.Create(context),
         BenchCommand.Create(context),
+        MutantsCommand.Create(context),
         ScenarioCommand.Create(context),
         ServeCommand.Create(context),
     ];

@@ -13,6 +13,7 @@ public sealed class Erratum1386IgnoresMicrocode(IXstateImplementation inner) : M
 {
     public override string Name => "mutant:erratum-1386-ignores-microcode";
     public override string Description => "R38a: XSAVES cleared on family 0x17 whatever the microcode revision";
+    public override string Source => "x86/CPU/AMD: fix_erratum_1386 checks the microcode revision (x86_match_min_microcode_rev), R38a";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => Inner.Boot(cpu with { MicrocodeRevision = null }, config);
 }

@@ -15,6 +15,7 @@ public sealed class ExecKeepsPkruZero(IXstateImplementation inner) : MutantImple
 {
     public override string Name => "mutant:r61a-exec-pkru-zero";
     public override string Description => "R61a: execve leaves PKRU 0 (no init_pkru_value, no XSTATE_BV[PKRU])";
+    public override string Source => "pkru_write_default / fpu_flush_thread at exec (arch/x86/kernel/fpu/core.c), R61a; found by reading the source (issue 11)";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config));
 

@@ -13,6 +13,7 @@ public sealed class GetXsaveDropsGuestPkru(IXstateImplementation inner) : Mutant
 {
     public override string Name => "mutant:r86a-get-xsave-drops-pkru";
     public override string Description => "R86a: KVM_GET_XSAVE(2) after KVM_RUN reports no PKRU (the guest's WRPKRU is lost)";
+    public override string Source => "kvm_vcpu_ioctl_x86_get_xsave2 passes vcpu->arch.pkru (arch/x86/kvm/x86.c), R86a; found by reading the source (issue 11)";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config));
 

@@ -12,6 +12,7 @@ public sealed class GetXsaveIgnoresLimit(IXstateImplementation inner) : MutantIm
 {
     public override string Name => "mutant:get-xsave-ignores-4k";
     public override string Description => "R89/H5: KVM_GET_XSAVE truncates to 4096 bytes instead of failing once uabi_size > 4096";
+    public override string Source => "KVM: x86: Add KVM_CAP_XSAVE2 and KVM_GET_XSAVE2 (Jing Liu, 2022): KVM_GET_XSAVE fails once uabi_size > 4096, H5";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config));
 

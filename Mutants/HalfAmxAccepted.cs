@@ -12,6 +12,7 @@ public sealed class HalfAmxAccepted(IXstateImplementation inner) : MutantImpleme
 {
     public override string Name => "mutant:half-amx-xcr0";
     public override string Description => "H10/H19: XCR0 with TILECFG but not TILEDATA is accepted";
+    public override string Source => "x86/fpu/xstate: XCR0 bundle checks (XTILE_CFG/XTILE_DATA together), H10/H19";
 
     public override ICpuArchitecture Architecture(CpuModel cpu) => new Broken(Inner.Architecture(cpu));
 

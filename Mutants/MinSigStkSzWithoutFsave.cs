@@ -12,6 +12,7 @@ public sealed class MinSigStkSzWithoutFsave(IXstateImplementation inner) : Mutan
 {
     public override string Name => "mutant:r72-minsigstksz-without-fsave";
     public override string Description => "R72: AT_MINSIGSTKSZ leaves out the fsave header (sizeof(struct fregs_state) = 112)";
+    public override string Source => "arch/x86/kernel/fpu/xstate.c fpu__get_fpstate_size / init_sigframe_size: the ia32 fsave header (struct fregs_state) counted, R72";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config));
 

@@ -25,5 +25,17 @@ public static class MutantCatalog
         new SigreturnChecksHeader(correct),
         new SigframeAltstackUnchecked(correct),
         new MinSigStkSzWithoutFsave(correct),
+        new CompactedSizeIsStandard(correct),
+        new XrstorAcceptsReservedMxcsr(correct),
+        new XrstorIgnoresCompactionBit(correct),
+        new Xcr0AvxWithoutSseAccepted(correct),
+        new Xsave2CapBelowKvmXsave(correct),
+        new VcpuInitKeepsMpx(correct),
+        new GuestPermGetLeaksSupervisor(correct),
+        new PtraceSetShortAccepted(correct),
+        new GuestPermNotLocked(correct),
+        new ExecKeepsPermissions(correct),
+        new SigaltstackCheckInverted(correct),
+        new ErratumNotAppliedOnZen(correct),
     ];
 }

@@ -17,6 +17,12 @@ public abstract class MutantImplementation(IXstateImplementation inner) : IXstat
     /// <summary>The bug, and the SPEC part E entry it comes from.</summary>
     public abstract string Description { get; }
 
+    /// <summary>
+    /// Where the historical fix is (a commit or patch subject, with the SPEC H entry), or which kind of mistake of a
+    /// kernel or emulator author the mutant stands for when it has no single fix. The kill list shows it.
+    /// </summary>
+    public abstract string Source { get; }
+
     public virtual ImplementationCapabilities Capabilities => Inner.Capabilities;
 
     public virtual ICpuArchitecture Architecture(CpuModel cpu) => Inner.Architecture(cpu);

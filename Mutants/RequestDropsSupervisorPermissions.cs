@@ -12,6 +12,7 @@ public sealed class RequestDropsSupervisorPermissions(IXstateImplementation inne
 {
     public override string Name => "mutant:h1-drop-supervisor-perm";
     public override string Description => "H1: a successful ARCH_REQ_XCOMP_(GUEST_)PERM keeps only the user bits in __state_perm";
+    public override string Source => "x86/fpu/xstate: Always preserve non-user xfeatures/flags in __state_perm, H1";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config), cpu.SupportedXss);
 

@@ -13,6 +13,7 @@ public sealed class SigframeAltstackUnchecked(IXstateImplementation inner) : Mut
 {
     public override string Name => "mutant:r72-altstack-overflow-delivered";
     public override string Description => "R72: a signal frame that overflows the sigaltstack is delivered instead of SIGSEGV";
+    public override string Source => "arch/x86/kernel/signal.c get_sigframe: 'if (onsigstack && !likely(on_sig_stack(sp))) return (void __user *)-1L' (sigaltstack overflow check), R72";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config));
 

@@ -15,6 +15,7 @@ public sealed class SigframeInitValuesZero(IXstateImplementation inner) : Mutant
 {
     public override string Name => "mutant:h15-sigframe-init-values-zero";
     public override string Description => "H15: init x87/SSE state reaches the signal frame as FCW 0 / MXCSR 0 instead of 0x37F / 0x1F80";
+    public override string Source => "x86/fpu: Make init_fpstate correct with optimized XSAVE (tglx, June 2021), H15";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config));
 

@@ -15,6 +15,7 @@ public sealed class SigframePkruBitNotForced(IXstateImplementation inner) : Muta
 {
     public override string Name => "mutant:h17-sigframe-pkru-bit-not-forced";
     public override string Description => "H17: the signal frame's XSTATE_BV[PKRU] is not forced to 1 (clear while PKRU = 0)";
+    public override string Source => "ae6012d72fa6 x86/pkeys: Ensure updated PKRU value is XRSTOR'd (Dec 2024) and d1e420772cd1 x86/pkeys: Simplify PKRU update in signal frame (2025), H17";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config), cpu);
 

@@ -14,6 +14,7 @@ public sealed class SigreturnChecksHeader(IXstateImplementation inner) : MutantI
 {
     public override string Name => "mutant:r72-sigreturn-checks-header";
     public override string Description => "R72: sigreturn refuses a frame whose header bytes 24..63 are not zero (XRSTOR does not check them)";
+    public override string Source => "kernel/emulator mistake: ptrace's software header check (validate_user_xstate_header) applied to sigreturn, which restores with XRSTOR from the frame (KO §6a), R72";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config));
 

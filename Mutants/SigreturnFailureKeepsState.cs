@@ -13,6 +13,7 @@ public sealed class SigreturnFailureKeepsState(IXstateImplementation inner) : Mu
 {
     public override string Name => "mutant:h16-sigreturn-failure-keeps-state";
     public override string Description => "H16: a failed sigreturn keeps the handler's registers instead of fpu__clear_user_states";
+    public override string Source => "x86/fpu: Reset state for all signal restore failures (tglx, June 2021), H16";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config));
 

@@ -12,6 +12,7 @@ public sealed class UnalignedCompactedSize(IXstateImplementation inner) : Mutant
 {
     public override string Name => "mutant:h13-unaligned-compacted";
     public override string Description => "H13: compacted size/offsets ignore the 64-byte alignment flag (ECX[1])";
+    public override string Source => "cc04b6a21d43 kvm: x86: Fix xstate_required_size() to follow XSTATE alignment rule, H13";
 
     public override ICpuArchitecture Architecture(CpuModel cpu) => new Broken(Inner.Architecture(cpu));
 

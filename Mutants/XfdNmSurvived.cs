@@ -12,6 +12,7 @@ public sealed class XfdNmSurvived(IXstateImplementation inner) : MutantImplement
 {
     public override string Name => "mutant:h25-xfd-nm-survived";
     public override string Description => "H25/R87: a kernel-mode XFD #NM in KVM_RUN is survived (no dead thread, no WARN at destroy)";
+    public override string Source => "CVE-2026-23005: fpu_update_guest_xfd masks XSTATE_BV under TIF_NEED_FPU_LOAD (Jan 2026), H25";
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config));
 

@@ -13,6 +13,7 @@ public sealed class XsavecKeepsOldBv(IXstateImplementation inner) : MutantImplem
 {
     public override string Name => "mutant:xsavec-keeps-old-bv";
     public override string Description => "R21 vs R19: XSAVEC keeps the old XSTATE_BV bits outside RFBM as XSAVE does";
+    public override string Source => "emulator/kernel author mistake: XSAVE's XSTATE_BV merge (R19) applied to XSAVEC (R21)";
 
     public override ICpuArchitecture Architecture(CpuModel cpu) => new Broken(Inner.Architecture(cpu));
 

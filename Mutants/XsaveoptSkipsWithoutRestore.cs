@@ -13,6 +13,7 @@ public sealed class XsaveoptSkipsWithoutRestore(IXstateImplementation inner) : M
 {
     public override string Name => "mutant:xsaveopt-skips-without-restore";
     public override string Description => "R20a: XSAVEOPT skips in-use components though no XRSTOR from that address preceded it";
+    public override string Source => "emulator author mistake: XSAVEOPT's modified optimization without a matching XRSTOR (SDM 13.6, R20a)";
 
     public override ICpuArchitecture Architecture(CpuModel cpu) => new Broken(cpu, Inner.Architecture(cpu));
 

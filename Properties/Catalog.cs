@@ -9,11 +9,11 @@ public static class Catalog
 
     private static List<ConformanceProperty> Build()
     {
-        var all = LayoutLaws.All().Concat(RegisterLaws.All()).Concat(InstructionLaws.All()).Concat(UnspecifiedLaws.All())
+        var all = LayoutLaws.All().Concat(RegisterLaws.All()).Concat(InstructionLaws.All()).Concat(XrstorDefectLaws.All()).Concat(UnspecifiedLaws.All())
             .Concat(ErratumLaws.All())
             .Concat(KernelDifferentialLaws.All()).Concat(KernelInvariantLaws.All()).Concat(KernelMetamorphicLaws.All())
             .Concat(KvmCpuidLaws.All()).Concat(PkruLaws.All())
-            .Concat(KvmPkruLaws.All()).Concat(XfdDeathLaws.All())
+            .Concat(KvmPkruLaws.All()).Concat(KvmInitLaws.All()).Concat(KvmUabiSizeLaws.All()).Concat(XfdDeathLaws.All())
             .Concat(SignalLaws.All()).ToList();
         var duplicate = all.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"property name '{duplicate.Key}' is used twice");

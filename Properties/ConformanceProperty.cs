@@ -34,6 +34,18 @@ public abstract class ConformanceProperty(string name, LawKind kind, IReadOnlyLi
     /// <summary>The law reads kernel-internal state (snapshots), which only models can report.</summary>
     public bool NeedsInternalState { get; init; }
 
+    /// <summary>The branches the law declares and counts (null: it declares none).</summary>
+    public LawCoverage? Coverage { get; private set; }
+
+    /// <summary>Declares what the law exists for (its Classify names) and its vacuous bound; returns the law.</summary>
+    public ConformanceProperty Declares(params string[] branches) => Declares(new LawCoverage(branches));
+
+    public ConformanceProperty Declares(LawCoverage coverage)
+    {
+        Coverage = coverage;
+        return this;
+    }
+
     /// <summary>Why the property cannot run against an implementation, or null when it can.</summary>
     public string? SkipReason(IXstateImplementation subject)
     {

@@ -70,12 +70,13 @@ public static class CheckCommand
             Description = "Run only shard K of N (e.g. 2/4): the properties split round-robin over N CI jobs.",
             HelpName = "K/N",
         };
+        var failFast = new Option<bool>("--fail-fast") { Description = "Stop at the first property that fails; the rest are reported skipped." };
         var corpus = GateOptions.Regressions();
         var cpus = GateOptions.Cpus();
         var junit = new Option<string?>(JUnitOption) { Description = "Also write the results as JUnit XML to FILE.", HelpName = "FILE" };
         var json = CommonOptions.Json();
         var html = HtmlOption.Create();
-        foreach (var option in new Option[] { impl, seed, maxTests, time, property, shard, corpus, cpus, junit, json, html })
+        foreach (var option in new Option[] { impl, seed, maxTests, time, property, shard, failFast, corpus, cpus, junit, json, html })
             command.Options.Add(option);
 
         command.SetAction(parse => Run(context, new Settings(
@@ -87,6 +88,7 @@ public static class CheckCommand
                 TimeBudget = parse.GetValue(time) is { } seconds ? SecondsParser.ToTimeSpan(seconds) : null,
                 Properties = parse.GetValue(property) ?? [],
                 Shard = parse.GetValue(shard),
+                FailFast = parse.GetValue(failFast),
                 RegressionDirectory = GateOptions.RegressionDirectory(parse.GetValue(corpus)),
                 CpusDirectory = GateOptions.CpusDirectory(parse.GetValue(cpus), context),
             },

@@ -12,7 +12,8 @@ public sealed record CheckPropertyJson(
     [property: JsonPropertyName("cases")] int Cases,
     [property: JsonPropertyName("seconds")] double Seconds,
     [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("regression_file")] string? RegressionFile);
+    [property: JsonPropertyName("regression_file")] string? RegressionFile,
+    [property: JsonPropertyName("branches")] IReadOnlyDictionary<string, int>? Branches = null);
 
 public sealed record CheckSummaryJson(
     [property: JsonPropertyName("passed")] int Passed,
@@ -34,7 +35,8 @@ public sealed record CheckJson(
         report.Implementation,
         report.Seed,
         report.Properties.Select(p => new CheckPropertyJson(p.Name, p.Rules, Result(p.Verdict), p.Cases,
-            Math.Round(p.Elapsed.TotalSeconds, 3), p.Reason, p.Regression?.File)).ToList(),
+            Math.Round(p.Elapsed.TotalSeconds, 3), p.Reason, p.Regression?.File,
+            p.Branches is { Count: > 0 } b ? new SortedDictionary<string, int>(b.ToDictionary(), StringComparer.Ordinal) : null)).ToList(),
         new CheckSummaryJson(report.Passed, report.Failed, report.Skipped));
 
     public static string Result(Verdict verdict) => verdict.Result();

@@ -77,6 +77,10 @@ public static class JUnitReport
             new XAttribute("name", p.Name),
             new XAttribute("classname", $"{ToolInfo.Name}.{report.Implementation}"),
             new XAttribute("time", Seconds(p.Elapsed)));
+        // The branch counts of a law that declares them (issue 16): how much of what it exists for the run reached.
+        if (p.Branches is { Count: > 0 } branches)
+            testCase.Add(new XElement("properties",
+                branches.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => Property($"branch:{b.Key}", b.Value.ToString(CultureInfo.InvariantCulture)))));
         switch (p.Verdict)
         {
             case Verdict.Diverge or Verdict.HarnessError:

@@ -48,7 +48,32 @@ public sealed class CheckPlan
         IReadOnlyList<ConformanceProperty> catalogue, out CheckPlan? plan, out GateError? error)
     {
         plan = null;
-        if (!ShardSpec.TryParse(settings.Shard, out var shard, out error)) return false;
+        if (!TryValidate(settings, catalogue, out _, out _, out error)) return false;
+        if (!GateContext.TryCreate(subject, reference, settings.CpusDirectory, out var context, out error)) return false;
+        return TryCreate(settings, context!, catalogue, out plan, out error);
+    }
+
+    /// <summary>
+    /// The same validation with a context made by the caller: runs of many subjects over one corpus (the mutants
+    /// verb) load the CPU profiles once.
+    /// </summary>
+    public static bool TryCreate(CheckSettings settings, PropertyContext context, IReadOnlyList<ConformanceProperty> catalogue,
+        out CheckPlan? plan, out GateError? error)
+    {
+        plan = null;
+        if (!TryValidate(settings, catalogue, out var shard, out var selected, out error)) return false;
+        var store = new RegressionStore(settings.RegressionDirectory);
+        if (!store.TryEnsureWritable(out error)) return false;
+
+        plan = new CheckPlan(settings, context, shard, shard.Take(selected!), store);
+        return true;
+    }
+
+    private static bool TryValidate(CheckSettings settings, IReadOnlyList<ConformanceProperty> catalogue, out ShardSpec shard,
+        out IReadOnlyList<ConformanceProperty>? selected, out GateError? error)
+    {
+        selected = null;
+        if (!ShardSpec.TryParse(settings.Shard, out shard, out error)) return false;
         if (settings.MaxTests is <= 0)
         {
             error = new GateError($"--max-tests {settings.MaxTests} must be at least 1");
@@ -64,12 +89,9 @@ public sealed class CheckPlan
             error = new GateError($"--time {settings.TimeBudget.Value.TotalSeconds} is more than a week ({CheckSettings.MaxTimeBudget.TotalSeconds} seconds)");
             return false;
         }
-        if (!PropertyFilter.TrySelect(catalogue, settings.Properties, out var selected, out error)) return false;
-        if (!GateContext.TryCreate(subject, reference, settings.CpusDirectory, out var context, out error)) return false;
-        var store = new RegressionStore(settings.RegressionDirectory);
-        if (!store.TryEnsureWritable(out error)) return false;
-
-        plan = new CheckPlan(settings, context!, shard, shard.Take(selected), store);
-        return true;
+        return PropertyFilter.TrySelect(catalogue, settings.Properties, out selected, out error);
     }
+
+    /// <summary>The same plan with another run seed (one subject checked over many seeds).</summary>
+    public CheckPlan WithSeed(ulong seed) => new(Settings with { Seed = seed }, Context, Shard, Properties, Store);
 }

@@ -13,7 +13,8 @@ public sealed record FailureDetails(
     int Round,
     int Shrinks,
     ReplayTriple? Replay,
-    string? Stack = null);
+    string? Stack = null,
+    Properties.Running.CounterexampleSize? Size = null);
 
 /// <summary>The result of one property in a check run.</summary>
 public sealed record PropertyReport(
@@ -24,7 +25,8 @@ public sealed record PropertyReport(
     TimeSpan Elapsed,
     string? Reason = null,
     SaveOutcome? Regression = null,
-    FailureDetails? Failure = null);
+    FailureDetails? Failure = null,
+    IReadOnlyDictionary<string, int>? Branches = null);
 
 /// <summary>The immutable summary of a check run, from which every output (table, JSON, JUnit) is made.</summary>
 public sealed record CheckReport(

@@ -28,6 +28,9 @@ public sealed record CheckSettings
     /// <summary>--property globs; empty = every property.</summary>
     public IReadOnlyList<string> Properties { get; init; } = [];
 
+    /// <summary>--fail-fast: stop at the first property that fails; the rest are reported skipped.</summary>
+    public bool FailFast { get; init; }
+
     /// <summary>--shard "K/N"; null = the whole selection.</summary>
     public string? Shard { get; init; }
 

@@ -63,6 +63,13 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
             }
             reports.Add(report);
             progress.PropertyFinished(report, i + 1, total);
+            if (plan.Settings.FailFast && report.Verdict.Fails())
+            {
+                // The rest are reported, not dropped: a reader sees what the run did not check.
+                for (int j = i + 1; j < total; j++)
+                    reports.Add(Skipped(plan.Properties[j], $"not run: {property.Name} failed first (--fail-fast)"));
+                break;
+            }
         }
 
         return new CheckReport(plan.Subject.Name, plan.Seed, plan.Shard, plan.MaxTests, plan.TimeBudget, started,
@@ -74,6 +81,7 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
     {
         long start = _time.GetTimestamp();
         int cases = 0;
+        var branches = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int round = 0; ; round++)
         {
             if (cancellation.IsCancellationRequested)
@@ -99,6 +107,8 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
                     $"timed out: round {round} ({count} cases, seed {seed}) did not finish within {limit!.Value.TotalSeconds:0.#} s " +
                     "(the law or an implementation hangs or is too slow); nothing to store");
             cases += outcome.Cases;
+            foreach (var (branch, reached) in outcome.Branches ?? new Dictionary<string, int>())
+                branches[branch] = branches.GetValueOrDefault(branch) + reached;
             progress.CasesRun(property, cases);
 
             switch (outcome.Verdict)
@@ -113,7 +123,20 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
             }
             if (until is { } deadline && _time.GetElapsedTime(runStart) >= deadline) break;
         }
-        return Passed(property, cases, start, null);
+        return Covered(plan, property, cases, start, branches);
+    }
+
+    /// <summary>
+    /// A law that held: passed, unless it declared branches the run never reached or was vacuous beyond its bound
+    /// (issue 16) — judged only on a full default budget and on generated CPUs (a fixed CPU may lack a branch).
+    /// </summary>
+    private PropertyReport Covered(CheckPlan plan, ConformanceProperty property, int cases, long start, Dictionary<string, int> branches)
+    {
+        var report = Passed(property, cases, start, null) with { Branches = branches };
+        if (property.Coverage is not { } coverage || cases < LawCoverage.MinimumCases || plan.Context.FixedCpu is not null) return report;
+        return coverage.Shortfall(branches, cases) is { } shortfall
+            ? report with { Verdict = Verdict.HarnessError, Reason = $"coverage: {shortfall} (the law checked too little; steer its generator)" }
+            : report;
     }
 
     /// <summary>
@@ -145,7 +168,7 @@ public sealed class GateEngine(TimeProvider? time = null, TimeSpan? roundGrace =
         var input = outcome.Shrunk is [var single] ? single : null;
         var details = new FailureDetails(input?.ToString() ?? string.Join(", ", outcome.Shrunk ?? []),
             outcome.Original is null ? null : string.Join(", ", outcome.Original), outcome.Message, seed, round, outcome.Shrinks, replay,
-            outcome.Stack);
+            outcome.Stack, input is null ? null : CounterexampleSize.Of(input));
         var reason = OneLine(outcome.Message ?? "the property does not hold");
         if (input is null)
             return new PropertyReport(property.Name, property.Rules, outcome.Verdict, cases, _time.GetElapsedTime(start),

@@ -27,9 +27,32 @@ public sealed class OptimizedCpuArchitecture : ICpuArchitecture
 
     public int CompactedSize(FeatureMask xcompBv) => _t.CompactedSize(xcompBv.Bits);
 
+    /// <summary>Layouts already built, by component set: a layout is immutable, so a repeated query costs a lookup and
+    /// allocates nothing (as the kernel keeps its offset tables from boot). Bounded: past it, layouts are built fresh.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, XsaveLayout> _standard = new(), _compacted = new();
+
+    private const int CachedLayouts = 4096;
+
     public XsaveLayout StandardLayout(FeatureMask xcr0)
     {
         ulong present = xcr0.Bits & _t.SupportedXcr0;
+        if (_standard.TryGetValue(present, out var known)) return known;
+        var layout = BuildStandardLayout(present);
+        if (_standard.Count < CachedLayouts) _standard.TryAdd(present, layout);
+        return layout;
+    }
+
+    public XsaveLayout CompactedLayout(FeatureMask xcompBv)
+    {
+        ulong c = xcompBv.Bits & ~(1UL << 63);
+        if (_compacted.TryGetValue(c, out var known)) return known;
+        var layout = BuildCompactedLayout(c);
+        if (_compacted.Count < CachedLayouts) _compacted.TryAdd(c, layout);
+        return layout;
+    }
+
+    private XsaveLayout BuildStandardLayout(ulong present)
+    {
         var placements = new ComponentPlacement[BitOperations.PopCount(present)];
         int n = 0;
         for (ulong m = present; m != 0; m &= m - 1)
@@ -45,9 +68,8 @@ public sealed class OptimizedCpuArchitecture : ICpuArchitecture
         return new XsaveLayout(XsaveFormat.Standard, new FeatureMask(present), _t.StandardSize(present), placements);
     }
 
-    public XsaveLayout CompactedLayout(FeatureMask xcompBv)
+    private XsaveLayout BuildCompactedLayout(ulong c)
     {
-        ulong c = xcompBv.Bits & ~(1UL << 63);
         var placements = new ComponentPlacement[BitOperations.PopCount(c)];
         int n = 0, offset = 576;
         for (ulong m = c; m != 0; m &= m - 1)
@@ -62,7 +84,16 @@ public sealed class OptimizedCpuArchitecture : ICpuArchitecture
         return new XsaveLayout(XsaveFormat.Compacted, new FeatureMask(c), offset, placements);
     }
 
-    public ValidityResult CheckXcr0(FeatureMask value) => RegisterChecks.CheckXcr0(value.Bits, _t.SupportedXcr0);
+    /// <summary>Refusals by their set of codes (what the contract compares): built once each, then shared.</summary>
+    private readonly ValidityResult?[] _xcr0Refusals = new ValidityResult?[1 << 7];
+
+    public ValidityResult CheckXcr0(FeatureMask value)
+    {
+        if (RegisterChecks.IsValidXcr0(value.Bits, _t.SupportedXcr0)) return ValidityResult.Ok;
+        int codes = RegisterChecks.Xcr0RefusalCodes(value.Bits, _t.SupportedXcr0);
+        // A benign race: two threads may build equal verdicts; either one is kept.
+        return _xcr0Refusals[codes] ??= RegisterChecks.CheckXcr0(value.Bits, _t.SupportedXcr0);
+    }
 
     public ValidityResult CheckXss(FeatureMask value) => RegisterChecks.CheckXss(value.Bits, _t.SupportedXss, Cpu.HasXsaves);
 

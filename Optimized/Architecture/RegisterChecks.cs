@@ -20,6 +20,16 @@ public static class RegisterChecks
         && ((x & Avx512) == 0 || ((x & Avx512) == Avx512 && (x & Ymm) != 0))
         && ((x & Xtile) == 0 || (x & Xtile) == Xtile);
 
+    /// <summary>Which R8/R9 refusals apply, one bit per code in the order <see cref="CheckXcr0"/> lists them.</summary>
+    public static int Xcr0RefusalCodes(ulong x, ulong supported) =>
+        ((x & X87) == 0 ? 1 : 0)
+        | ((x & (Sse | Ymm)) == Ymm ? 2 : 0)
+        | ((x & ~supported) != 0 ? 4 : 0)
+        | ((x & Mpx) != 0 && (x & Mpx) != Mpx ? 8 : 0)
+        | ((x & Avx512) != 0 && (x & Avx512) != Avx512 ? 16 : 0)
+        | ((x & Avx512) != 0 && (x & Ymm) == 0 ? 32 : 0)
+        | ((x & Xtile) != 0 && (x & Xtile) != Xtile ? 64 : 0);
+
     public static ValidityResult CheckXcr0(ulong x, ulong supported)
     {
         if (IsValidXcr0(x, supported)) return ValidityResult.Ok;
@@ -27,7 +37,7 @@ public static class RegisterChecks
         if ((x & X87) == 0) list.Add(new("R8", RejectionCode.X87Missing, "x87 (bit 0) is clear"));
         if ((x & (Sse | Ymm)) == Ymm) list.Add(new("R8", RejectionCode.AvxWithoutSse, "AVX (bit 2) without SSE (bit 1)"));
         if ((x & ~supported) != 0)
-            list.Add(new("R8", RejectionCode.Xcr0Unsupported, $"0x{x & ~supported:x} outside supported XCR0 0x{supported:x}"));
+            list.Add(new("R8", RejectionCode.Xcr0Unsupported, $"bits outside supported XCR0 0x{supported:x}")); // shared by every value with these codes
         if ((x & Mpx) != 0 && (x & Mpx) != Mpx) list.Add(new("R9", RejectionCode.MpxHalf, "one of BNDREGS/BNDCSR"));
         if ((x & Avx512) != 0 && (x & Avx512) != Avx512) list.Add(new("R9", RejectionCode.Avx512Partial, "part of AVX-512 (bits 5-7)"));
         if ((x & Avx512) != 0 && (x & Ymm) == 0) list.Add(new("R9", RejectionCode.Avx512WithoutAvx, "AVX-512 without AVX"));

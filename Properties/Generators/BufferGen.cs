@@ -176,11 +176,13 @@ public static class BufferGen
             (3, bit.Select(b => new Corruption(CorruptionKind.XstateBvSet, b, 0))),
             (2, bit.Select(b => new Corruption(CorruptionKind.XstateBvClear, b, 0))),
             (2, bit.Select(b => new Corruption(CorruptionKind.XcompBvSet, Math.Min(b, 62), 0))),
-            (2, Gen.Constant(new Corruption(CorruptionKind.FlipFormat, 63, 0))),
+            (3, Gen.Constant(new Corruption(CorruptionKind.FlipFormat, 63, 0))),
             (2, from k in Gen.Frequency((1, Gen.Choose(8, 23)), (1, Gen.Choose(24, 63)), (1, Gen.Elements(16, 23, 24, 63)))
                 from v in Gen.Choose(1, 255)
                 select new Corruption(CorruptionKind.HeaderByte, k, (ulong)v)),
-            (2, MachineGen.Mxcsr(cpu, validOnly: false).Select(m => new Corruption(CorruptionKind.Mxcsr, 24, m))));
+            (1, MachineGen.Mxcsr(cpu, validOnly: false).Select(m => new Corruption(CorruptionKind.Mxcsr, 24, m))),
+            // A reserved bit on purpose: the #GP of R23/R25 is what emulators miss (QEMU TCG, issue 13).
+            (2, MachineGen.ReservedMxcsr(cpu).Select(m => new Corruption(CorruptionKind.Mxcsr, 24, m))));
     }
 
     /// <summary>

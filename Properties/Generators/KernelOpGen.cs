@@ -66,7 +66,7 @@ public static class KernelOpGen
             (3, from pt in thread from size in SigaltstackSize select (KernelOp)new SigaltstackOp(pt.p, pt.t, size)),
             (3, from pt in thread from err in XfdErrValue select (KernelOp)new XfdFaultOp(pt.p, pt.t, err)),
             (2, from pt in thread from len in IovLen(cpu) select (KernelOp)new PtraceGetXstateOp(pt.p, pt.t, len)),
-            (2, from pt in thread from img in Image(cpu, (int)Math.Max(XsaveImage.MinimumSize, cpu.MaxStandardSize)) select (KernelOp)new PtraceSetXstateOp(pt.p, pt.t, img)),
+            (2, from pt in thread from len in SetIovLen(cpu) from img in Image(cpu, len) select (KernelOp)new PtraceSetXstateOp(pt.p, pt.t, img)),
             (1, pid.Select(p => (KernelOp)new ExecOp(p))),
             (1, from pt in thread from v in Gen.Elements(0u, 0x5555_5554u, 0xCu, 0xFFFF_FFFCu) select (KernelOp)new WritePkruOp(pt.p, pt.t, v)),
         };
@@ -84,6 +84,10 @@ public static class KernelOpGen
         if (shape.Vcpus.Count < WorldShape.MaxVcpus) choices.Add((shape.LiveVcpus.Any() ? 2 : 6, pid.Select(p => (KernelOp)new VcpuCreateOp(p))));
 
         var live = shape.LiveVcpus.ToArray();
+        if (shape.Vcpus.Count > 0)
+            // After the first vCPU the guest permission is locked (-EBUSY, R64/R85): ask again on purpose.
+            choices.Add((1, Gen.Elements(shape.Vcpus.Select(v => v.Pid).Distinct().ToArray())
+                .Select(p => (KernelOp)new ArchPrctlOp(p, ReqGuestPerm, Uapi.ArchPrctl.XcompTiledata))));
         if (live.Length > 0)
         {
             var vcpu = Gen.Elements(live);
@@ -130,6 +134,19 @@ public static class KernelOpGen
 
     private static Gen<int> IovLen(CpuModel cpu) => Gen.Elements(
         0, 8, XFeatures.LegacyRegionSize, XsaveImage.MinimumSize, Uapi.KvmXsaveSize, 8192, 16384, (int)cpu.MaxStandardSize, (int)cpu.MaxStandardSize + 1, (int)cpu.MaxStandardSize - 8);
+
+    /// <summary>
+    /// PTRACE_SETREGSET lengths: mostly the full uABI size, sometimes a short write (-EFAULT, KO §6b), a length that is
+    /// not a multiple of 8 (-EINVAL) or a longer iovec (the regset size is copied).
+    /// </summary>
+    private static Gen<int> SetIovLen(CpuModel cpu)
+    {
+        int full = (int)Math.Max(XsaveImage.MinimumSize, cpu.MaxStandardSize);
+        return Gen.Frequency(
+            (6, Gen.Constant(full)),
+            (1, Gen.Elements(XFeatures.LegacyRegionSize, XsaveImage.MinimumSize, full - 8)),
+            (1, Gen.Elements(full - 1, full + 1, full + 8, Uapi.KvmXsaveSize)));
+    }
 
     /// <summary>
     /// A standard-format (UABI) XSAVE image of <paramref name="length"/> bytes: usually a valid header for some subset of

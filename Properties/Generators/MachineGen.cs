@@ -107,6 +107,10 @@ public static class MachineGen
         return Gen.Frequency((4, Gen.Constant(MachineState.InitMxcsr)), (2, valid), (1, Gen.Elements(MxcsrReservedValues)));
     }
 
+    /// <summary>MXCSR values with a bit outside this CPU's MXCSR_MASK: loading one faults (R23, R25).</summary>
+    public static Gen<uint> ReservedMxcsr(CpuModel cpu) =>
+        Gen.Elements(MxcsrReservedValues.Where(v => (v & ~cpu.MxcsrMask) != 0).DefaultIfEmpty(0xFFFF_FFFF).ToArray());
+
     /// <summary>Component bytes: init (most), init with one byte changed, or a recognisable pattern.</summary>
     public static Gen<byte[]> Content(int index, int size)
     {

@@ -12,6 +12,12 @@ internal static class Check
 
     public static Property That(bool condition, string label) => condition.Label(label);
 
+    /// <summary>A case the law's question does not apply to, counted as such (<see cref="LawCoverage.Vacuous"/>).</summary>
+    public static Property Vacuous(string reason) => true.Label(reason).Classify(true, LawCoverage.Vacuous);
+
+    /// <summary>The property of a case that reached <paramref name="branch"/> of the law, counted.</summary>
+    public static Property In(this Property property, string branch) => property.Classify(true, branch);
+
     /// <summary>Values for labels: primitives as themselves, records and lists as compact JSON (a record's own
     /// ToString would print its lists as "List`1").</summary>
     public static string Show<T>(T value) => value switch

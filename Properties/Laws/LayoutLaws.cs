@@ -21,6 +21,16 @@ public static class LayoutLaws
     private static Gen<FeatureMask> AnyEnumerated(CpuModel cpu) =>
         Gen.Frequency((4, MaskGen.SubsetOf(cpu.SupportedAll)), (1, MaskGen.Uniform));
 
+    /// <summary>
+    /// Masks with room above them: a subset of the components below the CPU's highest one (so one can be appended),
+    /// sometimes any enumerated subset. Drawn from the whole set, half the masks held the top component.
+    /// </summary>
+    private static Gen<FeatureMask> BelowTheTop(CpuModel cpu)
+    {
+        var below = cpu.SupportedAll.Without(cpu.SupportedAll.Highest);
+        return Gen.Frequency((4, MaskGen.SubsetOf(below)), (1, MaskGen.SubsetOf(cpu.SupportedAll)));
+    }
+
     public static IEnumerable<ConformanceProperty> All()
     {
         yield return Differential.Law("layout.standard.differential", ["R12", "R14", "I1"], ContractPart.Layout,
@@ -78,17 +88,17 @@ public static class LayoutLaws
 
         yield return Law("layout.compacted.append-invariance", LawKind.Metamorphic, ["R15"], ContractPart.Layout,
             "Adding a component numbered above every present one leaves every present component's compacted offset unchanged.",
-            ctx => InputGen.CpuAndMask(ctx, AnyEnumerated), (ctx, x) =>
+            ctx => InputGen.CpuAndMask(ctx, BelowTheTop), (ctx, x) =>
             {
                 var cpu = x.Cpu.Cpu;
                 var above = cpu.SupportedAll.Indices().Where(i => i > x.Mask.Without(63).Highest && i >= 2).ToList();
-                if (above.Count == 0) return Check.That(true, "nothing to append");
+                if (above.Count == 0) return Check.Vacuous("nothing to append");
                 var a = ctx.Subject.Architecture(cpu);
                 var before = a.CompactedLayout(x.Mask);
                 var after = a.CompactedLayout(x.Mask.With(above[0]));
                 return Check.That(before.Placements.All(p => after.Find(p.Index) == p),
-                    $"appending {above[0]} moved a component: {Check.Show(before.Placements)} -> {Check.Show(after.Placements)}");
-            });
+                    $"appending {above[0]} moved a component: {Check.Show(before.Placements)} -> {Check.Show(after.Placements)}").In("appended");
+            }).Declares(new LawCoverage(["appended"], MaxVacuousShare: 0.25));
 
         yield return Law("layout.size-agrees-with-layout", LawKind.Invariant, ["R14", "R15"], ContractPart.Layout,
             "The size queries agree with the size of the full layouts.",

@@ -20,7 +20,8 @@ public sealed record PropertyOutcome(
     ulong? ReplaySeed = null,
     ulong? ReplayGamma = null,
     int? ReplaySize = null,
-    string? Stack = null)
+    string? Stack = null,
+    IReadOnlyDictionary<string, int>? Branches = null)
 {
     public string Describe()
     {

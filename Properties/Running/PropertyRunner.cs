@@ -39,7 +39,7 @@ public static class PropertyRunner
 
         return runner.Result switch
         {
-            TestResult.Passed => new(property.Name, Verdict.Pass, runner.Cases, 0, clock.Elapsed),
+            TestResult.Passed p => new(property.Name, Verdict.Pass, runner.Cases, 0, clock.Elapsed, Branches: Stamps(p.Item1)),
             TestResult.Exhausted e => new(property.Name, Verdict.HarnessError, runner.Cases, 0, clock.Elapsed,
                 $"gave up after {e.Item.NumberOfTests} cases: too many discarded"),
             TestResult.Failed f => new(property.Name, FailureVerdict(f), f.Item1.NumberOfTests, f.Item1.NumberOfShrinks, clock.Elapsed,
@@ -75,6 +75,16 @@ public static class PropertyRunner
             ? new(property.Name, FailureVerdict(f), 1, f.Item1.NumberOfShrinks, clock.Elapsed, Message: FailureMessage(f),
                 Original: f.Item2.ToList(), Shrunk: f.Item3.ToList(), ReplaySeed: seed, ReplayGamma: gamma, ReplaySize: size, Stack: FaultStack(f))
             : new(property.Name, Verdict.Pass, 1, 0, clock.Elapsed);
+    }
+
+    /// <summary>How many cases carried each classification (FsCheck's stamps: the branch names laws Classify with).</summary>
+    private static Dictionary<string, int> Stamps(TestData data)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (count, stamps) in data.Stamps)
+            foreach (var stamp in stamps.Select(t => t.Trim('"'))) // Collect prints strings with F#'s quotes
+                counts[stamp] = counts.GetValueOrDefault(stamp) + count;
+        return counts;
     }
 
     /// <summary>The crashed implementation's exception with its stack (for --verbose), when the failure is a harness error.</summary>

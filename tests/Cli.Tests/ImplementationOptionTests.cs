@@ -76,5 +76,6 @@ public class ImplementationOptionTests
         public override string Name => "layout-only";
         public override ImplementationCapabilities Capabilities { get; } = new(ContractPart.Layout | ContractPart.RegisterValidity);
         public override string Description => "layouts only";
+        public override string Source => "test double";
     }
 }

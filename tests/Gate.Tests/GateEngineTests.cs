@@ -258,6 +258,7 @@ public class GateEngineTests
         {
             public override string Name => "layout-only";
             public override string Description => "layouts only";
+            public override string Source => "test double";
             public override ImplementationCapabilities Capabilities { get; } = new(ContractPart.Layout);
         }
     }

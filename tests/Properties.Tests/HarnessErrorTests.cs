@@ -21,6 +21,7 @@ public class HarnessErrorTests
     {
         public override string Name => "test:crashes-on-get-xsave";
         public override string Description => "throws InvalidOperationException on KVM_GET_XSAVE";
+        public override string Source => "test double";
         public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Kernel(Inner.Boot(cpu, config));
 
         private sealed class Kernel(IKernel inner) : KernelDecorator(inner)
@@ -71,6 +72,7 @@ public class HarnessErrorTests
     {
         public override string Name => "test:throws-on-boot";
         public override string Description => "throws on boot";
+        public override string Source => "test double";
         public override IKernel Boot(CpuModel cpu, KernelConfig config) => throw new NotSupportedException("boot is not implemented");
     }
 }

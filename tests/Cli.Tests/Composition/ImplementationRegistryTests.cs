@@ -51,6 +51,7 @@ public class ImplementationRegistryTests
         {
             public override string Name => name;
             public override string Description => "stub";
+            public override string Source => "test double";
             public override ImplementationCapabilities Capabilities { get; } = new(ContractPart.None);
         }
     }
