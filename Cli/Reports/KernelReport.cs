@@ -5,8 +5,8 @@ namespace Xsave.Cli.Reports;
 
 /// <summary>
 /// The object <c>kernel --json</c> prints (issue 14): {"host": {...}, "checks": [{"name", "group", "result",
-/// "expected", "observed", "reason"}], "summary": {"agree", "disagree", "skipped"}}. Each check also carries the SPEC
-/// rule it tests ("rule").
+/// "expected", "observed", "reason"}], "summary": {"agree", "disagree", "skipped"}}. A check's name ends with the SPEC
+/// rule it tests in brackets, e.g. "KVM_SET_XCRS flags=1 [R81]".
 /// </summary>
 public sealed record KernelReport
 {
@@ -38,7 +38,6 @@ public sealed record KernelReport
         [JsonPropertyName("expected"), JsonPropertyOrder(3)] public string? Expected { get; init; }
         [JsonPropertyName("observed"), JsonPropertyOrder(4)] public string? Observed { get; init; }
         [JsonPropertyName("reason"), JsonPropertyOrder(5)] public string? Reason { get; init; }
-        [JsonPropertyName("rule"), JsonPropertyOrder(6)] public string? Rule { get; init; }
     }
 
     public sealed record SummarySection
@@ -79,8 +78,8 @@ public sealed record KernelReport
                 },
             Checks = run.Checks.Select(c => new CheckEntry
             {
-                Name = c.Name, Group = c.Group, Result = ResultName(c.Result), Expected = c.Expected, Observed = c.Observed,
-                Reason = c.Reason, Rule = c.Rule,
+                Name = c.Rule == "-" ? c.Name : $"{c.Name} [{c.Rule}]", Group = c.Group, Result = ResultName(c.Result),
+                Expected = c.Expected, Observed = c.Observed, Reason = c.Reason,
             }).ToList(),
             Summary = new SummarySection { Agree = run.Count(CheckResult.Agree), Disagree = run.Count(CheckResult.Disagree), Skipped = run.Count(CheckResult.Skipped) },
         };
