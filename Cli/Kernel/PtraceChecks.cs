@@ -23,6 +23,7 @@ public static class PtraceChecks
         if (probe.First("xstate_size") is { } sizeLine)
             yield return KernelCheck.Compare(Group, "GETREGSET full length = fpu_user_cfg.max_size", "R71 (K7)", size, sizeLine.Int("size"));
         var observed = probe.Lines.Where(l => l.Has("call")).GroupBy(l => l.Str("call")!).ToDictionary(g => g.Key, g => g.First());
+        yield return NonRegisterBytes(kernel, size, observed.GetValueOrDefault($"get {size}"), probe.Failure);
 
         foreach (var step in steps)
         {
@@ -64,6 +65,21 @@ public static class PtraceChecks
             Set($"XSTATE_BV 0x{bv:x} (components dropped)", size, $"bv={Mutation.Hex(bv)}");
         Set("sw_reserved bytes 464..479 garbage", size, $"bv={all},u64=464:0x7777777777777777,u64=472:0x7777777777777777");
         return steps;
+    }
+
+    /// <summary>
+    /// R71: what GETREGSET writes besides register contents — bytes 416..511 (reserved, and the sw_reserved words the
+    /// kernel fills) and the header after XSTATE_BV — compared byte for byte (the registers themselves differ: the
+    /// traced child ran glibc, the oracle's process did not).
+    /// </summary>
+    private static KernelCheck NonRegisterBytes(IKernel kernel, int size, ProbeLine? line, string? failure)
+    {
+        const string name = "GETREGSET bytes 416..511 and 520..575 (sw_reserved, XCOMP_BV, reserved header)";
+        var image = kernel.Apply(new PtraceGetXstateOp(1, 0, size)).Data ?? [];
+        static string Text(byte[] b) => b.Length < 576 ? "short image" : Convert.ToHexString(b.AsSpan(416, 96)).ToLowerInvariant().TrimEnd('0') + " | " +
+            Convert.ToHexString(b.AsSpan(520, 56)).ToLowerInvariant().TrimEnd('0');
+        if (line?.Bytes("image") is not { } seen) return KernelCheck.Skip(Group, name, "R71 (K7)", failure ?? "the probe reported no image", Text(image));
+        return KernelCheck.Compare(Group, name, "R71 (K7)", Text(image), Text(seen));
     }
 
     /// <summary>The lowest MXCSR bit outside MXCSR_MASK (R23: loading it faults, the uABI copy refuses it).</summary>

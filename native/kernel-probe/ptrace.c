@@ -68,7 +68,7 @@ int group_ptrace(void)
             memset(buf, 0, MAXBUF);
             long r = regset(PTRACE_GETREGSET, child, NT_X86_XSTATE, buf, &n);
             obs_begin("get"); obs_str("call", *l); obs_int("rc", r); obs_int("iov_len", (long long)n);
-            if (r == 0) report_image("get", buf, n);
+            if (r == 0) { report_image("get", buf, n); obs_bytes("image", buf, n); }
             obs_end();
         } else if (!strcmp(op, "set") && sscanf(*l, "%*s %lli %4095s", &len, spec) >= 1) {
             size_t n = MAXBUF;
