@@ -2,7 +2,7 @@
  * vCPU: "check CAP [vm]" (the VM fd with vm), "supported_cpuid", "vm [irqchip]", "vcpu", "get_xcrs", "get_xsave", "get_xsave2 SIZE",
  * "set_xcrs FLAGS [XCR:VALUE ...]", "set_xsave SPEC" (patches the vCPU's current KVM_GET_XSAVE image),
  * "set_cpuid2 SPEC" (the KVM_GET_SUPPORTED_CPUID table; d0eax=V replaces CPUID.(0xD,0).EAX), "init" (latched INIT
- * via KVM_SET_VCPU_EVENTS, consumed by KVM_GET_MP_STATE). Every line reports its return value as "rc". */
+ * via KVM_SET_VCPU_EVENTS, consumed by KVM_GET_MP_STATE), "cpuid_readback EAX" (provider detection). Every line reports its return value as "rc". */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -126,6 +126,27 @@ static void run(char *line)
         for (uint32_t i = 0; i < c->nent && eax >= 0; i++)
             if (c->entries[i].function == 0xD && c->entries[i].index == 0) c->entries[i].eax = (uint32_t)eax;
         obs_int("rc", io(vcpu, KVM_SET_CPUID2, c));
+        free(c);
+    } else if (!strcmp(op, "cpuid_readback")) {
+        /* KVM_SET_CPUID2 with the supported table and CPUID.(0xD,0).EAX = VALUE, then KVM_GET_CPUID2: upstream KVM
+         * stores EAX as given (only EBX is a runtime field); a provider that rewrites the leaves shows here. */
+        load_supported();
+        long eax = strtol(rest, NULL, 0);
+        size_t bytes = sizeof *supported + 256 * sizeof(struct kvm_cpuid_entry2);
+        struct kvm_cpuid2 *c = calloc(1, bytes);
+        memcpy(c, supported, sizeof *supported + supported->nent * sizeof(struct kvm_cpuid_entry2));
+        for (uint32_t i = 0; i < c->nent; i++)
+            if (c->entries[i].function == 0xD && c->entries[i].index == 0) c->entries[i].eax = (uint32_t)eax;
+        long rc = io(vcpu, KVM_SET_CPUID2, c);
+        obs_int("rc", rc);
+        if (rc == 0) {
+            memset(c, 0, bytes);
+            c->nent = 256;
+            long grc = io(vcpu, KVM_GET_CPUID2, c);
+            obs_int("get_rc", grc);
+            for (uint32_t i = 0; grc == 0 && i < c->nent; i++)
+                if (c->entries[i].function == 0xD && c->entries[i].index == 0) obs_hex("eax", c->entries[i].eax);
+        }
         free(c);
     } else if (!strcmp(op, "init")) {
         struct kvm_vcpu_events ev;

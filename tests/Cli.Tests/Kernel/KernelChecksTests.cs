@@ -47,6 +47,28 @@ public sealed class KernelChecksTests
         });
     }
 
+    [SkippableFact]
+    public void A_provider_that_rewrites_the_guest_CPUID_is_detected_by_behaviour()
+    {
+        var runner = ProbeRunner.Locate();
+        Skip.If(runner.Unavailable is not null, runner.Unavailable);
+        var (host, problem) = HostFacts.From(runner.Run(CpuChecks.Group));
+        Assert.True(host is not null, problem);
+        Skip.If(host.Kvm != KvmProvider.Pvm, $"needs a host whose KVM rewrites KVM_SET_CPUID2 (kvm_pvm); this one: {host.Kvm}");
+
+        // Pretend the module list said nothing: the behaviour alone must mark the CPUID-dependent steps.
+        var checks = KvmChecks.Run(new HostOracle(host with { Kvm = KvmProvider.Upstream, KvmEvidence = "kvm without kvm_pvm" }), runner).ToList();
+
+        var cpuidSteps = checks.Where(c => c.Name.Contains("with the supported CPUID")).ToList();
+        Assert.NotEmpty(cpuidSteps);
+        Assert.All(cpuidSteps, c =>
+        {
+            Assert.Equal(CheckResult.Skipped, c.Result);
+            Assert.Contains("reads back", c.Reason);
+        });
+        Assert.DoesNotContain(checks, c => c.Result == CheckResult.Disagree);
+    }
+
     [Fact]
     public void Without_the_helper_every_group_is_skipped_with_the_build_reason()
     {
