@@ -95,6 +95,16 @@ public static class SignalChecks
         cases.Add(new("xfeatures_fp_sse", "sw xfeatures = FP|SSE", "u64=472:0x3"));
         cases.Add(new("xfeatures_extra", "sw xfeatures |= bit 9", $"u64=472:{Mutation.Hex(xcr0.Bits | 0x200)}"));
         cases.Add(new("fp_only_mxcsr", "XSTATE_BV = FP, MXCSR 0x1fc0, ymm0.hi 0x77", $"bv=0x1,mxcsr=0x1fc0,{ymm77}"));
+        cases.Add(new("bv_zero", "XSTATE_BV = 0", "bv=0x0"));
+        cases.Add(new("bv_zero_mxcsr_reserved", "XSTATE_BV = 0, MXCSR reserved bit", $"bv=0x0,mxcsr={Mutation.Hex(0x1F80 | PtraceChecks.ReservedMxcsrBit(cpu.MxcsrMask))}"));
+        cases.Add(new("xfeatures_zero", "sw xfeatures = 0", "u64=472:0x0"));
+        cases.Add(new("xfeatures_zero_mxcsr", "sw xfeatures = 0, MXCSR 0x1fc0", "u64=472:0x0,mxcsr=0x1fc0"));
+        cases.Add(new("xfeatures_fp_mxcsr", "sw xfeatures = FP, MXCSR 0x1fc0", "u64=472:0x1,mxcsr=0x1fc0"));
+        cases.Add(new("xfeatures_fp_sse_mxcsr", "sw xfeatures = FP|SSE, MXCSR 0x1fc0", "u64=472:0x3,mxcsr=0x1fc0"));
+        cases.Add(new("xfeatures_ymm_mxcsr", "sw xfeatures = FP|YMM, MXCSR 0x1fc0", "u64=472:0x5,mxcsr=0x1fc0"));
+        cases.Add(new("xstate_size_512", "xstate_size = 512 (fx-only restore)", "u32=480:512"));
+        cases.Add(new("xstate_size_big", "xstate_size beyond the user size", $"u32=480:{size + 64}"));
+        cases.Add(new("extended_size_small", "extended_size < xstate_size", "u32=468:576"));
         return cases;
     }
 
