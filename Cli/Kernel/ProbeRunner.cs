@@ -78,6 +78,9 @@ public sealed class ProbeRunner(string? path, string? unavailable, TimeSpan time
                 else if (process.ExitCode != 0)
                     failure = $"group '{group}' failed: exit code {process.ExitCode}{Tail(stderr.Result)}";
             }
+            // A grandchild that outlived the group could hold stdout open: do not wait for it forever.
+            if (!stdout.Wait(timeout))
+                return new(group, [], failure ?? $"group '{group}' left a process holding its output open after {timeout.TotalSeconds:0} s");
             var (lines, garbage) = Parse(stdout.Result);
             failure ??= garbage;
             return new(group, lines, failure);
