@@ -22,6 +22,7 @@ public static class VerbCatalog
         MutantsCommand.Create(context),
         ScenarioCommand.Create(context),
         ServeCommand.Create(context),
+        KernelCommand.Create(context),
     ];
 
     /// <summary>The verb the root command runs when none is given: the gate, with the CI defaults (--time 120).</summary>
