@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
 using Xsave.Contract;
+using Xsave.Contract.Implementations;
 using Xsave.Contract.Machine;
 
 namespace Xsave.Properties.Generators;
@@ -25,6 +26,16 @@ public sealed record MachineConstraints(
     FeatureMask? Xss = null)
 {
     public static MachineConstraints Any { get; } = new();
+
+    /// <summary>
+    /// These constraints within what <paramref name="machine"/> can hold (null: unchanged): its XCR0, CPL and IA32_XFD,
+    /// CR4.OSXSAVE = 1 and CR0.TS = 0, and a valid MXCSR (a real CPU cannot hold reserved bits: LDMXCSR and XRSTOR #GP).
+    /// A law that needs another CPL or XCR0 declares it (<see cref="ConformanceProperty.MachineNeeds"/>) and is skipped.
+    /// </summary>
+    public MachineConstraints On(FixedMachine? machine) => machine is null ? this : this with
+    {
+        Runnable = true, ValidMxcsr = true, NoXfd = NoXfd || machine.Xfd.IsEmpty, Cpl = machine.Cpl, Xcr0 = machine.Xcr0,
+    };
 }
 
 /// <summary>
