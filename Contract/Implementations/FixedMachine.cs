@@ -15,7 +15,11 @@ namespace Xsave.Contract.Implementations;
 /// CPU's memory ends at a page boundary, so an operand that must end exactly where its bytes end (an access beyond is a
 /// #PF, R18) keeps its alignment only when its length is a multiple of 64.</param>
 /// <param name="InitReset">Whether INIT and RESET can be delivered (never to a CPU running user code).</param>
-public sealed record FixedMachine(FeatureMask Xcr0, int Cpl, bool Cr4Osxsave, bool Cr0Ts, FeatureMask Xfd, int MemoryGranularity, bool InitReset)
+/// <param name="X87RegisterFieldsOnly">The CPU keeps only the register fields of the x87 image (reserved bytes, reserved
+/// FCW/FSW bits and, without a pending exception, FOP/FIP/FDP are not state it holds): generated x87 contents and
+/// images to restore are given in that form (docs/findings.md F1).</param>
+public sealed record FixedMachine(FeatureMask Xcr0, int Cpl, bool Cr4Osxsave, bool Cr0Ts, FeatureMask Xfd, int MemoryGranularity, bool InitReset,
+    bool X87RegisterFieldsOnly = false)
 {
     /// <summary>Why a law needing CPL 0 (XSAVES, XRSTORS, a successful XSETBV/WRMSR) cannot run here, or null.</summary>
     [System.Text.Json.Serialization.JsonIgnore] public string? LacksCpl0 => Cpl == 0 ? null : $"needs CPL 0; the fixed machine runs at CPL {Cpl}";

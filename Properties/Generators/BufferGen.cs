@@ -212,6 +212,8 @@ public static class BufferGen
             }
         }
 
+        // A real CPU holds only the x87 register fields: what it loads from the image is given in that form (X87Fields).
+        if (ctx.FixedMachine is { X87RegisterFieldsOnly: true }) X87Fields.Canonicalize(bytes);
         foreach (var c in spec.Corruptions) Apply(bytes, c);
 
         int length = Math.Clamp(spec.Length ?? full, 0, full);

@@ -147,8 +147,9 @@ public static class InstructionGen
         var cpu = c.Cpu.Cpu;
         foreach (var m in ShrinkMask(cpu, c.Mask)) yield return c with { Mask = m };
         // XCR0 and IA32_XSS shrink on both states together: the restore needs the saver's format enabled.
-        foreach (var x in MachineGen.SmallerXcr0(c.Source.Xcr0))
-            yield return c with { Source = c.Source with { Xcr0 = x }, Target = c.Target with { Xcr0 = x } };
+        if (constraints.Xcr0 is null)
+            foreach (var x in MachineGen.SmallerXcr0(c.Source.Xcr0))
+                yield return c with { Source = c.Source with { Xcr0 = x }, Target = c.Target with { Xcr0 = x } };
         if (!c.Source.Xss.IsEmpty)
             yield return c with { Source = c.Source with { Xss = FeatureMask.None }, Target = c.Target with { Xss = FeatureMask.None } };
         var fixedRegisters = constraints with { Xcr0 = c.Source.Xcr0, Xss = c.Source.Xss };

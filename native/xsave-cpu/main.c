@@ -18,7 +18,7 @@ static void hello(FILE *f, const struct live_cpu *cpu)
     live_cpu_write_model(f, cpu);
     /* What user mode cannot change: docs/protocol.md, "fixed_machine". */
     fprintf(f, ",\"fixed_machine\":{\"Xcr0\":\"0x%llx\",\"Cpl\":3,\"Cr4Osxsave\":true,\"Cr0Ts\":false,\"Xfd\":\"0x0\","
-               "\"MemoryGranularity\":64,\"InitReset\":false}}", (unsigned long long)cpu->xcr0);
+               "\"MemoryGranularity\":64,\"InitReset\":false,\"X87RegisterFieldsOnly\":true}}", (unsigned long long)cpu->xcr0);
 }
 
 static void respond_error(const char *id, const char *message)
