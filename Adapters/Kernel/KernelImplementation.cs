@@ -55,6 +55,9 @@ public sealed class KernelImplementation : IXstateImplementation, IDisposable
         }
     }
 
+    /// <summary>An implementation that declares no part, because of <paramref name="reason"/> (every check is skipped with it).</summary>
+    public static KernelImplementation Unavailable(string name, string reason) => new(null, reason, name, reason);
+
     public ICpuArchitecture Architecture(CpuModel cpu) =>
         _cpu is not null && Capabilities.Supports(ContractPart.Instructions)
             ? _cpu.Architecture(cpu)
