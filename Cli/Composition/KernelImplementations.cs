@@ -25,7 +25,7 @@ public sealed class KernelImplementations : IImplementationProvider
         if (name == KernelImplementation.ImplementationName) return ImplementationLookup.Found(KernelImplementation.Start());
         if (!name.StartsWith(QemuScheme, StringComparison.Ordinal)) return null;
         var model = name[QemuScheme.Length..];
-        if (model.Length == 0 || !model.All(c => char.IsLetterOrDigit(c) || "-_.,=+".Contains(c)))
+        if (model.Length == 0 || model[0] == '-' || !model.All(c => char.IsLetterOrDigit(c) || "-_.,=+".Contains(c)))
             return ImplementationLookup.Failed($"'{name}': the QEMU CPU model must be a name such as max or Skylake-Server (see qemu-x86_64 -cpu help)");
         var qemu = FindOnPath(QemuProgram);
         return ImplementationLookup.Found(qemu is null
