@@ -46,12 +46,18 @@ public abstract class ConformanceProperty(string name, LawKind kind, IReadOnlyLi
         return this;
     }
 
+    /// <summary>What the law needs of a fixed machine (a real CPU): the reason it cannot run there, or null when it can.
+    /// Null (the default): any fixed machine will do, the generators keep to it.</summary>
+    public Func<FixedMachine, string?>? MachineNeeds { get; init; }
+
     /// <summary>Why the property cannot run against an implementation, or null when it can.</summary>
     public string? SkipReason(IXstateImplementation subject)
     {
         var missing = Needs & ~subject.Capabilities.Parts;
-        if (missing != ContractPart.None) return $"{subject.Name} does not implement {missing}";
+        if (missing != ContractPart.None)
+            return $"{subject.Name} does not implement {missing}" + (subject.Capabilities.MissingPartsReason is { } because ? $": {because}" : "");
         if (NeedsInternalState && !subject.Capabilities.ObservesInternalState) return $"{subject.Name} cannot report kernel-internal state";
+        if (subject.Capabilities.FixedMachine is { } machine && MachineNeeds?.Invoke(machine) is { } why) return $"{subject.Name}: {why}";
         return null;
     }
 

@@ -14,4 +14,7 @@ public sealed record PropertyContext(
 {
     /// <summary>The CPUs a law may use: the subject's own CPU when it has one, else the corpus and synthetic ones.</summary>
     public CpuModel? FixedCpu => Subject.Capabilities.FixedCpu;
+
+    /// <summary>The machine state the subject cannot leave (a real CPU at CPL 3), or null: generators keep to it.</summary>
+    public FixedMachine? FixedMachine => Subject.Capabilities.FixedMachine;
 }

@@ -41,9 +41,37 @@ internal sealed record Handshake(string Name, string Description, Implementation
         {
             if (!CpuModelJson.TryRead(cpu, out fixedCpu, out var cpuError)) { error = "fixed_cpu: " + cpuError; return false; }
         }
+        FixedMachine? machine = null;
+        if (result.TryGetProperty("fixed_machine", out var m) && m.ValueKind != JsonValueKind.Null)
+        {
+            if (!TryReadMachine(m, out machine, out var machineError)) { error = "fixed_machine: " + machineError; return false; }
+        }
         bool observes = result.TryGetProperty("observes_internal_state", out var o) && o.ValueKind == JsonValueKind.True;
         var description = result.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : nameText;
-        handshake = new Handshake(nameText, description, new ImplementationCapabilities(parts, fixedCpu, observes));
+        handshake = new Handshake(nameText, description, new ImplementationCapabilities(parts, fixedCpu, observes, machine));
+        return true;
+    }
+
+    /// <summary>"fixed_machine": {"Xcr0": mask, "Cpl": n, "Cr4Osxsave": bool, "Cr0Ts": bool, "Xfd": mask,
+    /// "MemoryGranularity": n, "InitReset": bool} (docs/protocol.md).</summary>
+    private static bool TryReadMachine(JsonElement m, out FixedMachine? machine, out string? error)
+    {
+        machine = null;
+        error = null;
+        if (m.ValueKind != JsonValueKind.Object) { error = "not an object"; return false; }
+        try
+        {
+            machine = m.Deserialize<FixedMachine>(ProtocolJson.Options);
+        }
+        catch (JsonException e)
+        {
+            error = e.Message;
+            return false;
+        }
+        if (machine is null) { error = "null"; return false; }
+        if (!m.TryGetProperty("Xcr0", out _) || !m.TryGetProperty("Cpl", out _)) { error = "Xcr0 and Cpl are required"; return false; }
+        if (machine.Cpl is < 0 or > 3) { error = $"Cpl {machine.Cpl} is not 0..3"; return false; }
+        if (machine.MemoryGranularity is < 1 or > 4096) { error = $"MemoryGranularity {machine.MemoryGranularity} is not 1..4096"; return false; }
         return true;
     }
 }

@@ -16,8 +16,9 @@ public sealed class ImplementationRegistry(IReadOnlyList<IImplementationProvider
     /// <summary>The reference's name: the default of the verbs that ask one implementation (layout, boot, ...).</summary>
     public const string OracleName = OracleImplementation.ImplementationName;
 
-    /// <summary>Every implementation of this process, and any process speaking the protocol ("process:COMMAND").</summary>
-    public static ImplementationRegistry Default { get; } = new([new InProcessImplementations(), new ProcessImplementations()]);
+    /// <summary>Every implementation of this process, any process speaking the protocol ("process:COMMAND"), and this
+    /// machine ("kernel").</summary>
+    public static ImplementationRegistry Default { get; } = new([new InProcessImplementations(), new ProcessImplementations(), new KernelImplementations()]);
 
     public IReadOnlyList<ImplementationInfo> Listed { get; } = providers.SelectMany(p => p.Listed).ToList();
 

@@ -94,6 +94,11 @@ public sealed class ProtocolServer(IXstateImplementation implementation)
         if (caps.FixedCpu is { } cpu) CpuModelJson.Write(cpu).WriteTo(w);
         else w.WriteNullValue();
         w.WriteBoolean("observes_internal_state", caps.ObservesInternalState);
+        if (caps.FixedMachine is { } machine)
+        {
+            w.WritePropertyName("fixed_machine");
+            JsonSerializer.Serialize(w, machine, ProtocolJson.Options);
+        }
         w.WriteEndObject();
     }
 }

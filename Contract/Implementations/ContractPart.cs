@@ -34,7 +34,12 @@ public enum ContractPart
 /// properties then use this model instead of generated ones.</param>
 /// <param name="ObservesInternalState">Whether it can report kernel-internal state (fpstate sizes, headers,
 /// permissions) after each operation. The real kernel cannot; models can.</param>
-public sealed record ImplementationCapabilities(ContractPart Parts, CpuModel? FixedCpu = null, bool ObservesInternalState = true)
+/// <param name="FixedMachine">Set when the implementation is a real CPU whose XCR0, CPL, CR4.OSXSAVE, CR0.TS and
+/// IA32_XFD it cannot change (instruction laws then use that state, or are skipped with the reason).</param>
+/// <param name="MissingPartsReason">Why the parts it does not declare are missing, when that is worth saying (e.g.
+/// "native helper not built: no C compiler"): added to the skip reason of every property that needs one.</param>
+public sealed record ImplementationCapabilities(ContractPart Parts, CpuModel? FixedCpu = null, bool ObservesInternalState = true,
+    FixedMachine? FixedMachine = null, string? MissingPartsReason = null)
 {
     public bool Supports(ContractPart part) => (Parts & part) == part;
 }

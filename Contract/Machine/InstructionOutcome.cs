@@ -41,6 +41,17 @@ public sealed record InstructionOutcome
     /// </summary>
     public FeatureMask UnspecifiedComponents { get; init; }
 
+    /// <summary>
+    /// XINUSE bits of <see cref="State"/> the architecture lets a CPU report either way (R17, R20a: a component in its init
+    /// configuration may have XINUSE 0 or 1; KO §1c: the CPUs we measured track values, XRSTOR of zeros leaves it 0).
+    /// The component's bytes stay defined.
+    /// </summary>
+    public FeatureMask UnspecifiedXinUse { get; init; }
+
+    /// <summary>Bits of <see cref="ReturnedValue"/> a CPU may return either way: XGETBV(1)'s XINUSE bits of components in
+    /// their init configuration (R17, R20a).</summary>
+    public FeatureMask UnspecifiedReturnedBits { get; init; }
+
     public static InstructionOutcome Success(MachineState state, XsaveBuffer? buffer = null) =>
         new() { State = state, Buffer = buffer };
 
@@ -50,17 +61,18 @@ public sealed record InstructionOutcome
     /// <summary>
     /// How <paramref name="other"/> disagrees with this outcome, the reference: nothing inside this outcome's unspecified
     /// bytes, XSTATE_BV bits and components is reported, everything outside them is (R20a: a subject cannot widen the set
-    /// by marking more unspecified itself). Faults are compared by kind only; rule and reason are for people.
+    /// by marking more unspecified itself). XINUSE bits and returned bits the reference leaves open are skipped too. Faults are compared by kind only; rule and reason are for people.
     /// </summary>
     public IReadOnlyList<StateDifference> Differences(InstructionOutcome other)
     {
         var diffs = new List<StateDifference>();
         if (Fault?.Kind != other.Fault?.Kind)
             diffs.Add(new("fault", Fault?.ToString() ?? "none", other.Fault?.ToString() ?? "none"));
-        if (ReturnedValue != other.ReturnedValue)
+        if (ReturnedValue is null != other.ReturnedValue is null ||
+            (ReturnedValue & ~UnspecifiedReturnedBits.Bits) != (other.ReturnedValue & ~UnspecifiedReturnedBits.Bits))
             diffs.Add(new("returned EDX:EAX", Hex(ReturnedValue), Hex(other.ReturnedValue)));
 
-        diffs.AddRange(State.Differences(other.State, UnspecifiedComponents));
+        diffs.AddRange(State.Differences(other.State, UnspecifiedComponents, UnspecifiedXinUse));
 
         if (Buffer is null || other.Buffer is null)
         {
@@ -80,7 +92,8 @@ public sealed record InstructionOutcome
     public bool Equals(InstructionOutcome? other) =>
         other is not null && Equals(Fault, other.Fault) && State.Equals(other.State) && Equals(Buffer, other.Buffer) &&
         ReturnedValue == other.ReturnedValue && UnspecifiedBytes.SequenceEqual(other.UnspecifiedBytes) &&
-        UnspecifiedComponents == other.UnspecifiedComponents && UnspecifiedXstateBv == other.UnspecifiedXstateBv;
+        UnspecifiedComponents == other.UnspecifiedComponents && UnspecifiedXstateBv == other.UnspecifiedXstateBv &&
+        UnspecifiedXinUse == other.UnspecifiedXinUse && UnspecifiedReturnedBits == other.UnspecifiedReturnedBits;
 
     public override int GetHashCode() =>
         HashCode.Combine(Fault, State, Buffer, ReturnedValue, UnspecifiedComponents, UnspecifiedXstateBv);

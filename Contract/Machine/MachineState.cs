@@ -146,9 +146,11 @@ public sealed record MachineState
     /// <summary>
     /// Every field on which this state and <paramref name="other"/> differ. Components in <paramref name="ignored"/>
     /// (content the architecture leaves unspecified) are skipped: their bytes and XINUSE bits, and MXCSR when SSE is
-    /// among them. <see cref="LastRestore"/> is never compared: it bounds what a CPU may skip, it is not observable.
+    /// among them. XINUSE bits in <paramref name="ignoredXinUse"/> (R17: either value for a component in its init
+    /// configuration) are skipped, the components' bytes are not. <see cref="LastRestore"/> is never compared: it bounds
+    /// what a CPU may skip, it is not observable.
     /// </summary>
-    public IReadOnlyList<StateDifference> Differences(MachineState other, FeatureMask ignored = default)
+    public IReadOnlyList<StateDifference> Differences(MachineState other, FeatureMask ignored = default, FeatureMask ignoredXinUse = default)
     {
         var diffs = new List<StateDifference>();
         void Compare<T>(string field, T left, T right)
@@ -160,7 +162,7 @@ public sealed record MachineState
         Compare("IA32_XSS", Xss, other.Xss);
         Compare("IA32_XFD", Xfd, other.Xfd);
         Compare("IA32_XFD_ERR", XfdErr, other.XfdErr);
-        Compare("XINUSE", XinUse.Except(ignored), other.XinUse.Except(ignored));
+        Compare("XINUSE", XinUse.Except(ignored | ignoredXinUse), other.XinUse.Except(ignored | ignoredXinUse));
         Compare("CPL", Cpl, other.Cpl);
         Compare("CR4.OSXSAVE", Cr4Osxsave, other.Cr4Osxsave);
         Compare("CR0.TS", Cr0Ts, other.Cr0Ts);

@@ -214,9 +214,13 @@ public static class BufferGen
             }
         }
 
+        // A real CPU holds only the x87 register fields: what it loads from the image is given in that form (X87Fields).
+        if (ctx.FixedMachine is { X87RegisterFieldsOnly: true }) X87Fields.Canonicalize(bytes);
         foreach (var c in spec.Corruptions) Apply(bytes, c);
 
         int length = Math.Clamp(spec.Length ?? full, 0, full);
+        // A real CPU's aligned operand ends at a page boundary only when its length is a multiple of 64 (FixedMachine).
+        if (ctx.FixedMachine is { MemoryGranularity: > 1 } machine && spec.Misalignment == 0) length -= length % machine.MemoryGranularity;
         return XsaveBuffer.From(bytes.AsSpan(0, length), XsaveBuffer.DefaultAddress + (ulong)spec.Misalignment);
     }
 

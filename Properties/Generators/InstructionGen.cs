@@ -42,9 +42,10 @@ public static class InstructionGen
     /// <summary>Any operation on any state: the input of the differential law.</summary>
     public static Gen<InstructionCase> AnyOperation(PropertyContext ctx) =>
         from cpu in InputGen.Cpus(ctx)
-        from state in MachineGen.State(cpu.Cpu, MachineConstraints.Any)
+        from state in MachineGen.State(cpu.Cpu, MachineConstraints.Any.On(ctx.FixedMachine))
         from kind in Gen.Frequency((12, Gen.Constant(0)), (2, Gen.Constant(1)), (2, Gen.Constant(2)), (2, Gen.Constant(3)),
-                                   (1, Gen.Constant(4)), (1, Gen.Constant(5)))
+                                   (ctx.FixedMachine is { InitReset: false } ? 0 : 1, Gen.Constant(4)),
+                                   (ctx.FixedMachine is { InitReset: false } ? 0 : 1, Gen.Constant(5)))
         from c in kind switch
         {
             0 => from instruction in Gen.Elements(Enum.GetValues<XsaveInstruction>())
@@ -93,7 +94,7 @@ public static class InstructionGen
     /// </summary>
     public static Arbitrary<InstructionCase> Arbitrary(PropertyContext ctx, Gen<InstructionCase> gen, MachineConstraints constraints,
         Func<InstructionCase, bool>? keep = null) =>
-        Arb.From(gen, c => Shrink(ctx, c, constraints).Where(x => keep?.Invoke(x) ?? true));
+        Arb.From(gen, c => Shrink(ctx, c, constraints.On(ctx.FixedMachine)).Where(x => keep?.Invoke(x) ?? true));
 
     public static IEnumerable<InstructionCase> Shrink(PropertyContext ctx, InstructionCase c, MachineConstraints constraints)
     {
@@ -132,7 +133,7 @@ public static class InstructionGen
         var cpus = supervisor
             ? CpusWith(ctx, c => c.HasXsaves, s => s with { Xsavec = true, Xsaves = true })
             : CpusWith(ctx, c => c.HasXsavec, s => s with { Xsavec = true });
-        var sourceConstraints = new MachineConstraints(Runnable: true, ValidMxcsr: true, NoXfd: true, Cpl: supervisor ? 0 : null);
+        var sourceConstraints = new MachineConstraints(Runnable: true, ValidMxcsr: true, NoXfd: true, Cpl: supervisor ? 0 : null).On(ctx.FixedMachine);
         var gen = from cpu in cpus
                   from source in MachineGen.State(cpu.Cpu, sourceConstraints)
                   from target in MachineGen.State(cpu.Cpu, sourceConstraints with { Xcr0 = source.Xcr0, Xss = source.Xss })
@@ -146,8 +147,9 @@ public static class InstructionGen
         var cpu = c.Cpu.Cpu;
         foreach (var m in ShrinkMask(cpu, c.Mask)) yield return c with { Mask = m };
         // XCR0 and IA32_XSS shrink on both states together: the restore needs the saver's format enabled.
-        foreach (var x in MachineGen.SmallerXcr0(c.Source.Xcr0))
-            yield return c with { Source = c.Source with { Xcr0 = x }, Target = c.Target with { Xcr0 = x } };
+        if (constraints.Xcr0 is null)
+            foreach (var x in MachineGen.SmallerXcr0(c.Source.Xcr0))
+                yield return c with { Source = c.Source with { Xcr0 = x }, Target = c.Target with { Xcr0 = x } };
         if (!c.Source.Xss.IsEmpty)
             yield return c with { Source = c.Source with { Xss = FeatureMask.None }, Target = c.Target with { Xss = FeatureMask.None } };
         var fixedRegisters = constraints with { Xcr0 = c.Source.Xcr0, Xss = c.Source.Xss };

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
 using Xsave.Contract;
+using Xsave.Contract.Implementations;
 using Xsave.Contract.Machine;
 
 namespace Xsave.Properties.Generators;
@@ -16,15 +17,28 @@ namespace Xsave.Properties.Generators;
 /// <param name="Cpl">A fixed CPL, or null for 0 or 3.</param>
 /// <param name="Xcr0">A fixed XCR0, or null for any legal value.</param>
 /// <param name="Xss">A fixed IA32_XSS, or null for any supported value.</param>
+/// <param name="X87RegisterFieldsOnly">x87 contents hold only register fields (<see cref="X87Fields"/>), as a real CPU does.</param>
 public sealed record MachineConstraints(
     bool Runnable = false,
     bool ValidMxcsr = false,
     bool NoXfd = false,
     int? Cpl = null,
     FeatureMask? Xcr0 = null,
-    FeatureMask? Xss = null)
+    FeatureMask? Xss = null,
+    bool X87RegisterFieldsOnly = false)
 {
     public static MachineConstraints Any { get; } = new();
+
+    /// <summary>
+    /// These constraints within what <paramref name="machine"/> can hold (null: unchanged): its XCR0, CPL and IA32_XFD,
+    /// CR4.OSXSAVE = 1 and CR0.TS = 0, and a valid MXCSR (a real CPU cannot hold reserved bits: LDMXCSR and XRSTOR #GP).
+    /// A law that needs another CPL or XCR0 declares it (<see cref="ConformanceProperty.MachineNeeds"/>) and is skipped.
+    /// </summary>
+    public MachineConstraints On(FixedMachine? machine) => machine is null ? this : this with
+    {
+        Runnable = true, ValidMxcsr = true, NoXfd = NoXfd || machine.Xfd.IsEmpty, Cpl = machine.Cpl, Xcr0 = machine.Xcr0,
+        X87RegisterFieldsOnly = machine.X87RegisterFieldsOnly,
+    };
 }
 
 /// <summary>
@@ -79,7 +93,7 @@ public static class MachineGen
                from bytes in contents
                from stale in staleInUse
                from tracked in mxcsrTracked
-               select Build(held, bytes, stale, mx, tracked) with
+               select Build(held, constraints.X87RegisterFieldsOnly ? [X87Fields.Canonical(bytes[0]), .. bytes[1..]] : bytes, stale, mx, tracked) with
                {
                    Xcr0 = x0, Xss = ss, Xfd = fd, XfdErr = err, Cpl = level, Cr4Osxsave = os, Cr0Ts = t,
                };
@@ -192,7 +206,9 @@ public static class MachineGen
                 if (changed > 1)
                 {
                     int k = FirstDifference(i, bytes);
-                    yield return s.WithRawComponent(i, OneByte(i, bytes.Length, k, 1));
+                    var one = OneByte(i, bytes.Length, k, 1);
+                    if (i == 0 && constraints.X87RegisterFieldsOnly) X87Fields.Canonicalize(one);
+                    yield return s.WithRawComponent(i, one);
                 }
                 yield return s.WithRawComponent(i, MachineState.InitImage(i, bytes.Length)) with
                 {

@@ -98,7 +98,7 @@ public static class InstructionLaws
                 var outcome = Run(ctx.Subject, x);
                 return Check.That(outcome.Fault?.Kind == FaultKind.NM, $"expected #NM for {disabled}, got {outcome.Fault?.ToString() ?? "no fault"}")
                     .And(Check.That(disabled.IsSubsetOf(outcome.State.XfdErr), $"IA32_XFD_ERR {outcome.State.XfdErr} lacks {disabled}"));
-            });
+            }, machine: m => m.LacksXfd);
 
         yield return Case("instructions.init.clears-mpx-cet", LawKind.Invariant, ["R29", "I19"],
             "INIT puts exactly the MPX (3, 4) and CET (11, 12) components in their init configuration and keeps every other component, " +
@@ -119,7 +119,7 @@ public static class InstructionLaws
                         $"component {i} ({ComponentCatalogue.ShortName(i)}) {(cleared ? "not cleared" : "changed")} by INIT"));
                 }
                 return property;
-            });
+            }, machine: m => m.LacksInitReset);
 
         yield return Case("instructions.reset.state", LawKind.Invariant, ["R28", "I19"],
             "RESET leaves XCR0 = 1, IA32_XSS = 0, every component in its init configuration and MXCSR = 1F80H.",
@@ -135,21 +135,21 @@ public static class InstructionLaws
                     .And(Check.That(after.Xss.IsEmpty, $"IA32_XSS = {after.Xss} after RESET"))
                     .And(Check.That(notInit.Count == 0, $"components not in init configuration after RESET: {string.Join(",", notInit)}"))
                     .And(Check.That(after.Mxcsr == MachineState.InitMxcsr, $"MXCSR = 0x{after.Mxcsr:x} after RESET"));
-            });
+            }, machine: m => m.LacksInitReset);
     }
 
     // ---- law builders --------------------------------------------------------------------------------------------
 
     internal static ConformanceProperty Case(string name, LawKind kind, string[] rules, string description,
         Func<PropertyContext, Arbitrary<InstructionCase>> inputs, Func<PropertyContext, InstructionCase, Property> holds,
-        Func<PropertyContext, InstructionCase, Evidence>? observe = null) =>
+        Func<PropertyContext, InstructionCase, Evidence>? observe = null, Func<FixedMachine, string?>? machine = null) =>
         new Law<InstructionCase>(name, kind, rules, ContractPart.Instructions, description, inputs, InstructionCodecs.Case, holds,
-            observe ?? ((ctx, x) => new Evidence(Differential.Answer(() => Summary.Of(Run(ctx.Subject, x))), null)));
+            observe ?? ((ctx, x) => new Evidence(Differential.Answer(() => Summary.Of(Run(ctx.Subject, x))), null))) { MachineNeeds = machine };
 
     private static ConformanceProperty RoundTrip(string name, string[] rules, bool supervisor, string description) =>
         new Law<RoundTripCase>(name, LawKind.Metamorphic, rules, ContractPart.Instructions, description,
             ctx => InstructionGen.RoundTrips(ctx, supervisor), InstructionCodecs.RoundTrip,
-            (ctx, x) => RoundTripHolds(ctx, x, supervisor));
+            (ctx, x) => RoundTripHolds(ctx, x, supervisor)) { MachineNeeds = supervisor ? m => m.LacksCpl0 : null };
 
     internal static InstructionOutcome Run(IXstateImplementation impl, InstructionCase x) =>
         impl.Architecture(x.Cpu.Cpu).Execute(x.State, x.Operation);
@@ -158,7 +158,7 @@ public static class InstructionLaws
 
     private static Gen<InstructionCase> RestoreOnCorruptHeaders(PropertyContext ctx) =>
         from cpu in InputGen.Cpus(ctx)
-        from state in MachineGen.State(cpu.Cpu, new MachineConstraints(Runnable: true))
+        from state in MachineGen.State(cpu.Cpu, new MachineConstraints(Runnable: true).On(ctx.FixedMachine))
         from instruction in cpu.Cpu.HasXsaves
             ? Gen.Frequency((3, Gen.Constant(XsaveInstruction.Xrstor)), (1, Gen.Constant(XsaveInstruction.Xrstors)))
             : Gen.Constant(XsaveInstruction.Xrstor)
@@ -171,7 +171,7 @@ public static class InstructionLaws
 
     private static Gen<InstructionCase> StandardSaves(PropertyContext ctx) =>
         from cpu in InputGen.Cpus(ctx)
-        from state in MachineGen.State(cpu.Cpu, new MachineConstraints(Runnable: true))
+        from state in MachineGen.State(cpu.Cpu, new MachineConstraints(Runnable: true).On(ctx.FixedMachine))
         from instruction in cpu.Cpu.HasXsaveopt ? Gen.Elements(XsaveInstruction.Xsave, XsaveInstruction.Xsaveopt) : Gen.Constant(XsaveInstruction.Xsave)
         from mask in InstructionGen.EdxEax(cpu.Cpu)
         from spec in BufferGen.CorruptHeaders(cpu.Cpu)
@@ -179,8 +179,8 @@ public static class InstructionLaws
 
     private static Gen<InstructionCase> CompactedSaves(PropertyContext ctx) =>
         from cpu in InstructionGen.CpusWith(ctx, c => c.HasXsavec, s => s with { Xsavec = true })
-        from supervisor in cpu.Cpu.HasXsaves ? Gen.Elements(false, true) : Gen.Constant(false)
-        from state in MachineGen.State(cpu.Cpu, new MachineConstraints(Runnable: true, Cpl: supervisor ? 0 : null))
+        from supervisor in cpu.Cpu.HasXsaves && CanRunAtCpl0(ctx) ? Gen.Elements(false, true) : Gen.Constant(false)
+        from state in MachineGen.State(cpu.Cpu, new MachineConstraints(Runnable: true, Cpl: supervisor ? 0 : null).On(ctx.FixedMachine))
         from mask in InstructionGen.EdxEax(cpu.Cpu)
         from spec in BufferGen.CorruptHeaders(cpu.Cpu)
         select InstructionGen.Family(ctx, cpu, state, supervisor ? XsaveInstruction.Xsaves : XsaveInstruction.Xsavec, mask, spec);
@@ -191,9 +191,9 @@ public static class InstructionLaws
     /// </summary>
     private static Gen<InstructionCase> RestoresOfValidImages(PropertyContext ctx) =>
         from cpu in InputGen.Cpus(ctx)
-        from b in Gen.Elements(BufferGen.Bases(cpu.Cpu).Where(b => b != BufferBase.Filled).ToArray())
+        from b in Gen.Elements(BufferGen.Bases(cpu.Cpu).Where(b => b != BufferBase.Filled && (b != BufferBase.SavedSupervisor || CanRunAtCpl0(ctx))).ToArray())
         from target in MachineGen.State(cpu.Cpu, new MachineConstraints(Runnable: true, NoXfd: true, ValidMxcsr: true,
-            Cpl: b == BufferBase.SavedSupervisor ? 0 : null))
+            Cpl: b == BufferBase.SavedSupervisor ? 0 : null).On(ctx.FixedMachine))
         from source in MachineGen.State(cpu.Cpu, BufferGen.SourceConstraints with { ValidMxcsr = true, Xcr0 = target.Xcr0, Xss = target.Xss })
         from saveMask in BufferGen.SaveMask(cpu.Cpu)
         from cleared in MaskGen.SubsetOf(cpu.Cpu.SupportedAll)
@@ -234,6 +234,9 @@ public static class InstructionLaws
         select new InstructionCase(cpu, state, op);
 
     // ---- premises and checks ----------------------------------------------------------------------------------------
+
+    /// <summary>Whether generators may ask for CPL 0 (XSAVES, XRSTORS that complete): not on a fixed machine at CPL 3.</summary>
+    private static bool CanRunAtCpl0(PropertyContext ctx) => ctx.FixedMachine is not { Cpl: not 0 };
 
     private static bool Supports(CpuModel cpu, XsaveInstruction instruction) => instruction switch
     {
@@ -277,8 +280,9 @@ public static class InstructionLaws
                 property = property.And(Check.That(after.Component(i).AsSpan().SequenceEqual(MachineState.InitImage(i, before.Component(i).Length)),
                     $"component {i} ({ComponentCatalogue.ShortName(i)}): RFBM=1, XSTATE_BV=0, but not in its init configuration"));
             else if (!rfbm.Contains(i))
+                // R17, R20a: XINUSE of a component in its init configuration may read either way (KO §1c: value-tracked).
                 property = property.And(Check.That(after.Component(i).AsSpan().SequenceEqual(before.Component(i).AsSpan()) &&
-                                                   after.XinUse.Contains(i) == before.XinUse.Contains(i),
+                                                   (after.XinUse.Contains(i) == before.XinUse.Contains(i) || MachineGen.IsInit(before, i)),
                     $"component {i} ({ComponentCatalogue.ShortName(i)}) is outside RFBM but changed"));
         }
         uint expectedMxcsr = compacted

@@ -52,7 +52,7 @@ public static class PropertyRunner
     /// <summary>Checks one stored input directly (no generation, no shrinking): how regression files are replayed.</summary>
     public static PropertyOutcome CheckInput(ConformanceProperty property, PropertyContext context, object input)
     {
-        if (property.SkipReason(context.Subject) is { } reason)
+        if ((property.SkipReason(context.Subject) ?? FixedMachineFit.Misfit(context, input)) is { } reason)
             return new PropertyOutcome(property.Name, Verdict.NotApplicable, 0, 0, TimeSpan.Zero, reason);
         var runner = new CapturingRunner();
         var config = Config.QuickThrowOnFailure.WithMaxTest(1).WithQuietOnSuccess(true).WithRunner(runner).WithName(property.Name);

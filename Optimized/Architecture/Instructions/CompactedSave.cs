@@ -28,6 +28,8 @@ internal static class CompactedSave
             if (((saved >> i) & 1) != 0) end = Math.Max(end, next + t.Size(i));
             next += t.Size(i);
         }
+        // The operand is the whole compacted area of RFBM, init components included (docs/findings.md F2).
+        end = Math.Max(end, next);
         if (end > memory.Length) return PageFault(facts, state, memory, saved, offset);
 
         var area = memory.Bytes.ToArray();

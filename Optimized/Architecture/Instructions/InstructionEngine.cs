@@ -19,6 +19,11 @@ internal sealed class InstructionEngine(CpuFacts facts)
             throw new ArgumentException(
                 $"the machine state does not fit CPU {facts.Cpu.Id}: {string.Join("; ", state.ShapeProblems(facts.Cpu))}", nameof(state));
 
+        return InUseLatitude.Apply(facts, Dispatch(state, operation), operation);
+    }
+
+    private InstructionOutcome Dispatch(MachineState state, ArchOperation operation)
+    {
         return operation switch
         {
             XsaveFamilyOp op => XsaveFamily(state, op),

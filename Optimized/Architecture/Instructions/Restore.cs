@@ -42,9 +42,11 @@ internal static class Restore
         ulong load = rfbm & xstateBv;
         if ((load & state.Xfd.Bits) != 0) return XfdFault(state, memory, load);
 
+        // The standard form's operand is the whole area of RFBM, loaded or not (docs/findings.md F2: a zero XSTATE_BV
+        // with RFBM = 7 on 576 bytes #PFs on AMD family 19h); the compacted forms touch only what they load.
         Span<int> offset = stackalloc int[64];
-        int end = 0;
-        for (ulong m = load & XsaveArea.ExtendedMask; m != 0; m &= m - 1)
+        int end = XsaveArea.ExtendedStart;
+        for (ulong m = rfbm & XsaveArea.ExtendedMask; m != 0; m &= m - 1)
         {
             int i = XsaveArea.Lowest(m);
             offset[i] = facts.Tables.StandardOffset(i);

@@ -15,9 +15,10 @@ internal static class StandardSave
         // R19/R20: MXCSR and MXCSR_MASK go with SSE or AVX (KO §5a: RFBM = 1 writes neither).
         bool mxcsr = (rfbm & (XsaveArea.SseMask | XsaveArea.YmmMask)) != 0;
 
-        // The header write (XSTATE_BV) always happens; the furthest extended component decides the rest.
-        int end = XsaveArea.XstateBv + sizeof(ulong);
-        for (ulong m = stored & XsaveArea.ExtendedMask; m != 0; m &= m - 1)
+        // The operand is the whole standard area of RFBM, at least the legacy region and header, even where XSAVEOPT
+        // skips a component (docs/findings.md F2): the furthest RFBM component decides.
+        int end = XsaveArea.ExtendedStart;
+        for (ulong m = rfbm & XsaveArea.ExtendedMask; m != 0; m &= m - 1)
         {
             int i = XsaveArea.Lowest(m);
             end = Math.Max(end, t.StandardOffset(i) + t.Size(i));

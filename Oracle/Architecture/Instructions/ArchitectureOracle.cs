@@ -23,7 +23,10 @@ public sealed class ArchitectureOracle
         if (problems.Count > 0)
             throw new ArgumentException($"the machine state does not fit CPU {cpu.Id}: {string.Join("; ", problems)}", nameof(state));
 
-        return operation switch
+        // R17, R20a: every outcome leaves the XINUSE bits of init-configuration components open.
+        return OpenInUse.Mark(Dispatch(), operation);
+
+        InstructionOutcome Dispatch() => operation switch
         {
             XsaveFamilyOp op => op.Instruction switch
             {

@@ -16,12 +16,17 @@ internal static class MemoryFaults
     /// <summary>
     /// Step 9 for a save, then the save itself: a #PF leaves the buffer as it was but marks every byte the instruction
     /// would have written as unspecified (hardware may have written part of it before faulting). On success the bytes
-    /// and XSTATE_BV bits the architecture leaves open (R20a) are marked.
+    /// and XSTATE_BV bits the architecture leaves open (R20a) are marked. The memory operand is the whole area of
+    /// <paramref name="operandSize"/> bytes (the layout's size for RFBM), even where the init or modified optimization
+    /// writes less: measured on AMD family 19h, XSAVEC/XSAVEOPT of init components #PF when their space lies outside
+    /// (docs/findings.md F2).
     /// </summary>
     public static InstructionOutcome CommitSave(MachineState state, XsaveBuffer buffer, PendingWrites writes,
-        IReadOnlyList<ByteRange> unspecified, string layoutRule, FeatureMask unspecifiedXstateBv)
+        IReadOnlyList<ByteRange> unspecified, string layoutRule, FeatureMask unspecifiedXstateBv, int operandSize)
     {
-        if (writes.FirstOutside(buffer) is { } outside)
+        var outside = writes.FirstOutside(buffer) ??
+                      (operandSize > buffer.Length ? ByteRange.FromTo(buffer.Length, operandSize) : null);
+        if (outside is not null)
             return InstructionOutcome.Faulted(
                     new Fault(FaultKind.PF, layoutRule, $"bytes {outside} lie outside the {buffer.Length}-byte buffer"), state, buffer)
                 with { UnspecifiedBytes = Normalize(writes.Ranges, buffer.Length) };
@@ -31,6 +36,16 @@ internal static class MemoryFaults
             UnspecifiedBytes = Normalize(unspecified, buffer.Length), UnspecifiedXstateBv = unspecifiedXstateBv,
         };
     }
+
+    /// <summary>
+    /// Step 9 for the standard form of XRSTOR: its operand is the whole standard area of RFBM (at least 576 bytes),
+    /// loaded or initialized (docs/findings.md F2: XSTATE_BV = 0, RFBM = 7 on 576 bytes #PFs). The compacted forms read
+    /// only the components they load.
+    /// </summary>
+    public static ByteRange? StandardOperandOutside(XsaveBuffer buffer, Contract.Layouts.XsaveLayout layout) =>
+        layout.Format == Contract.Layouts.XsaveFormat.Standard && layout.Size > buffer.Length
+            ? ByteRange.FromTo(buffer.Length, layout.Size)
+            : null;
 
     /// <summary>Ranges clipped to the buffer, sorted and merged where they overlap.</summary>
     public static ImmutableArray<ByteRange> Normalize(IEnumerable<ByteRange> ranges, int length)

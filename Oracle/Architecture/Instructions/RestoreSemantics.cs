@@ -50,6 +50,7 @@ internal static class RestoreSemantics
         // before faulting, so every RFBM component is unspecified after this #PF.
         var reads = plan.ToLoad.Indices().SelectMany(i => ComponentImage.Ranges(Placement(plan, i))).ToList();
         if (plan.Mxcsr == MxcsrAction.Load) reads.Add(new ByteRange(LegacyRegion.Mxcsr, 4));
+        if (MemoryFaults.StandardOperandOutside(buffer, plan.Layout) is { } operand) reads.Add(operand);
         foreach (var range in reads.Where(r => !buffer.Covers(r)))
             return InstructionOutcome.Faulted(
                     new Fault(FaultKind.PF, plan.LayoutRule, $"bytes {range} lie outside the {buffer.Length}-byte buffer"), state, buffer)

@@ -60,6 +60,7 @@ public static class XsaveSemantics
         var skippable = initOptimization ? either | UnspecifiedSave.Unmodified(state, buffer, rfbm, FeatureMask.None) : FeatureMask.None;
 
         // Fault order step 9, then the writes.
-        return MemoryFaults.CommitSave(state, buffer, writes, UnspecifiedSave.Bytes(layout, skippable).ToList(), "R14", either);
+        return MemoryFaults.CommitSave(state, buffer, writes, UnspecifiedSave.Bytes(layout, skippable).ToList(), "R14", either,
+            layout.Size);
     }
 }

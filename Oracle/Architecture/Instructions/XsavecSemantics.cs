@@ -60,6 +60,6 @@ public static class XsavecSemantics
         if (skippable.Contains(XFeature.Sse)) unspecified.Add(ByteRange.FromTo(LegacyRegion.Mxcsr, LegacyRegion.StRegisters));
 
         // Fault order step 9, then the writes.
-        return MemoryFaults.CommitSave(state, buffer, writes, unspecified, "R15", either);
+        return MemoryFaults.CommitSave(state, buffer, writes, unspecified, "R15", either, layout.Size);
     }
 }

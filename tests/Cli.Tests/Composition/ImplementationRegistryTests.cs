@@ -9,13 +9,25 @@ namespace Xsave.Cli.Tests.Composition;
 public class ImplementationRegistryTests
 {
     [Fact]
-    public void Default_IsOptimized_AndListsOracleEveryMutantAndTheProcessScheme()
+    public void Default_IsOptimized_AndListsOracleEveryMutantTheProcessSchemeAndTheMachine()
     {
         var registry = ImplementationRegistry.Default;
         Assert.Equal("optimized", registry.Resolve(null).Implementation!.Name);
         var inProcess = new[] { "optimized", "oracle" }.Concat(MutantCatalog.All(new OptimizedImplementation()).Select(m => m.Name)).ToList();
-        Assert.Equal(inProcess.Append("process:<command>"), registry.Names);
+        Assert.Equal(inProcess.Append("process:<command>").Append("kernel").Append("qemu-user:<model>"), registry.Names);
         foreach (var name in inProcess) Assert.Equal(name, registry.Resolve(name).Implementation!.Name);
+    }
+
+    /// <summary>"qemu-user:" needs a model name; a name that could be an option or a path is refused before anything runs.</summary>
+    [Theory]
+    [InlineData("qemu-user:")]
+    [InlineData("qemu-user:-d in_asm")]
+    [InlineData("qemu-user:../x")]
+    public void QemuUser_WithoutAModelName_IsAnError(string name)
+    {
+        var lookup = ImplementationRegistry.Default.Resolve(name);
+        Assert.Null(lookup.Implementation);
+        Assert.Contains("QEMU CPU model", lookup.Error!.Message);
     }
 
     [Fact]
