@@ -19,5 +19,8 @@ public static class MutantCatalog
         new ExecKeepsPkruZero(correct),
         new GetXsaveDropsGuestPkru(correct),
         new XfdNmSurvived(correct),
+        new ExitKeepsVcpuFpstate(correct),
+        new ExecKeepsSiblingThreads(correct),
+        new InitClearsAvxRegisters(correct),
     ];
 }
