@@ -24,19 +24,29 @@ public static class GuestWriteLaws
         yield return new Law<KernelScenario>("kernel.kvm.guest-write-visible", LawKind.Metamorphic,
             ["R86", "R89", "R70", "R91", "R11", "R27", "I19"], ContractPart.LinuxBoot | ContractPart.Kvm,
             "A guest register write in KVM_RUN is #UD when a VEX/EVEX/AMX component is not in the guest XCR0, else #NM with IA32_XFD_ERR = the component when the guest's XFD arms it, else KVM_GET_XSAVE2 shows XSTATE_BV[i] = 1 and the 8 bytes at the component's UABI place; an INIT before the read changes nothing of it.",
-            ctx => Arb.From(Writes(InputGen.Cpus(ctx))),
+            ctx => Arb.From(Writes(Cpus(ctx))),
             KernelScenarioCodec.Instance,
             Holds);
     }
 
+    /// <summary>The law's CPUs: as every law's, with the corpus's AMX+XFD CPUs drawn more often (the #NM branch needs
+    /// one; few corpus CPUs have it).</summary>
+    public static Gen<CpuCase> Cpus(PropertyContext ctx)
+    {
+        var amx = ctx.CorpusCpus.Where(c => c.SupportedXcr0.Contains(XtileData) && (c.SubLeaf(1).Eax & 0x10) != 0).ToList();
+        return ctx.FixedCpu is not null || amx.Count == 0 ? InputGen.Cpus(ctx)
+            : Gen.Frequency((3, InputGen.Cpus(ctx)), (1, Gen.Elements<CpuModel>(amx).Select(c => new CpuCase(c, null))));
+    }
+
     /// <summary>A VMM prologue (guest AMX permission, the CPU's user features, sub-leaf 1 for XFD), then one KVM_RUN: the
     /// guest's XSETBV, maybe its XFD write, the register write; then maybe INIT; then KVM_GET_XSAVE2.</summary>
-    private static Gen<KernelScenario> Writes(Gen<CpuCase> cpus) =>
+    public static Gen<KernelScenario> Writes(Gen<CpuCase> cpus) =>
         from cpu in cpus
         let c = cpu.Cpu
         from xcr0 in Gen.Frequency((3, Gen.Constant(c.SupportedXcr0)), (2, MaskGen.LegalXcr0(c.SupportedXcr0)))
         from armXfd in Gen.Frequency((2, Gen.Constant(false)), (1, Gen.Constant(true)))
-        from write in KernelOpGen.GuestWrite
+        // With the guest's XFD armed, mostly a tile write: the #NM branch needs it (and an AMX CPU).
+        from write in armXfd ? Gen.Frequency((1, KernelOpGen.GuestWrite), (3, Gen.Constant((GuestEvent)new GuestWriteRegister(XtileData, 64, 0x7777)))) : KernelOpGen.GuestWrite
         from init in Gen.Elements(false, true)
         let uabi = Math.Max(Uapi.KvmXsaveSize, (int)c.MaxStandardSize)
         let exits = new GuestEvent[] { new GuestXsetbv(0, 0, xcr0.Bits) }

@@ -46,3 +46,23 @@ public class LifecycleMutantTests(ITestOutputHelper output)
         Assert.Contains(s.Ops, op => op is VcpuInitOp);
     }
 }
+
+/// <summary>The guest-write law's cases reach all three of its branches (completed, #UD, #NM) on corpus CPUs.</summary>
+public class GuestWriteBranchTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void TheLawsCases_CoverCompletedUdAndNm()
+    {
+        var ctx = CatalogTests.Context();
+        var cases = FsCheck.Fluent.Gen.Sample(Laws.GuestWriteLaws.Writes(Laws.GuestWriteLaws.Cpus(ctx)), 300, new FsCheck.Rnd(11UL), 30);
+        var branches = new Dictionary<string, int>();
+        foreach (var s in cases)
+        {
+            var run = KernelRun.Execute(new OptimizedImplementation(), s).Steps.First(x => x.Op is KvmRunOp);
+            if (run.Outcome?.Exits is { Count: > 0 } exits) branches[exits[^1].ToString()] = branches.GetValueOrDefault(exits[^1].ToString()) + 1;
+        }
+        output.WriteLine(string.Join(", ", branches.Select(kv => $"{kv.Key}={kv.Value}")));
+        foreach (var b in new[] { "completed", "#UD", "#NM" })
+            Assert.True(branches.GetValueOrDefault(b) >= 15, $"branch {b} reached {branches.GetValueOrDefault(b)} times in 300 cases");
+    }
+}
