@@ -49,7 +49,9 @@ public sealed record SpawnThreadOp(int Pid) : KernelOp;
 /// <summary>fork(): a new process; <see cref="KernelOutcome.Created"/> is its pid (R61).</summary>
 public sealed record ForkOp(int Pid) : KernelOp;
 
-/// <summary>execve() in the process: permissions and state reset (R61).</summary>
+/// <summary>execve() in the process (fs/exec.c begin_new_exec): de_thread leaves only the caller (the leader); permissions
+/// and state reset (R61), PKRU to its default (R61a), the sigaltstack cleared; the O_CLOEXEC KVM fds close, so a VM
+/// nobody else holds is destroyed with its vCPUs, and the caller's later ioctls on its old vCPUs are -EBADF.</summary>
 public sealed record ExecOp(int Pid) : KernelOp;
 
 /// <summary>A user-mode #NM because a thread touched XFD-disabled state; IA32_XFD_ERR = <paramref name="XfdErr"/>

@@ -74,7 +74,7 @@ public sealed class OptimizedKernel : IKernel
                 return new KernelOutcome(pid, Created: pid);
             }
             case ExecOp o:
-                // de_thread, then begin_new_exec: the O_CLOEXEC KVM fds close before flush_thread resets the FPU.
+                // begin_new_exec: de_thread, flush_thread (FPU, permissions, PKRU), then do_close_on_exec (the KVM fds).
                 TaskLifecycle.Exec(b, Group(o.Pid));
                 return _kvm.CloseFds(o.Pid) ? new KernelOutcome(0, Signal: KernelSignal.Warn) : Outcome(0);
             case ExitGroupOp o:

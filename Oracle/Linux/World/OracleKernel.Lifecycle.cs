@@ -33,14 +33,15 @@ public sealed partial class OracleKernel
     }
 
     /// <summary>
-    /// execve in the group leader (fs/exec.c): de_thread kills the other threads first, then begin_new_exec closes the
-    /// O_CLOEXEC fds (the VMs and vCPUs) and flush_thread resets the FPU (fpu_flush_thread, R61) and PKRU (R61a).
+    /// execve in the group leader (fs/exec.c begin_new_exec): de_thread kills the other threads first, flush_thread
+    /// resets the FPU (fpu_flush_thread, R61) and PKRU (R61a), then do_close_on_exec closes the O_CLOEXEC fds (the VMs
+    /// and vCPUs); the sigaltstack is cleared (sas_ss_sp = sas_ss_size = 0).
     /// </summary>
     private KernelOutcome Exec(LinuxProcess p, int pid)
     {
         p.Exec();
-        bool warned = CloseFds(p, pid);
         SetPkruAfterExec(p);
+        bool warned = CloseFds(p, pid);
         return new KernelOutcome(0, Signal: warned ? KernelSignal.Warn : null);
     }
 
