@@ -37,5 +37,8 @@ public static class MutantCatalog
         new ExecKeepsPermissions(correct),
         new SigaltstackCheckInverted(correct),
         new ErratumNotAppliedOnZen(correct),
+        new ExitKeepsVcpuFpstate(correct),
+        new ExecKeepsSiblingThreads(correct),
+        new InitClearsAvxRegisters(correct),
     ];
 }

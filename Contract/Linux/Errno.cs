@@ -4,8 +4,10 @@ namespace Xsave.Contract.Linux;
 public enum Errno
 {
     EPERM = 1,
+    ESRCH = 3,
     EIO = 5,
     E2BIG = 7,
+    EBADF = 9,
     ENOMEM = 12,
     EFAULT = 14,
     EBUSY = 16,

@@ -36,6 +36,7 @@ namespace Xsave.Contract.Linux;
 [JsonDerivedType(typeof(SignalDeliverOp), "signal_deliver")]
 [JsonDerivedType(typeof(SigreturnOp), "sigreturn")]
 [JsonDerivedType(typeof(MinSigStkSzOp), "getauxval_minsigstksz")]
+[JsonDerivedType(typeof(ExitGroupOp), "exit_group")]
 public abstract record KernelOp;
 
 /// <summary>arch_prctl(option, arg) in process <paramref name="Pid"/> (R64). For the GET options the value is returned
@@ -51,7 +52,9 @@ public sealed record SpawnThreadOp(int Pid) : KernelOp;
 /// <summary>fork(): a new process; <see cref="KernelOutcome.Created"/> is its pid (R61).</summary>
 public sealed record ForkOp(int Pid) : KernelOp;
 
-/// <summary>execve() in the process: permissions and state reset (R61).</summary>
+/// <summary>execve() in the process (fs/exec.c begin_new_exec): de_thread leaves only the caller (the leader); permissions
+/// and state reset (R61), PKRU to its default (R61a), the sigaltstack cleared; the O_CLOEXEC KVM fds close, so a VM
+/// nobody else holds is destroyed with its vCPUs, and the caller's later ioctls on its old vCPUs are -EBADF.</summary>
 public sealed record ExecOp(int Pid) : KernelOp;
 
 /// <summary>A user-mode #NM because a thread touched XFD-disabled state; IA32_XFD_ERR = <paramref name="XfdErr"/>
@@ -152,6 +155,15 @@ public sealed record SigreturnOp(int Pid, int Tid, byte[] Frame, int XorAt = -1,
 /// kernel's max_frame_size (arch/x86/kernel/signal.c init_sigframe_size, get_sigframe_size; KO §1b: 3376 on Zen 5).</summary>
 public sealed record MinSigStkSzOp(int Pid) : KernelOp;
 
+/// <summary>
+/// exit_group() in process <paramref name="Pid"/> (kernel/exit.c do_group_exit → do_exit): every thread exits
+/// (exit_thread → fpu__drop, the task fpstates are freed with the task), exit_files closes the process's fds, so a VM
+/// whose last fd it held is destroyed with its vCPUs (kvm_arch_vcpu_destroy → fpu_free_guest_fpstate, R85/R56; a WARN
+/// when a guest fpstate is still in use, H25). Children are reparented and keep their own permissions. The process is
+/// reported not alive, with no threads; an operation naming it afterwards is -ESRCH.
+/// </summary>
+public sealed record ExitGroupOp(int Pid) : KernelOp;
+
 /// <summary>Something that happens while a vCPU runs: a guest instruction KVM handles, or a host event.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "event")]
 [JsonDerivedType(typeof(GuestXsetbv), "xsetbv")]
@@ -160,6 +172,7 @@ public sealed record MinSigStkSzOp(int Pid) : KernelOp;
 [JsonDerivedType(typeof(GuestWritePkru), "wrpkru")]
 [JsonDerivedType(typeof(HostKernelFpuUse), "kernel_fpu_begin")]
 [JsonDerivedType(typeof(InitWhileRunning), "init")]
+[JsonDerivedType(typeof(GuestWriteRegister), "write_reg")]
 public abstract record GuestEvent;
 
 /// <summary>The guest executes XSETBV (R80): "completed" or "#GP".</summary>
@@ -179,6 +192,28 @@ public sealed record HostKernelFpuUse : GuestEvent;
 
 /// <summary>An INIT signal handled while the vCPU runs (the guest FPU is in use, R91, H7).</summary>
 public sealed record InitWhileRunning : GuestEvent;
+
+/// <summary>
+/// The guest leaves <paramref name="Value"/> in the 8 bytes at <paramref name="Offset"/> of the register file of XSAVE
+/// component <paramref name="Component"/> (an x87/SSE/AVX/AVX-512 lane, a tile row) while its FPU is loaded, so the next
+/// save has XSTATE_BV[component] = 1 and the bytes at the component's UABI place. Register files, as the UABI lays them
+/// out: x87 = ST0-7 (128 bytes at 32), SSE = XMM0-15 (256 bytes at 160), any other = the component's whole area. The
+/// offset is rounded down to 8 and taken modulo the register file's size (so one event fits every CPU). Outcomes: "#UD"
+/// when a VEX/EVEX/AMX instruction meets a guest XCR0 without the component (SDM: XCR0 checks raise #UD), "#NM" when
+/// the guest's XFD arms it (IA32_XFD_ERR := XFD ∩ the component, kept in guest_fpu.xfd_err by
+/// vmx_handle_nm_fault_irqoff and reflected to the guest), else "completed". Only components a guest instruction writes
+/// directly: <see cref="Writable"/>.
+/// </summary>
+public sealed record GuestWriteRegister(int Component, int Offset, ulong Value) : GuestEvent
+{
+    /// <summary>x87, SSE, YMM, opmask, ZMM_Hi256, Hi16_ZMM, TILECFG, TILEDATA (PKRU has its own event, WRPKRU).</summary>
+    public static IReadOnlyList<int> Writable { get; } = [0, 1, 2, 5, 6, 7, 17, 18];
+
+    public int Component { get; } = Writable.Contains(Component) ? Component
+        : throw new ArgumentException($"write_reg: component {Component} is not one a guest instruction writes (writable: {string.Join(", ", Writable)})");
+
+    public int Offset { get; } = Offset >= 0 ? Offset : throw new ArgumentException($"write_reg: offset {Offset} is negative");
+}
 
 /// <summary>One CPUID entry as KVM_SET_CPUID2/KVM_GET_SUPPORTED_CPUID carry it.</summary>
 public sealed record CpuidEntry(uint Function, uint Index, CpuidRegs Regs);

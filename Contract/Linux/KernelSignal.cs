@@ -48,11 +48,15 @@ public sealed record GuestExit(GuestExitKind Kind, ulong? Value = null)
     public static GuestExit Completed { get; } = new(GuestExitKind.Completed);
     public static GuestExit InjectedGp { get; } = new(GuestExitKind.InjectedGp);
     public static GuestExit Read(ulong value) => new(GuestExitKind.Completed, value);
+    public static GuestExit InjectedUd { get; } = new(GuestExitKind.InjectedUd);
+    public static GuestExit InjectedNm { get; } = new(GuestExitKind.InjectedNm);
 
-    /// <summary>"completed", "#GP" or "value=0x..": the words scenarios match.</summary>
+    /// <summary>"completed", "#GP", "#UD", "#NM" or "value=0x..": the words scenarios match.</summary>
     public override string ToString() => Kind switch
     {
         GuestExitKind.InjectedGp => "#GP",
+        GuestExitKind.InjectedUd => "#UD",
+        GuestExitKind.InjectedNm => "#NM",
         _ when Value is { } v => $"value=0x{v:x}",
         _ => "completed",
     };
@@ -63,4 +67,8 @@ public enum GuestExitKind
 {
     [JsonStringEnumMemberName("completed")] Completed,
     [JsonStringEnumMemberName("#GP")] InjectedGp,
+    /// <summary>A guest register write met a guest XCR0 without the component (write_reg).</summary>
+    [JsonStringEnumMemberName("#UD")] InjectedUd,
+    /// <summary>A guest register write met the guest's XFD (write_reg): reflected to the guest with XFD_ERR set.</summary>
+    [JsonStringEnumMemberName("#NM")] InjectedNm,
 }

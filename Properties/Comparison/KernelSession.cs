@@ -41,10 +41,20 @@ public sealed class KernelSession
         if (!Shape.Accepts(op))
             return new KernelStep(index, op, null, KernelStep.NotAppliedReason, Snapshot($"step {index}"));
         var outcome = ImplementationFault.Guard(_impl.Name, $"step {index} {Contract.Linux.Operations.OpText.Describe(op)}", () => Kernel.Apply(op));
-        if (op is not VcpuCreateOp || outcome.Created is not null) Shape = Shape.After(op);
+        if (Took(op, outcome)) Shape = Shape.After(op);
         if (outcome.Data is { } data) LastData = data;
         return new KernelStep(index, op, outcome, null, Snapshot($"step {index}"));
     }
+
+    /// <summary>Whether the operation's effect on the names happened: creations that created something, and exec and
+    /// exit that succeeded (on an exited process they are -ESRCH and change nothing).</summary>
+    private static bool Took(KernelOp op, KernelOutcome outcome) => Contract.Linux.Operations.KernelOps.For(op).Effect switch
+    {
+        Contract.Linux.Operations.OpEffect.None => true,
+        Contract.Linux.Operations.OpEffect.SpawnsThread or Contract.Linux.Operations.OpEffect.ForksProcess
+            or Contract.Linux.Operations.OpEffect.CreatesVcpu => outcome.Created is not null,
+        _ => outcome.Result >= 0,
+    };
 
     private KernelSnapshot? Snapshot(string when) => ImplementationFault.Guard(_impl.Name, $"snapshot after {when}", Kernel.Snapshot);
 }

@@ -58,7 +58,8 @@ public static class KernelOpGen
     /// <paramref name="signals"/> (64-bit kernels: ia32 frames are not modelled).</summary>
     public static Gen<KernelOp> Next(CpuModel cpu, WorldShape shape, bool kvm = true, bool signals = true)
     {
-        var pid = Gen.Choose(1, shape.Processes);
+        var livePids = shape.LiveProcesses.ToArray();
+        var pid = Gen.Elements(livePids);
         var thread = from p in pid from t in Gen.Choose(0, shape.ThreadCounts[p - 1] - 1) select (p, t);
         var choices = new List<(int, Gen<KernelOp>)>
         {
@@ -76,10 +77,12 @@ public static class KernelOpGen
             choices.Add((2, from p in pid from cap in Gen.Elements(Uapi.KvmCap.Xsave, Uapi.KvmCap.Xcrs, Uapi.KvmCap.Xsave2) select (KernelOp)new KvmCheckExtensionOp(p, cap)));
             choices.Add((1, pid.Select(p => (KernelOp)new KvmGetSupportedCpuidOp(p))));
         }
-        var roomForThreads = Enumerable.Range(1, shape.Processes).Where(p => shape.ThreadCounts[p - 1] < WorldShape.MaxThreads).ToArray();
+        var roomForThreads = livePids.Where(p => shape.ThreadCounts[p - 1] < WorldShape.MaxThreads).ToArray();
         if (roomForThreads.Length > 0)
             choices.Add((1, Gen.Elements(roomForThreads).Select(p => (KernelOp)new SpawnThreadOp(p))));
         if (shape.Processes < WorldShape.MaxProcesses) choices.Add((1, pid.Select(p => (KernelOp)new ForkOp(p))));
+        // exit_group of one process while another lives on (the world keeps a process to act on).
+        if (livePids.Length > 1) choices.Add((1, pid.Select(p => (KernelOp)new ExitGroupOp(p))));
         if (!kvm) return Gen.Frequency(choices.ToArray());
         if (shape.Vcpus.Count < WorldShape.MaxVcpus) choices.Add((shape.LiveVcpus.Any() ? 2 : 6, pid.Select(p => (KernelOp)new VcpuCreateOp(p))));
 
@@ -206,5 +209,14 @@ public static class KernelOpGen
         (1, Gen.Elements(Xss, Xfd, XfdErr).Select(m => (GuestEvent)new GuestRdmsr(m))),
         (1, Gen.Elements(0u, 0x55555554u).Select(v => (GuestEvent)new GuestWritePkru(v))),
         (1, Gen.Constant((GuestEvent)new HostKernelFpuUse())),
-        (1, Gen.Constant((GuestEvent)new InitWhileRunning())));
+        (1, Gen.Constant((GuestEvent)new InitWhileRunning())),
+        (3, GuestWrite));
+
+    /// <summary>A guest register write: mostly AVX/AVX-512 lanes and tiles (where XCR0 and XFD decide), some x87/SSE.</summary>
+    public static Gen<GuestEvent> GuestWrite { get; } =
+        from component in Gen.Frequency((1, Gen.Constant(0)), (1, Gen.Constant(1)), (3, Gen.Constant(2)), (1, Gen.Constant(5)),
+            (2, Gen.Constant(6)), (1, Gen.Constant(7)), (1, Gen.Constant(17)), (3, Gen.Constant(18)))
+        from lane in Gen.Choose(0, 31)
+        from value in Gen.Elements(0x0123_4567_89ab_cdefUL, 0xffff_ffff_ffff_ffffUL, 0x8000_0000_0000_0001UL, 0x5aUL)
+        select (GuestEvent)new GuestWriteRegister(component, lane * 8, value);
 }

@@ -50,7 +50,7 @@ public static class KernelScenarioShrinker
         ArgKind.Mask => System.Numerics.BitOperations.PopCount((ulong)value),
         // Ids, sizes, options, MSRs, CPUID and XCR lists: kept as generated (changing them changes what the step means).
         ArgKind.Int or ArgKind.UInt or ArgKind.ULong or ArgKind.Bool or ArgKind.ArchPrctlOption or ArgKind.ArchPrctlArg
-            or ArgKind.KvmCapability or ArgKind.Msr or ArgKind.CpuidEntries or ArgKind.Xcrs => 0,
+            or ArgKind.KvmCapability or ArgKind.Msr or ArgKind.CpuidEntries or ArgKind.Xcrs or ArgKind.Xfeature => 0,
         _ => throw new InvalidOperationException($"argument kind {kind} has no shrinking rule"),
     };
 

@@ -16,9 +16,21 @@ public sealed record WorldShape(ImmutableList<int> ThreadCounts, ImmutableList<(
 
     public static WorldShape Initial { get; } = new([1], []);
 
+    /// <summary>Processes that have exited. Their names stay valid (an operation naming one is answered -ESRCH); the
+    /// generator no longer picks them.</summary>
+    public ImmutableHashSet<int> Exited { get; init; } = [];
+
+    /// <summary>vCPUs whose creator closed its fds (execve's close-on-exec, exit): still names (answered -EBADF or
+    /// -ESRCH), no longer picked by the generator.</summary>
+    public ImmutableHashSet<int> Closed { get; init; } = [];
+
     public int Processes => ThreadCounts.Count;
 
-    public IEnumerable<int> LiveVcpus => Vcpus.Select((v, id) => (v, id)).Where(x => x.v.Alive).Select(x => x.id);
+    /// <summary>The pids of processes that have not exited.</summary>
+    public IEnumerable<int> LiveProcesses => Enumerable.Range(1, Processes).Where(p => !Exited.Contains(p));
+
+    /// <summary>vCPUs not destroyed whose creator can still issue ioctls on them.</summary>
+    public IEnumerable<int> LiveVcpus => Vcpus.Select((v, id) => (v, id)).Where(x => x.v.Alive && !Closed.Contains(x.id)).Select(x => x.id);
 
     /// <summary>Whether every name the operation uses exists (its target, <see cref="KernelOps"/>).</summary>
     public bool Accepts(KernelOp op) => KernelOps.Address(op) switch
@@ -39,7 +51,10 @@ public sealed record WorldShape(ImmutableList<int> ThreadCounts, ImmutableList<(
             OpEffect.SpawnsThread => this with { ThreadCounts = ThreadCounts.SetItem(pid!.Value - 1, ThreadCounts[pid.Value - 1] + 1) },
             OpEffect.ForksProcess => this with { ThreadCounts = ThreadCounts.Add(1) },
             // execve: the other threads are gone (de_thread), the caller becomes the only thread.
-            OpEffect.ExecsProcess => this with { ThreadCounts = ThreadCounts.SetItem(pid!.Value - 1, 1) },
+            // execve also closes the O_CLOEXEC KVM fds: the process can no longer reach its vCPUs.
+            OpEffect.ExecsProcess => this with { ThreadCounts = ThreadCounts.SetItem(pid!.Value - 1, 1), Closed = ClosedBy(pid.Value) },
+            // exit_group: the threads and the fds are gone; the names stay (-ESRCH).
+            OpEffect.ExitsProcess => this with { Exited = Exited.Add(pid!.Value), Closed = ClosedBy(pid.Value) },
             OpEffect.CreatesVcpu => this with { Vcpus = Vcpus.Add((pid!.Value, true)) },
             OpEffect.DestroysVcpu => this with { Vcpus = Vcpus.SetItem(vcpu!.Value, (Vcpus[vcpu.Value].Pid, false)) },
             var e => throw new InvalidOperationException($"unknown effect {e}"),
@@ -59,6 +74,8 @@ public sealed record WorldShape(ImmutableList<int> ThreadCounts, ImmutableList<(
         }
         return kept;
     }
+
+    private ImmutableHashSet<int> ClosedBy(int pid) => Closed.Union(Enumerable.Range(0, Vcpus.Count).Where(id => Vcpus[id].Pid == pid));
 
     private bool HasProcess(int pid) => pid >= 1 && pid <= ThreadCounts.Count;
     private bool HasThread(int pid, int tid) => HasProcess(pid) && tid >= 0 && tid < ThreadCounts[pid - 1];

@@ -205,7 +205,7 @@ public static class KernelInvariantLaws
                         var got = tr.After.Processes[child - 1];
                         return got.Perm != expected.Perm || got.GuestPerm != expected.GuestPerm
                             ? $"fork child p{child}: perm {got.Perm}/{got.GuestPerm}, expected {expected.Perm}/{expected.GuestPerm}" : null;
-                    case ExecOp e when tr.Step.Outcome is not null:
+                    case ExecOp e when tr.Step.Outcome?.Result == 0: // an exited process's exec is -ESRCH
                         var after = tr.After.Processes[e.Pid - 1];
                         return after.Perm != defaults.Perm || after.GuestPerm != defaults.GuestPerm
                             ? $"exec p{e.Pid}: perm {after.Perm}/{after.GuestPerm}, expected the defaults {defaults.Perm}/{defaults.GuestPerm}" : null;

@@ -24,7 +24,7 @@ public static class PkruLaws
                         : $"p{pid}.t0 {when}: XSTATE_BV {fps.XstateBv} {(ospke ? "lacks" : "has")} PKRU (OSPKE {ospke})";
                 }
                 if (t.Initial is { } initial && Check(initial, 1, "at boot") is { } atBoot) return Laws.Check.That(false, atBoot);
-                return Each(t.Transitions(), tr => tr.Op is ExecOp e ? Check(tr.After, e.Pid, "after execve") : null);
+                return Each(t.Transitions(), tr => tr.Op is ExecOp e && tr.Step.Outcome?.Result == 0 ? Check(tr.After, e.Pid, "after execve") : null);
             });
     }
 }

@@ -67,6 +67,7 @@ internal static class ArgSyntax
             case ArgKind.CpuidEntries: value = CpuidEntries(a, cpu); break;
             case ArgKind.Xcrs: value = Xcrs(a, cpu); break;
             case ArgKind.GuestEvents: value = Events(a, cpu); break;
+            case ArgKind.Xfeature: value = Xfeature(a, name); break;
             default: throw new InvalidOperationException($"argument kind {arg.Kind} has no scenario syntax");
         }
         return _ => value;
@@ -96,6 +97,7 @@ internal static class ArgSyntax
             $"{{function: {H(e.Function)}, index: {e.Index}, eax: {H(e.Regs.Eax)}, ebx: {H(e.Regs.Ebx)}, ecx: {H(e.Regs.Ecx)}, edx: {H(e.Regs.Edx)}}}")) + "]",
         ArgKind.Xcrs => "[" + string.Join(", ", ((IReadOnlyList<XcrEntry>)value).Select(x => $"{{xcr: {x.Xcr}, value: {H(x.Value)}}}")) + "]",
         ArgKind.GuestEvents => "[" + string.Join(", ", ((IReadOnlyList<GuestEvent>)value).Select(WriteEvent)) + "]",
+        ArgKind.Xfeature => Enum.IsDefined((XFeature)(int)value) ? XfeatureName((int)value) : N((int)value),
         _ => throw new InvalidOperationException($"argument kind {arg.Kind} has no scenario syntax"),
     };
 
@@ -211,6 +213,22 @@ internal static class ArgSyntax
         return [new XcrEntry(0, a.Mask("xcr0", null, Keywords(cpu)))];
     }
 
+    /// <summary>One XSAVE component: a name the scenario format knows (YMM, XTILE_DATA, ...) or a number 0..63.</summary>
+    private static int Xfeature(Args a, string name)
+    {
+        var n = a.Node(name) ?? throw new ParseFailure(a.At, $"missing argument '{name}' (a component: YMM, XTILE_DATA, or a number)");
+        var text = a.Scalar(n, name);
+        if (Symbols.TryInteger(text, out var i)) return i >= 0 && i < 64 ? (int)i : throw new ParseFailure(n, $"{name}: component {text} is not 0..63");
+        return Symbols.TryFeature(text, out int bit) ? bit : throw new ParseFailure(n, $"{name}: '{text}' is not a component name (e.g. YMM, ZMM_HI256, XTILE_DATA)");
+    }
+
+    /// <summary>The kernel's name of a component (XFEATURE_ without the prefix), which <see cref="Symbols"/> reads back.</summary>
+    private static string XfeatureName(int bit) => bit switch
+    {
+        0 => "FP", 1 => "SSE", 2 => "YMM", 5 => "OPMASK", 6 => "ZMM_HI256", 7 => "HI16_ZMM", 17 => "XTILE_CFG", 18 => "XTILE_DATA",
+        _ => ((XFeature)bit).ToString(),
+    };
+
     /// <summary>KVM_RUN's guest events: a list of names (events without arguments) or one-key mappings {event: {args}}.</summary>
     private static IReadOnlyList<GuestEvent> Events(Args a, CpuModel cpu)
     {
@@ -225,7 +243,8 @@ internal static class ArgSyntax
             else throw new ParseFailure(item, "kvm_run: each exit is one event, e.g. {xsetbv: {value: 0x7}}");
             var name = (key as YamlScalarNode)?.Value ?? "";
             var d = GuestEvents.Find(name) ?? throw new ParseFailure(key, $"kvm_run: unknown guest event '{name}' (known: {known})");
-            events.Add((GuestEvent)ReadOp(d, new Args($"kvm_run {name}", key, value), cpu)(EmptySide));
+            try { events.Add((GuestEvent)ReadOp(d, new Args($"kvm_run {name}", key, value), cpu)(EmptySide)); }
+            catch (ArgumentException e) { throw new ParseFailure(key, e.Message); }
         }
         return events;
     }

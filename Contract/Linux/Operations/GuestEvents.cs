@@ -28,6 +28,11 @@ public static class GuestEvents
             v => new GuestWritePkru(v.UInt("value"))),
         new OpDescriptor<HostKernelFpuUse>("kernel_fpu_begin", [], _ => "kernel_fpu_begin", _ => new OpValues(), _ => new HostKernelFpuUse()),
         new OpDescriptor<InitWhileRunning>("init", [], _ => "INIT", _ => new OpValues(), _ => new InitWhileRunning()),
+        new OpDescriptor<GuestWriteRegister>("write_reg",
+            [new("component", ArgKind.Xfeature), new("offset", ArgKind.Int, 0), new("value", ArgKind.ULong)],
+            w => $"write {(XFeature)w.Component}+{w.Offset} = 0x{w.Value:x}",
+            w => new OpValues().Set("component", w.Component).Set("offset", w.Offset).Set("value", w.Value),
+            v => new GuestWriteRegister(v.Int("component"), v.Int("offset"), v.ULong("value"))),
     ];
 
     private static readonly Dictionary<Type, OpDescriptor> ByType = All.ToDictionary(d => d.Type);

@@ -128,6 +128,10 @@ public static class KernelOps
             v => new SetXsaveOp(v.Int("vcpu"), v.Bytes("image"))),
         Op<VcpuInitOp>("vcpu_init", Kvm, OpTarget.Vcpu, OpEffect.None, [OpArg.Vcpu],
             o => $"vcpu{o.Vcpu} INIT", o => Vcpu(o.Vcpu), v => new VcpuInitOp(v.Int("vcpu"))),
+
+        // ---- process exit (kernel/exit.c; listed last so the documentation order above stays as it was)
+        Op<ExitGroupOp>("exit_group", Process, OpTarget.Process, OpEffect.ExitsProcess, [OpArg.Pid],
+            o => $"p{o.Pid} exit_group()", o => Pid(o.Pid), v => new ExitGroupOp(v.Int("pid"))),
     ];
 
     private static readonly Dictionary<Type, IKernelOpDescriptor> ByType = All.ToDictionary(d => d.Type);

@@ -32,6 +32,8 @@ public enum ArgKind
     Xcrs,
     /// <summary>What happens during a KVM_RUN: IReadOnlyList&lt;GuestEvent&gt;.</summary>
     GuestEvents,
+    /// <summary>One XSAVE component, written by its name (YMM, XTILE_DATA) or number: <see cref="int"/>.</summary>
+    Xfeature,
 }
 
 /// <summary>One argument: its name in the scenario format, its kind, and its default (null: the argument is required).</summary>

@@ -6,7 +6,7 @@ namespace Xsave.Contract.Linux.Operations;
 public enum OpTarget { Process, Thread, Vcpu }
 
 /// <summary>What an operation does to the set of names that exist (the rest leave it alone).</summary>
-public enum OpEffect { None, SpawnsThread, ForksProcess, ExecsProcess, CreatesVcpu, DestroysVcpu }
+public enum OpEffect { None, SpawnsThread, ForksProcess, ExecsProcess, CreatesVcpu, DestroysVcpu, ExitsProcess }
 
 /// <summary>
 /// One operation (or guest event) described once: its name (the scenario step name and the JSON discriminator), the

@@ -30,6 +30,13 @@ internal static class GuestExits
             case InitWhileRunning:
                 vcpu.Reset.Init(group);
                 return GuestExit.Completed;
+            case GuestWriteRegister w:
+                return GuestRegisters.Write(vcpu, w.Component, w.Offset, w.Value) switch
+                {
+                    GuestWriteResult.Ud => GuestExit.InjectedUd,
+                    GuestWriteResult.Nm => GuestExit.InjectedNm,
+                    _ => GuestExit.Completed,
+                };
             default:
                 throw new UnreachableException($"guest event {e.GetType().Name} is not part of the contract");
         }

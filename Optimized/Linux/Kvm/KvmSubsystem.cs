@@ -21,6 +21,12 @@ public sealed class KvmSubsystem
     private readonly List<int> _vcpuPids = [];
     private readonly Dictionary<int, KvmVm> _vms = [];
 
+    /// <summary>VMs whose creator closed its fds (execve, exit) while forked children still hold them.</summary>
+    private readonly List<KvmVm> _orphans = [];
+
+    /// <summary>Per vCPU id: its creator closed its fd (execve, exit), so the creator's ioctls on it are -EBADF.</summary>
+    private readonly List<bool> _fdClosed = [];
+
     public KvmSubsystem(BootTables boot) : this(boot, KvmModuleParams.Default) { }
 
     public KvmSubsystem(BootTables boot, KvmModuleParams moduleParams)
@@ -42,6 +48,8 @@ public sealed class KvmSubsystem
     /// </summary>
     public KernelOutcome Apply(KernelOp op, Func<int, TaskGroup> processById)
     {
+        // The creator's fd for the vCPU is gone after its execve (O_CLOEXEC), though a forked child may keep the VM.
+        if (VcpuOf(op) is int target && (uint)target < (uint)_vcpus.Count && _fdClosed[target]) return Outcome(-(long)Errno.EBADF);
         switch (op)
         {
             case KvmCheckExtensionOp o:
@@ -110,11 +118,16 @@ public sealed class KvmSubsystem
 
     private KernelOutcome Create(KvmModule kvm, TaskGroup group, int pid)
     {
-        if (!_vms.TryGetValue(pid, out var vm)) _vms[pid] = vm = new KvmVm(pid);
+        if (!_vms.TryGetValue(pid, out var vm))
+        {
+            _vms[pid] = vm = new KvmVm(pid);
+            vm.FdHolders.Add(pid);
+        }
         long r = Vcpu.Create(kvm, vm, group, out var vcpu);
         if (r < 0) return Outcome(r);
         _vcpus.Add(vcpu);
         _vcpuPids.Add(pid);
+        _fdClosed.Add(false);
         int id = _vcpus.Count - 1;
         return new KernelOutcome(id, Created: id);
     }
@@ -169,6 +182,51 @@ public sealed class KvmSubsystem
         long r = legacy ? v.XsaveIoctls.GetXsave(data) : v.XsaveIoctls.GetXsave2(data);
         return r < 0 ? Outcome(r) : new KernelOutcome(r, Data: data);
     }
+
+    // ---- fds: fork, execve, exit ----
+
+    /// <summary>fork: dup_fd gives the child every KVM fd the parent holds.</summary>
+    public void DupFds(int parentPid, int childPid)
+    {
+        foreach (var vm in _vms.Values)
+            if (vm.FdHolders.Contains(parentPid)) vm.FdHolders.Add(childPid);
+        foreach (var vm in _orphans)
+            if (vm.FdHolders.Contains(parentPid)) vm.FdHolders.Add(childPid);
+    }
+
+    /// <summary>
+    /// execve (do_close_on_exec) or exit (exit_files) of <paramref name="pid"/>: its KVM fds close. A VM left without
+    /// holders is destroyed with its vCPUs (kvm_arch_vcpu_destroy → fpu_free_guest_fpstate); true when one of those
+    /// WARNed (a guest fpstate left in use by a thread that died in KVM_RUN, H25). The process's own VM is forgotten,
+    /// so a later KVM_CREATE_VCPU from it starts a new VM.
+    /// </summary>
+    public bool CloseFds(int pid)
+    {
+        if (_vms.Remove(pid, out var own)) _orphans.Add(own);
+        for (int id = 0; id < _vcpuPids.Count; id++) _fdClosed[id] |= _vcpuPids[id] == pid;
+        foreach (var vm in _vms.Values) vm.FdHolders.Remove(pid); // their creators still hold them
+        bool warned = false;
+        for (int k = _orphans.Count - 1; k >= 0; k--)
+        {
+            var vm = _orphans[k];
+            if (!vm.FdHolders.Remove(pid) || vm.FdHolders.Count > 0) continue;
+            _orphans.RemoveAt(k);
+            for (int id = 0; id < _vcpus.Count; id++)
+                if (_vcpus[id] is { } v && v.Vm == vm) warned |= Destroy(id).Signal == KernelSignal.Warn;
+        }
+        return warned;
+    }
+
+    /// <summary>The pid that issues a vCPU ioctl (the vCPU's creator), or 0 for an operation on no vCPU id.</summary>
+    public int OwnerOf(KernelOp op) => VcpuOf(op) is int id && (uint)id < (uint)_vcpus.Count ? _vcpuPids[id] : 0;
+
+    private static int? VcpuOf(KernelOp op) => op switch
+    {
+        VcpuDestroyOp o => o.Vcpu, SetCpuid2Op o => o.Vcpu, GetCpuid2Op o => o.Vcpu, GetXcrsOp o => o.Vcpu, SetXcrsOp o => o.Vcpu,
+        SetMsrOp o => o.Vcpu, GetMsrOp o => o.Vcpu, KvmRunOp o => o.Vcpu, GetXsaveOp o => o.Vcpu, GetXsave2Op o => o.Vcpu,
+        SetXsaveOp o => o.Vcpu, VcpuInitOp o => o.Vcpu,
+        _ => null,
+    };
 
     // ---- names ----
 

@@ -14,6 +14,10 @@ public sealed class KvmVm
 
     public int Pid { get; }
 
+    /// <summary>The processes whose fd tables hold this VM's (and its vCPUs') O_CLOEXEC fds: the creator, and every
+    /// child forked while it held them (dup_fd). The VM dies with the last one (kvm_put_kvm → kvm_destroy_vm).</summary>
+    public HashSet<int> FdHolders { get; } = [];
+
     /// <summary>kvm->arch.has_protected_state (SEV-ES/SNP/TDX guests).</summary>
     public bool HasProtectedState { get; }
 

@@ -52,6 +52,9 @@ public sealed class TaskGroup
     public FpuStatePerm Perm { get; set; }
     public FpuStatePerm GuestPerm { get; set; }
 
+    /// <summary>The group has exited (exit_group): no threads remain, every system call naming it is -ESRCH.</summary>
+    public bool Exited { get; set; }
+
     /// <summary>Test knob: while set, fpstate allocations fail (vzalloc returning NULL).</summary>
     public bool FailAllocations { get; set; }
 

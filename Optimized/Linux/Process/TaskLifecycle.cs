@@ -72,4 +72,14 @@ public static class TaskLifecycle
         group.Perm = DefaultPerm(b);
         group.GuestPerm = DefaultGuestPerm(b);
     }
+
+    /// <summary>
+    /// exit_group(): each thread's do_exit → exit_thread → fpu__drop, and the task's fpstate is freed with it
+    /// (fpstate_free). The fds go too (exit_files): the caller closes the KVM ones.
+    /// </summary>
+    public static void Exit(TaskGroup group)
+    {
+        group.Threads.Clear();
+        group.Exited = true;
+    }
 }

@@ -47,6 +47,8 @@ public sealed class OptimizedKernel : IKernel
     public KernelOutcome Apply(KernelOp op)
     {
         var b = Tables;
+        // A process that has exited can make no system call and cannot be traced: -ESRCH, whatever the operation.
+        if (CallerExited(op)) return Outcome(-(long)Errno.ESRCH);
         switch (op)
         {
             case ArchPrctlOp o:
@@ -70,11 +72,16 @@ public sealed class OptimizedKernel : IKernel
                 _groups.Add(TaskLifecycle.Fork(b, Group(o.Pid)));
                 _groups[^1].Leader.SignalFrame = Group(o.Pid).Leader.SignalFrame; // fork copies the stack
                 int pid = _groups.Count;
+                _kvm.DupFds(o.Pid, pid);
                 return new KernelOutcome(pid, Created: pid);
             }
             case ExecOp o:
+                // begin_new_exec: de_thread, flush_thread (FPU, permissions, PKRU), then do_close_on_exec (the KVM fds).
                 TaskLifecycle.Exec(b, Group(o.Pid));
-                return Outcome(0);
+                return _kvm.CloseFds(o.Pid) ? new KernelOutcome(0, Signal: KernelSignal.Warn) : Outcome(0);
+            case ExitGroupOp o:
+                TaskLifecycle.Exit(Group(o.Pid));
+                return _kvm.CloseFds(o.Pid) ? new KernelOutcome(0, Signal: KernelSignal.Warn) : Outcome(0);
             case XfdFaultOp o:
             {
                 var g = Group(o.Pid);
@@ -144,7 +151,7 @@ public sealed class OptimizedKernel : IKernel
             var threads = new ThreadSnapshot[g.Threads.Count];
             for (int k = 0; k < threads.Length; k++)
                 threads[k] = new ThreadSnapshot(k, g.Threads[k].SigaltstackSize, SnapshotOf(g.Threads[k].Own));
-            processes[i] = new ProcessSnapshot(i + 1, true, Perm(g.Perm), Perm(g.GuestPerm), threads);
+            processes[i] = new ProcessSnapshot(i + 1, !g.Exited, Perm(g.Perm), Perm(g.GuestPerm), threads);
         }
         return new KernelSnapshot(processes, _kvm.Snapshot());
     }
@@ -170,6 +177,20 @@ public sealed class OptimizedKernel : IKernel
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(word, xor);
         int n = Math.Min(8, memory.Length - at);
         for (int k = 0; k < n; k++) memory[at + k] ^= word[k];
+    }
+
+    /// <summary>Whether the process the operation names (or, for a vCPU ioctl, the process that created the vCPU) has exited.</summary>
+    private bool CallerExited(KernelOp op)
+    {
+        int pid = op switch
+        {
+            ArchPrctlOp o => o.Pid, SigaltstackOp o => o.Pid, SpawnThreadOp o => o.Pid, ForkOp o => o.Pid, ExecOp o => o.Pid,
+            ExitGroupOp o => o.Pid, XfdFaultOp o => o.Pid, WritePkruOp o => o.Pid, PtraceGetXstateOp o => o.Pid,
+            PtraceSetXstateOp o => o.Pid, KvmCheckExtensionOp o => o.Pid, KvmGetSupportedCpuidOp o => o.Pid, VcpuCreateOp o => o.Pid,
+            SignalDeliverOp o => o.Pid, SigreturnOp o => o.Pid, MinSigStkSzOp o => o.Pid,
+            _ => _kvm.OwnerOf(op),
+        };
+        return pid > 0 && Group(pid).Exited;
     }
 
     private static TaskThread Thread(TaskGroup g, int pid, int tid) =>

@@ -109,6 +109,19 @@ public sealed partial class LinuxProcess
         (Perm, GuestPerm) = DefaultPermissions(Boot);
     }
 
+    /// <summary>False once the whole group has exited (<see cref="Exit"/>).</summary>
+    public bool Alive { get; private set; } = true;
+
+    /// <summary>
+    /// exit_group(): every thread runs do_exit → exit_thread → fpu__drop, and its fpstate goes with the task
+    /// (arch_release_task_struct → fpstate_free). The group's permissions are not consulted again.
+    /// </summary>
+    public void Exit()
+    {
+        _threads.Clear();
+        Alive = false;
+    }
+
     private LinuxThread AddThread(Fpu fpu)
     {
         var thread = new LinuxThread(_nextThreadId++, fpu);

@@ -13,7 +13,7 @@ namespace Xsave.Oracle.Linux.World;
 /// operation is handed to the oracle object that models it; this class only keeps the names (pids, thread indices,
 /// vCPU ids) and turns results into <see cref="KernelOutcome"/> and <see cref="KernelSnapshot"/>.
 /// </summary>
-public sealed class OracleKernel : IKernel
+public sealed partial class OracleKernel : IKernel
 {
     private readonly BootResult _boot;
     private readonly List<LinuxProcess> _processes = [];
@@ -42,7 +42,8 @@ public sealed class OracleKernel : IKernel
         SigaltstackOp o => WithThread(o.Pid, o.Tid, (p, t) => Of(p.Sigaltstack(t.Id, o.Size, disable: o.Size == 0))),
         SpawnThreadOp o => WithProcess(o.Pid, p => SpawnThread(p)),
         ForkOp o => WithProcess(o.Pid, p => Fork(p)),
-        ExecOp o => WithProcess(o.Pid, p => { p.Exec(); SetPkruAfterExec(p); return new KernelOutcome(0); }),
+        ExecOp o => WithProcess(o.Pid, p => Exec(p, o.Pid)),
+        ExitGroupOp o => WithProcess(o.Pid, p => ExitGroup(p, o.Pid)),
         XfdFaultOp o => WithThread(o.Pid, o.Tid, (p, t) => XfdFault(p, t, o.XfdErr)),
         WritePkruOp o => WithThread(o.Pid, o.Tid, (_, t) => WritePkru(t, o.Value)),
         PtraceGetXstateOp o => WithThread(o.Pid, o.Tid, (_, t) => PtraceGet(t, o.IovLen)),
@@ -70,7 +71,7 @@ public sealed class OracleKernel : IKernel
     };
 
     public KernelSnapshot? Snapshot() => new(
-        _processes.Select((p, i) => new ProcessSnapshot(i + 1, true, Perm(p.Perm), Perm(p.GuestPerm),
+        _processes.Select((p, i) => new ProcessSnapshot(i + 1, p.Alive, Perm(p.Perm), Perm(p.GuestPerm),
             p.Threads.Select((t, k) => new ThreadSnapshot(k, t.SigaltstackSize, Snap(t.Fpu.OwnFpstate))).ToList())).ToList(),
         _vcpus.Select((v, id) => v is null
             ? VcpuSnapshot.Destroyed(id, _vcpuPids[id])
@@ -90,6 +91,7 @@ public sealed class OracleKernel : IKernel
     {
         var child = parent.Fork();
         _processes.Add(child);
+        InheritFds(_processes.IndexOf(parent) + 1, _processes.Count);
         // copy_thread: "p->thread.pkru = read_pkru()": the child starts with the forking thread's PKRU (R61a).
         InheritPkru(parent.Leader, child.Leader);
         child.Leader.StackFrame = parent.Leader.StackFrame; // the address space is copied, the frame with it
@@ -184,7 +186,7 @@ public sealed class OracleKernel : IKernel
 
     private KernelOutcome CreateVcpu(KvmModule kvm, LinuxProcess p, int pid)
     {
-        if (!_vms.TryGetValue(p, out var vm)) _vms[p] = vm = KvmVm.Create(kvm, p);
+        if (!_vms.TryGetValue(p, out var vm)) OpenVm(p, pid, vm = KvmVm.Create(kvm, p));
         var creation = Vcpu.Create(vm);
         if (creation.Vcpu is null) return Of(creation.Result);
         _vcpus.Add(creation.Vcpu);
@@ -243,6 +245,13 @@ public sealed class OracleKernel : IKernel
             case InitWhileRunning:
                 v.Init();
                 return GuestExit.Completed;
+            case GuestWriteRegister w:
+                return GuestRegisterWrite.Apply(v, w.Component, w.Offset, w.Value) switch
+                {
+                    GuestWriteOutcome.InjectedUd => GuestExit.InjectedUd,
+                    GuestWriteOutcome.InjectedNm => GuestExit.InjectedNm,
+                    _ => GuestExit.Completed,
+                };
             default:
                 throw new UnreachableException($"guest event {e.GetType().Name} is not part of the contract");
         }
@@ -259,14 +268,24 @@ public sealed class OracleKernel : IKernel
 
     // ---- names ----
 
+    /// <summary>The process, or -ESRCH once it has exited (nothing of it can make a system call or be traced).</summary>
     private KernelOutcome WithProcess(int pid, Func<LinuxProcess, KernelOutcome> f) =>
-        pid >= 1 && pid <= _processes.Count ? f(_processes[pid - 1]) : throw new ArgumentException($"no process {pid}");
+        pid >= 1 && pid <= _processes.Count
+            ? _processes[pid - 1].Alive ? f(_processes[pid - 1]) : new KernelOutcome(-(long)Errno.ESRCH)
+            : throw new ArgumentException($"no process {pid}");
 
     private KernelOutcome WithThread(int pid, int tid, Func<LinuxProcess, LinuxThread, KernelOutcome> f) =>
         WithProcess(pid, p => tid >= 0 && tid < p.Threads.Count ? f(p, p.Threads[tid]) : throw new ArgumentException($"no thread {tid} in process {pid}"));
 
-    private KernelOutcome WithVcpu(int id, Func<Vcpu, KernelOutcome> f) =>
-        id >= 0 && id < _vcpus.Count && _vcpus[id] is { } v ? f(v) : throw new ArgumentException($"no vCPU {id}");
+    /// <summary>A vCPU ioctl comes from the process that created the vCPU: -ESRCH once it has exited, -EBADF once it
+    /// closed its fds at execve (a forked child may still hold them, keeping the vCPU alive).</summary>
+    private KernelOutcome WithVcpu(int id, Func<Vcpu, KernelOutcome> f)
+    {
+        if (id < 0 || id >= _vcpus.Count) throw new ArgumentException($"no vCPU {id}");
+        if (!_processes[_vcpuPids[id] - 1].Alive) return new KernelOutcome(-(long)Errno.ESRCH);
+        if (_closedVcpus.Contains(id)) return new KernelOutcome(-(long)Errno.EBADF);
+        return _vcpus[id] is { } v ? f(v) : throw new ArgumentException($"no vCPU {id}");
+    }
 
     private KernelOutcome WithKvm(int pid, Func<KvmModule, LinuxProcess, KernelOutcome> f) =>
         WithProcess(pid, p =>
