@@ -16,6 +16,9 @@ public sealed record WorldShape(ImmutableList<int> ThreadCounts, ImmutableList<(
 
     public static WorldShape Initial { get; } = new([1], []);
 
+    /// <summary>After a boot that died: no process, no vCPU (IKernel).</summary>
+    public static WorldShape Empty { get; } = new([], []);
+
     public int Processes => ThreadCounts.Count;
 
     public IEnumerable<int> LiveVcpus => Vcpus.Select((v, id) => (v, id)).Where(x => x.v.Alive).Select(x => x.id);

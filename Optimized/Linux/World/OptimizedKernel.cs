@@ -26,7 +26,8 @@ public sealed class OptimizedKernel : IKernel
     {
         Tables = boot;
         Boot = boot.Summary();
-        _groups.Add(TaskLifecycle.Start(boot));
+        // A boot that died at XSETBV has no user space: no thread group, and Apply refuses.
+        if (!boot.Failed) _groups.Add(TaskLifecycle.Start(boot));
         _groupById = Group;
         _kvm = new KvmSubsystem(boot);
     }
@@ -45,6 +46,7 @@ public sealed class OptimizedKernel : IKernel
 
     public KernelOutcome Apply(KernelOp op)
     {
+        if (Tables.Failed) throw new InvalidOperationException($"the kernel did not boot ({Boot.Failure}): no operation can run");
         var b = Tables;
         switch (op)
         {
