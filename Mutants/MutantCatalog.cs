@@ -19,5 +19,6 @@ public static class MutantCatalog
         new ExecKeepsPkruZero(correct),
         new GetXsaveDropsGuestPkru(correct),
         new XfdNmSurvived(correct),
+        new ClearCpuidNoClosure(correct),
     ];
 }

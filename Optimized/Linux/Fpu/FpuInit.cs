@@ -54,7 +54,8 @@ internal static class FpuInit
         // R32.
         if ((caps & CpuCaps.Xsave) == 0)
             return Legacy(ref s, CpuCapDeps.Clear(caps, CpuCaps.Xsave),
-                config.NoXsave ? "XSAVE disabled by noxsave" : "CPU has no XSAVE", legacySize, legacyFeatures);
+                config.NoXsave ? "XSAVE disabled by noxsave" : cpu.Flags.Xsave ? "XSAVE disabled by clearcpuid=" : "CPU has no XSAVE",
+                legacySize, legacyFeatures);
 
         ulong kmax = t.SupportedXcr0 | t.SupportedXss;
 

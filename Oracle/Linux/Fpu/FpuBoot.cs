@@ -53,7 +53,9 @@ public static class FpuBoot
         if (!caps.Has(CpuCap.Xsave))
         {
             log.Add("x86/fpu: x87 FPU will use " + (caps.Has(CpuCap.Fxsr) ? "FXSAVE" : "FSAVE"));
-            return ctx.Legacy(caps.Without(CpuCap.Xsave), config.NoXsave ? "XSAVE disabled by noxsave" : "CPU has no XSAVE");
+            // The CPU had XSAVE and only the command line can have taken it (clearcpuid= of xsave, fxsr or fpu).
+            string reason = config.NoXsave ? "XSAVE disabled by noxsave" : cpu.Flags.Xsave ? "XSAVE disabled by clearcpuid=" : "CPU has no XSAVE";
+            return ctx.Legacy(caps.Without(CpuCap.Xsave), reason);
         }
 
         // R32: every component the CPU enumerates, user (sub-leaf 0) and supervisor (sub-leaf 1).
