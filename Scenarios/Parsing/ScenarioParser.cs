@@ -49,7 +49,9 @@ public sealed partial class ScenarioParser(Func<string, CpuModel?> corpusCpu)
         }
         catch (YamlException y)
         {
-            return new(null, new ScenarioError(file, (int)y.Start.Line, (int)y.Start.Column, "YAML syntax error: " + Inner(y)));
+            // An unquoted value with ': ' is the usual cause; say so in words rather than the scanner's.
+            string message = YamlHints.For(text, (int)y.Start.Line) ?? Inner(y);
+            return new(null, new ScenarioError(file, (int)y.Start.Line, (int)y.Start.Column, "YAML syntax error: " + message));
         }
         catch (InvalidOperationException)
         {
