@@ -13,7 +13,8 @@ public static class Catalog
             .Concat(ErratumLaws.All())
             .Concat(KernelDifferentialLaws.All()).Concat(KernelInvariantLaws.All()).Concat(KernelMetamorphicLaws.All())
             .Concat(KvmCpuidLaws.All()).Concat(PkruLaws.All())
-            .Concat(KvmPkruLaws.All()).Concat(XfdDeathLaws.All()).ToList();
+            .Concat(KvmPkruLaws.All()).Concat(XfdDeathLaws.All())
+            .Concat(BootOptionLaws.All()).ToList();
         var duplicate = all.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"property name '{duplicate.Key}' is used twice");
         return all;

@@ -21,6 +21,12 @@ public static class BootOptionsGen
     /// <summary>A change to a configuration: nothing (most often), noxsaves, noxsaveopt, or one or two clearcpuid= flags.</summary>
     public static Gen<Func<KernelConfig, KernelConfig>> Options { get; } = Gen.Frequency(
         (12, Gen.Constant<Func<KernelConfig, KernelConfig>>(c => c)),
+        (5, NonEmptyGen()));
+
+    /// <summary>Always at least one option.</summary>
+    public static Gen<Func<KernelConfig, KernelConfig>> NonEmpty { get; } = NonEmptyGen();
+
+    private static Gen<Func<KernelConfig, KernelConfig>> NonEmptyGen() => Gen.Frequency(
         (1, Gen.Constant<Func<KernelConfig, KernelConfig>>(c => c with { NoXsaves = true })),
         (1, Gen.Constant<Func<KernelConfig, KernelConfig>>(c => c with { NoXsaveopt = true })),
         (3, from a in OneFlag
