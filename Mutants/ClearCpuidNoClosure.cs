@@ -9,14 +9,15 @@ namespace Xsave.Mutants;
 /// (Andi Kleen, 2017; arch/x86/kernel/cpu/cpuid-deps.c) cleared only the named bit, so clearcpuid=avx left AVX512F set
 /// and fpu__init_system_xstate kept the AVX-512 states without YMM. Built by hiding each named capability from the CPU
 /// itself (a missing prerequisite on the CPU only earns check_cpufeature_deps' warning) and clearing nothing on the
-/// command line. FPU, FXSR and SSE are left to the correct implementation (64-bit kernels require them).
+/// command line. FPU, FXSR and SSE (64-bit kernels require them) and XSAVE (without it nothing of the closure matters:
+/// no xstate is set up at all) are left to the correct implementation, so every difference is one of results or sizes.
 /// </summary>
 public sealed class ClearCpuidNoClosure(IXstateImplementation inner) : MutantImplementation(inner)
 {
     public override string Name => "mutant:clearcpuid-no-closure";
     public override string Description => "clearcpuid=/noxsaves clear only the named capability, not what depends on it (cpuid-deps.c)";
 
-    private const CpuidFlags KeptByConfig = CpuidFlags.Fpu | CpuidFlags.Fxsr | CpuidFlags.Sse;
+    private const CpuidFlags KeptByConfig = CpuidFlags.Fpu | CpuidFlags.Fxsr | CpuidFlags.Sse | CpuidFlags.Xsave;
 
     public override IKernel Boot(CpuModel cpu, KernelConfig config)
     {
