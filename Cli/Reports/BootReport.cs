@@ -22,8 +22,9 @@ public sealed record BootReport
     [JsonPropertyName("user"), JsonPropertyOrder(8)] public required UserSection User { get; init; }
     [JsonPropertyName("guest"), JsonPropertyOrder(9)] public required GuestSection Guest { get; init; }
 
-    /// <summary>Why the boot died (XSETBV refused the XCR0 the kernel wrote), or null when it completed.</summary>
-    [JsonPropertyName("failure"), JsonPropertyOrder(10)] public string? Failure { get; init; }
+    /// <summary>Why the boot died (XSETBV refused the XCR0 the kernel wrote); written only for a failed boot.</summary>
+    [JsonPropertyName("failure"), JsonPropertyOrder(10), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Failure { get; init; }
 
     public sealed record KernelSection
     {
