@@ -40,5 +40,6 @@ public static class MutantCatalog
         new ExitKeepsVcpuFpstate(correct),
         new ExecKeepsSiblingThreads(correct),
         new InitClearsAvxRegisters(correct),
+        new ClearCpuidNoClosure(correct),
     ];
 }

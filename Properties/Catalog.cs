@@ -14,7 +14,7 @@ public static class Catalog
             .Concat(KernelDifferentialLaws.All()).Concat(KernelInvariantLaws.All()).Concat(KernelMetamorphicLaws.All())
             .Concat(KvmCpuidLaws.All()).Concat(PkruLaws.All())
             .Concat(KvmPkruLaws.All()).Concat(KvmInitLaws.All()).Concat(KvmUabiSizeLaws.All()).Concat(XfdDeathLaws.All())
-            .Concat(SignalLaws.All()).Concat(LifecycleLaws.All()).Concat(GuestWriteLaws.All()).ToList();
+            .Concat(SignalLaws.All()).Concat(LifecycleLaws.All()).Concat(GuestWriteLaws.All()).Concat(BootOptionLaws.All()).ToList();
         var duplicate = all.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"property name '{duplicate.Key}' is used twice");
         return all;

@@ -18,7 +18,8 @@ public static class BootCommand
 {
     public const string Name = "boot";
 
-    public sealed record Settings(string Cpu, CetSupervisorPolicy Policy, bool Json, ProfileResolver Profiles, string? Implementation = null);
+    public sealed record Settings(string Cpu, CetSupervisorPolicy Policy, bool Json, ProfileResolver Profiles, string? Implementation = null,
+        CpuidFlags ClearCpuid = CpuidFlags.None, bool NoXsave = false, bool NoXsaves = false, bool NoXsaveopt = false);
 
     public static Command Create(CliContext context)
     {
@@ -35,16 +36,35 @@ public static class BootCommand
                 return null;
             },
         };
+        var clearcpuid = new Option<CpuidFlags?>("--clearcpuid")
+        {
+            Description = "Kernel command line clearcpuid=: capabilities cleared before the FPU setup, with their cpuid-deps dependents.",
+            HelpName = "avx,xsaves,...",
+            CustomParser = result =>
+            {
+                var flags = CpuidFlags.None;
+                foreach (var word in string.Join(",", result.Tokens.Select(t => t.Value)).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (CpuidFlagNames.TryParse(word, out var flag)) flags |= flag;
+                    else result.AddError($"--clearcpuid '{word}' is not a modelled capability (names or numbers: {CpuidFlagNames.Help})");
+                }
+                return flags;
+            },
+        };
+        var noxsave = new Option<bool>("--noxsave") { Description = "Kernel command line noxsave." };
+        var noxsaves = new Option<bool>("--noxsaves") { Description = "Kernel command line noxsaves (clears XSAVES, so XFD, AMX, SHSTK, ENQCMD)." };
+        var noxsaveopt = new Option<bool>("--noxsaveopt") { Description = "Kernel command line noxsaveopt." };
         var json = CommonOptions.Json();
         var corpus = CommonOptions.Cpus();
         var impl = ImplementationOption.Create(OracleName, "The implementation that boots");
         var command = new Command(Name, "Linux FPU boot configuration of a CPU: kernel/user/guest features and sizes, XCR0, XSS.")
         {
-            cpu, policy, json, corpus, impl,
+            cpu, policy, json, corpus, impl, clearcpuid, noxsave, noxsaves, noxsaveopt,
         };
         command.SetAction(parse => Run(context, new Settings(parse.GetValue(cpu)!,
             parse.GetValue(policy) ?? CetSupervisorPolicy.Merged, parse.GetValue(json),
-            ProfileResolver.For(parse.GetValue(corpus), context), parse.GetValue(impl))));
+            ProfileResolver.For(parse.GetValue(corpus), context), parse.GetValue(impl),
+            parse.GetValue(clearcpuid) ?? CpuidFlags.None, parse.GetValue(noxsave), parse.GetValue(noxsaves), parse.GetValue(noxsaveopt))));
         return command;
     }
 
@@ -54,7 +74,12 @@ public static class BootCommand
             return ExitCodes.InputError;
         using var owned = implementation as IDisposable;
         if (CorpusProblems.Resolve(context, settings.Profiles, settings.Cpu) is not { } profile) return ExitCodes.InputError;
-        var boot = implementation.Boot(profile.ToCpuModel(), KernelConfig.Default with { Policy = settings.Policy }).Boot;
+        var config = KernelConfig.Default with
+        {
+            Policy = settings.Policy, ClearCpuid = settings.ClearCpuid, NoXsave = settings.NoXsave,
+            NoXsaves = settings.NoXsaves, NoXsaveopt = settings.NoXsaveopt,
+        };
+        var boot = implementation.Boot(profile.ToCpuModel(), config).Boot;
         var report = BootReport.From(boot, profile.Id, settings.Policy);
 
         if (settings.Json) JsonReport.Write(context.Out, report);
@@ -66,6 +91,13 @@ public static class BootCommand
     {
         var console = Consoles.For(context);
         console.WriteLine($"{report.Cpu}  policy {report.Policy}");
+        if (boot.Failed)
+        {
+            // Nothing after XSETBV exists: no configuration to show.
+            console.WriteLine($"BOOT FAILED: {boot.Failure}");
+            console.WriteLine($"XCR0      {report.Xcr0,-12} {boot.Xcr0.Describe()} (refused)");
+            return;
+        }
         console.WriteLine(report.Xsave
             ? $"XSAVE     in use, {(report.Compacted ? "compacted" : "standard")} format"
             : $"XSAVE     not used: {report.DisabledReason}");

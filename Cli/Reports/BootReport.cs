@@ -22,6 +22,10 @@ public sealed record BootReport
     [JsonPropertyName("user"), JsonPropertyOrder(8)] public required UserSection User { get; init; }
     [JsonPropertyName("guest"), JsonPropertyOrder(9)] public required GuestSection Guest { get; init; }
 
+    /// <summary>Why the boot died (XSETBV refused the XCR0 the kernel wrote); written only for a failed boot.</summary>
+    [JsonPropertyName("failure"), JsonPropertyOrder(10), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Failure { get; init; }
+
     public sealed record KernelSection
     {
         [JsonPropertyName("max_features"), JsonPropertyOrder(0)] public required string MaxFeatures { get; init; }
@@ -92,6 +96,7 @@ public sealed record BootReport
             DefaultSize = boot.User.DefaultSize,
         },
         Guest = new GuestSection { Features = boot.GuestFeatures.ToHex(), Size = boot.GuestSize },
+        Failure = boot.Failure,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -12,6 +12,13 @@ public sealed record FpuConfigSummary(
 /// What boot leaves behind (R30-R45), in the shape of the runner's <c>boot --json</c> output: whether XSAVE is used,
 /// the format, the registers written, and the three configurations.
 /// </summary>
+/// <remarks>
+/// A boot can fail (<see cref="Failure"/> not null): fpu__init_cpu_xstate() hands user.max_features to XSETBV without
+/// an exception fixup, so a value XSETBV refuses (R8) is a #GP in the kernel and the boot dies (SPEC F3: AMX_TILE
+/// without XFD keeps XTILE_CFG but drops XTILE_DATA). Then <see cref="Xcr0"/> is the value XSETBV refused and every
+/// other field is zero/false/null. A failed kernel has no user space: its snapshot is an empty world and no operation
+/// may be applied to it (<see cref="IKernel"/>).
+/// </remarks>
 public sealed record BootSummary(
     bool Xsave,
     bool Compacted,
@@ -21,4 +28,21 @@ public sealed record BootSummary(
     FpuConfigSummary Kernel,
     FpuConfigSummary User,
     FeatureMask GuestFeatures,
-    uint GuestSize);
+    uint GuestSize,
+    string? Failure = null)
+{
+    /// <summary>Whether the boot died (see <see cref="Failure"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Failed => Failure is not null;
+
+    /// <summary>The contract's words for a boot that died at XSETBV: both implementations report exactly this.</summary>
+    public static string XsetbvFailure(FeatureMask xcr0) =>
+        $"XSETBV #GP in fpu__init_cpu_xstate: XCR0 {xcr0} refused (R8); the kernel dies at boot";
+
+    /// <summary>A failed boot's summary: the refused XCR0 and the failure, everything else empty.</summary>
+    public static BootSummary FailedAt(FeatureMask xcr0)
+    {
+        var none = new FpuConfigSummary(FeatureMask.None, FeatureMask.None, FeatureMask.None, 0, 0);
+        return new BootSummary(false, false, null, xcr0, FeatureMask.None, none, none, FeatureMask.None, 0, XsetbvFailure(xcr0));
+    }
+}

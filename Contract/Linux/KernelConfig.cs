@@ -30,6 +30,25 @@ public sealed record KernelConfig
     /// <summary>Boot with "noxsave" and similar: XSAVE cleared before the xstate setup.</summary>
     public bool NoXsave { get; init; }
 
+    /// <summary>
+    /// "noxsaveopt": cpu_parse_early_param() calls setup_clear_cpu_cap(X86_FEATURE_XSAVEOPT) (nothing depends on it in
+    /// cpuid-deps.c). The FPU policy does not read XSAVEOPT, so the boot is unchanged; the save instruction choice is not
+    /// part of the contract.
+    /// </summary>
+    public bool NoXsaveopt { get; init; }
+
+    /// <summary>
+    /// "noxsaves": setup_clear_cpu_cap(X86_FEATURE_XSAVES), so also XFD (and through it AMX_TILE), SHSTK and ENQCMD
+    /// (cpuid-deps.c). With XSAVEC the kernel still uses the compacted format, without supervisor states (R38, R39).
+    /// </summary>
+    public bool NoXsaves { get; init; }
+
+    /// <summary>
+    /// "clearcpuid=...": the capabilities cleared with setup_clear_cpu_cap() before the FPU setup, each with everything
+    /// that depends on it (cpuid-deps.c). The command line names them as <see cref="CpuidFlagNames"/> lists.
+    /// </summary>
+    public CpuidFlags ClearCpuid { get; init; }
+
     /// <summary>Apply the AMD family 0x17 erratum 1386 workaround (clear XSAVES, R38a). Stock kernels do.</summary>
     public bool AmdZenXsavesErratum { get; init; } = true;
 

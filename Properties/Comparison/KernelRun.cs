@@ -12,6 +12,9 @@ public sealed record KernelStep(int Index, KernelOp Op, KernelOutcome? Outcome, 
 {
     public const string NotAppliedReason = "not applied: names a process, thread or vCPU that does not exist";
 
+    /// <summary>Every step after a boot that died (BootSummary.Failure): the kernel has no user space.</summary>
+    public const string NotBootedReason = "not applied: the kernel did not boot";
+
     /// <summary>The outcome as the comparison sees it: the return value and the data, or why it was not applied.</summary>
     public string Describe() => NotApplied ?? OutcomeText(Outcome!);
 

@@ -20,6 +20,8 @@ public sealed class KernelSession
     {
         _impl = impl;
         Kernel = ImplementationFault.Guard(impl.Name, "boot", () => impl.Boot(cpu, config));
+        // A boot that died has no user space (IKernel): nothing exists, so no operation is applied.
+        if (Kernel.Boot.Failed) Shape = WorldShape.Empty;
         Initial = Snapshot("boot");
     }
 
@@ -38,6 +40,8 @@ public sealed class KernelSession
     {
         int index = _applied.Count;
         _applied.Add(op);
+        if (Kernel.Boot.Failed)
+            return new KernelStep(index, op, null, KernelStep.NotBootedReason, Snapshot($"step {index}"));
         if (!Shape.Accepts(op))
             return new KernelStep(index, op, null, KernelStep.NotAppliedReason, Snapshot($"step {index}"));
         var outcome = ImplementationFault.Guard(_impl.Name, $"step {index} {Contract.Linux.Operations.OpText.Describe(op)}", () => Kernel.Apply(op));

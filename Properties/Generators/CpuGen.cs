@@ -25,10 +25,12 @@ public static class CpuGen
         from supervisor in MaskGen.SubsetOf(FeatureMask.Range(8, 16).Without(9))
         from cetTogether in Gen.Elements(true, false)
         from extraAligned in Gen.Frequency((4, Gen.Constant(FeatureMask.None)), (1, MaskGen.SubsetOf(FeatureMask.Of(XFeature.Pkru, XFeature.CetUser, XFeature.CetKernel, XFeature.Pasid))))
-        select Build(style, ymm, mpx, avx512, pkru, amx, apx, xsaveopt, xsavec, xsaves, supervisor, cetTogether, extraAligned);
+        from amxWithoutXfd in Gen.Frequency((7, Gen.Constant(false)), (1, Gen.Constant(true)))
+        select Build(style, ymm, mpx, avx512, pkru, amx, apx, xsaveopt, xsavec, xsaves, supervisor, cetTogether, extraAligned, amxWithoutXfd);
 
     private static SyntheticCpu Build(OffsetStyle style, bool ymm, bool mpx, bool avx512, bool pkru, bool amx, bool apx,
-        bool xsaveopt, bool xsavec, bool xsaves, FeatureMask supervisor, bool cetTogether, FeatureMask extraAligned)
+        bool xsaveopt, bool xsavec, bool xsaves, FeatureMask supervisor, bool cetTogether, FeatureMask extraAligned,
+        bool amxWithoutXfd = false)
     {
         var user = ArchMasks.FpSse;
         if (ymm) user |= FeatureMask.Of(XFeature.Ymm);
@@ -39,9 +41,9 @@ public static class CpuGen
         if (amx) user |= ArchMasks.Xtile;
         var xss = xsaves ? supervisor : FeatureMask.None;     // supervisor state needs XSAVES (R5)
         if (cetTogether && xss.Overlaps(ArchMasks.Cet)) xss |= ArchMasks.Cet;
-        // Every AMX part enumerates XFD. Without it Linux keeps TILECFG but drops TILEDATA from XCR0, a value XSETBV
-        // refuses (SPEC F3): not a CPU the suite can judge, so AMX always comes with XFD here.
-        return new SyntheticCpu(style, user, xss, xsaveopt, xsavec, xsaves, amx, extraAligned & (user | xss));
+        // Every AMX part enumerates XFD; a VM may not. Without it Linux keeps TILECFG but drops TILEDATA from XCR0, a
+        // value XSETBV refuses (SPEC F3): a boot that dies (BootSummary.Failure). A few such CPUs are generated.
+        return new SyntheticCpu(style, user, xss, xsaveopt, xsavec, xsaves, amx && !amxWithoutXfd, extraAligned & (user | xss));
     }
 
     /// <summary>Real profiles (clean ones only: the others have inconsistent enumerations) and synthetic CPUs.</summary>

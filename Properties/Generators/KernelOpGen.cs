@@ -24,10 +24,11 @@ public static class KernelOpGen
         from cpu in cpus
         from policy in Gen.Frequency((6, Gen.Constant(CetSupervisorPolicy.Merged)), (1, Gen.Constant(CetSupervisorPolicy.AllTasks)), (1, Gen.Constant(CetSupervisorPolicy.None)))
         from is64 in Gen.Frequency((12, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from options in BootOptionsGen.Options
         from prologue in kvm ? Gen.Frequency((2, Gen.Constant(new List<KernelOp>())), (1, VmmPrologue(cpu.Cpu))) : Gen.Constant(new List<KernelOp>())
         from ops in Gen.Sized(size => Gen.Choose(1, Math.Max(2, Math.Min(30, size / 3 + 2))))
             .SelectMany(n => Steps(cpu.Cpu, Shape(prologue), n, kvm, signals: is64))
-        select new KernelScenario(cpu, KernelConfig.Default with { Policy = policy, Is64Bit = is64 }, prologue.Concat(ops).ToList());
+        select new KernelScenario(cpu, options(KernelConfig.Default with { Policy = policy, Is64Bit = is64 }), prologue.Concat(ops).ToList());
 
     /// <summary>
     /// What a VMM does first (QEMU's order): ask for the guest's dynamic features, create a vCPU, hand it the supported

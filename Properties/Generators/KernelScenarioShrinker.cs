@@ -33,6 +33,15 @@ public static class KernelScenarioShrinker
         if (s.Config != KernelConfig.Default && s.Config.Policy != CetSupervisorPolicy.Merged)
             yield return s with { Config = s.Config with { Policy = CetSupervisorPolicy.Merged } };
         if (!s.Config.Is64Bit) yield return s with { Config = s.Config with { Is64Bit = true } };
+        // Boot options go toward none: first all of clearcpuid=, then each flag alone.
+        if (s.Config.ClearCpuid != CpuidFlags.None)
+        {
+            yield return s with { Config = s.Config with { ClearCpuid = CpuidFlags.None } };
+            foreach (var flag in CpuidFlagNames.Each(s.Config.ClearCpuid).Skip(1))
+                yield return s with { Config = s.Config with { ClearCpuid = flag } };
+        }
+        if (s.Config.NoXsaves) yield return s with { Config = s.Config with { NoXsaves = false } };
+        if (s.Config.NoXsaveopt) yield return s with { Config = s.Config with { NoXsaveopt = false } };
     }
 
     /// <summary>Weight of an operation's arguments: what <see cref="SimplerOps"/> strictly reduces, by argument kind.</summary>

@@ -24,6 +24,9 @@ public sealed record WorldShape(ImmutableList<int> ThreadCounts, ImmutableList<(
     /// -ESRCH), no longer picked by the generator.</summary>
     public ImmutableHashSet<int> Closed { get; init; } = [];
 
+    /// <summary>After a boot that died: no process, no vCPU (IKernel).</summary>
+    public static WorldShape Empty { get; } = new([], []);
+
     public int Processes => ThreadCounts.Count;
 
     /// <summary>The pids of processes that have not exited.</summary>

@@ -63,6 +63,10 @@ public static class RegressionToScenario
         if (s.Config.AmdZenXsavesErratum != d.AmdZenXsavesErratum) sb.Append(", amd_zen_xsaves_erratum: ").Append(Bool(s.Config.AmdZenXsavesErratum));
         if (s.Config.Ia32Emulation != d.Ia32Emulation) sb.Append(", ia32_emulation: ").Append(Bool(s.Config.Ia32Emulation));
         if (s.Config.StrictSigaltstackSize != d.StrictSigaltstackSize) sb.Append(", strict_sigaltstack_size: ").Append(Bool(s.Config.StrictSigaltstackSize));
+        if (s.Config.CpuidSetRefreshesCurrent != d.CpuidSetRefreshesCurrent) sb.Append(", cpuid_set_refreshes_current: ").Append(Bool(s.Config.CpuidSetRefreshesCurrent));
+        if (s.Config.NoXsaveopt != d.NoXsaveopt) sb.Append(", noxsaveopt: ").Append(Bool(s.Config.NoXsaveopt));
+        if (s.Config.NoXsaves != d.NoXsaves) sb.Append(", noxsaves: ").Append(Bool(s.Config.NoXsaves));
+        if (s.Config.ClearCpuid != d.ClearCpuid) sb.Append(", clearcpuid: \"").Append(CpuidFlagNames.Format(s.Config.ClearCpuid)).Append('"');
         sb.Append("}\n\nsteps:\n");
         foreach (var op in s.Ops)
         {

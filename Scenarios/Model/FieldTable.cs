@@ -57,6 +57,8 @@ public static partial class FieldTable
         ["xsave"] = b => FieldValue.Flag(b.Xsave),
         ["compacted"] = b => FieldValue.Flag(b.Compacted),
         ["disabled_reason"] = b => FieldValue.Name(b.DisabledReason ?? "none"),
+        ["failed"] = b => FieldValue.Flag(b.Failed),
+        ["failure"] = b => FieldValue.Name(b.Failure ?? "none"),
         ["xcr0"] = b => FieldValue.Mask(b.Xcr0.Bits),
         ["xss"] = b => FieldValue.Mask(b.Xss.Bits),
         ["guest_features"] = b => FieldValue.Mask(b.GuestFeatures.Bits),

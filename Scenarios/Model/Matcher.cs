@@ -54,6 +54,14 @@ public sealed record ExcludesMatcher(ulong Bits) : Matcher
     public override string Text => $"excludes 0x{Bits:x}";
 }
 
+/// <summary>The field must not be produced at all (e.g. a CPUID sub-leaf that is not reported): written <c>absent</c>.</summary>
+public sealed record AbsentMatcher : Matcher
+{
+    public override string? Mismatch(FieldValue? observed) => observed is null ? null : $"expected no such field, got {observed.Text}";
+
+    public override string Text => "absent";
+}
+
 /// <summary>A numeric field is at least <see cref="Min"/>.</summary>
 public sealed record AtLeastMatcher(Int128 Min) : Matcher
 {

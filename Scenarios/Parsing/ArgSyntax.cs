@@ -180,7 +180,8 @@ internal static class ArgSyntax
     }
 
     /// <summary>Leaf 0xD entries: explicit ({function, index, eax, ebx, ecx, edx} list) or the shorthand a VMM uses: sub-leaf 0
-    /// with EDX:EAX = xcr0, and sub-leaf 1 (the host's EAX, ECX:EDX = xss) when xss is given.</summary>
+    /// with EDX:EAX = xcr0, and sub-leaf 1 (the host's EAX, ECX:EDX = xss) when xss is given; flags: [xsave, shstk, ...]
+    /// adds leaf 1 and/or leaf 7.0 entries with those bits (<see cref="CpuidBits"/>).</summary>
     private static IReadOnlyList<CpuidEntry> CpuidEntries(Args a, CpuModel cpu)
     {
         if (a.Node("entries") is YamlSequenceNode list)
@@ -201,7 +202,26 @@ internal static class ArgSyntax
             entries.Add(new CpuidEntry(0xD, 1, new CpuidRegs((uint)a.ULong("sub1_eax", cpu.SubLeaf(1).Eax), 0, (uint)xss, (uint)(xss >> 32))));
         }
         else a.Node("sub1_eax");
+        entries.AddRange(FlagEntries(a));
         return entries;
+    }
+
+    /// <summary>The shorthand's flags: one leaf 1 entry and one leaf 7.0 entry holding the named bits (only those needed).</summary>
+    private static IEnumerable<CpuidEntry> FlagEntries(Args a)
+    {
+        if (a.Node("flags") is not { } node) yield break;
+        if (node is not YamlSequenceNode list) throw new ParseFailure(node, "kvm_set_cpuid2: flags must be a list like [xsave, shstk]");
+        var regs = new Dictionary<uint, uint[]>();
+        foreach (var item in list)
+        {
+            var name = (item as YamlScalarNode)?.Value ?? "";
+            if (!CpuidBits.All.TryGetValue(name, out var bit))
+                throw new ParseFailure(item, $"kvm_set_cpuid2: unknown CPUID flag '{name}' (known: {string.Join(", ", CpuidBits.All.Keys)})");
+            if (!regs.TryGetValue(bit.Leaf, out var r)) regs[bit.Leaf] = r = new uint[3];
+            r[(int)bit.Reg] |= 1u << bit.Bit;
+        }
+        foreach (var (leaf, r) in regs.OrderBy(kv => kv.Key))
+            yield return new CpuidEntry(leaf, 0, new CpuidRegs(0, r[0], r[1], r[2]));
     }
 
     /// <summary>struct kvm_xcrs: an explicit list of {xcr, value}, or the shorthand xcr0: V.</summary>

@@ -47,14 +47,32 @@ internal static class OpCatalog
         ["wrmsr"] = (a, _) => { var op = new WrmsrOp((ArchMsr)a.Symbol("msr", Symbols.Msrs), new FeatureMask(a.Mask("value"))); return new InstructionAction(_ => op); },
         ["init"] = (_, _) => new InstructionAction(_ => new InitOp()),
         ["reset"] = (_, _) => new InstructionAction(_ => new ResetOp()),
-        ["standard_size"] = (a, cpu) => { var m = new FeatureMask(a.Mask("xcr0", null, ArgSyntax.Keywords(cpu))); return Query(ContractPart.Layout, arch => One("value", FieldValue.Number(arch.StandardSize(m)))); },
-        ["compacted_size"] = (a, cpu) => { var m = new FeatureMask(a.Mask("xcomp_bv", null, ArgSyntax.Keywords(cpu))); return Query(ContractPart.Layout, arch => One("value", FieldValue.Number(arch.CompactedSize(m)))); },
-        ["standard_layout"] = (a, cpu) => { var m = new FeatureMask(a.Mask("xcr0", null, ArgSyntax.Keywords(cpu))); return Query(ContractPart.Layout, arch => Layout(arch.StandardLayout(m))); },
-        ["compacted_layout"] = (a, cpu) => { var m = new FeatureMask(a.Mask("xcomp_bv", null, ArgSyntax.Keywords(cpu))); return Query(ContractPart.Layout, arch => Layout(arch.CompactedLayout(m))); },
+        ["standard_size"] = (a, cpu) => { var m = Components(a, "standard_size", cpu); return Query(ContractPart.Layout, arch => One("value", FieldValue.Number(arch.StandardSize(m)))); },
+        ["compacted_size"] = (a, cpu) => { var m = Components(a, "compacted_size", cpu); return Query(ContractPart.Layout, arch => One("value", FieldValue.Number(arch.CompactedSize(m)))); },
+        ["standard_layout"] = (a, cpu) => { var m = Components(a, "standard_layout", cpu); return Query(ContractPart.Layout, arch => Layout(arch.StandardLayout(m))); },
+        ["compacted_layout"] = (a, cpu) => { var m = Components(a, "compacted_layout", cpu); return Query(ContractPart.Layout, arch => Layout(arch.CompactedLayout(m))); },
         ["check_xcr0"] = (a, _) => { var v = new FeatureMask(a.Mask("value")); return Query(ContractPart.RegisterValidity, arch => Validity(arch.CheckXcr0(v))); },
         ["check_xss"] = (a, _) => { var v = new FeatureMask(a.Mask("value")); return Query(ContractPart.RegisterValidity, arch => Validity(arch.CheckXss(v))); },
         ["check_xfd"] = (a, _) => { var v = new FeatureMask(a.Mask("value")); return Query(ContractPart.RegisterValidity, arch => Validity(arch.CheckXfd(v))); },
     };
+
+    /// <summary>
+    /// The layout queries' argument: <c>components</c>, a set of state components (0-62). It is not an XCOMP_BV, so
+    /// bit 63 (XCOMP_BV's compacted-format flag) is refused; a standard layout ignores supervisor components (R14).
+    /// The names it had before ('xcr0', 'xcomp_bv') are refused with the new one.
+    /// </summary>
+    private static FeatureMask Components(Args a, string op, CpuModel cpu)
+    {
+        foreach (var old in new[] { "xcr0", "xcomp_bv" })
+            if (a.Node(old) is { } n)
+                throw new ParseFailure(n, $"{op}: '{old}' was renamed 'components': the set of state components to lay out " +
+                    "(bit 63, XCOMP_BV's format flag, is not a component and is refused)");
+        var node = a.Node("components");
+        ulong m = a.Mask("components", null, ArgSyntax.Keywords(cpu));
+        if ((m & (1UL << XFeatures.CompactedFormatBit)) != 0)
+            throw new ParseFailure(node, $"{op}: components 0x{m:x} has bit 63, XCOMP_BV's compacted-format flag, which is not a component; give the components only (0x{m & ~(1UL << XFeatures.CompactedFormatBit):x})");
+        return new FeatureMask(m);
+    }
 
     private static QueryAction Query(ContractPart part, Func<ICpuArchitecture, IReadOnlyDictionary<string, FieldValue>> ask) => new(part, ask);
 

@@ -49,7 +49,9 @@ public sealed partial class ScenarioParser(Func<string, CpuModel?> corpusCpu)
         }
         catch (YamlException y)
         {
-            return new(null, new ScenarioError(file, (int)y.Start.Line, (int)y.Start.Column, "YAML syntax error: " + Inner(y)));
+            // An unquoted value with ': ' is the usual cause; say so in words rather than the scanner's.
+            string message = YamlHints.For(text, (int)y.Start.Line) ?? Inner(y);
+            return new(null, new ScenarioError(file, (int)y.Start.Line, (int)y.Start.Column, "YAML syntax error: " + message));
         }
         catch (InvalidOperationException)
         {
@@ -163,9 +165,32 @@ public sealed partial class ScenarioParser(Func<string, CpuModel?> corpusCpu)
             AmdZenXsavesErratum = a.Bool("amd_zen_xsaves_erratum", c.AmdZenXsavesErratum),
             Ia32Emulation = a.Bool("ia32_emulation", c.Ia32Emulation),
             StrictSigaltstackSize = a.Bool("strict_sigaltstack_size", c.StrictSigaltstackSize),
+            CpuidSetRefreshesCurrent = a.Bool("cpuid_set_refreshes_current", c.CpuidSetRefreshesCurrent),
+            NoXsaveopt = a.Bool("noxsaveopt", c.NoXsaveopt),
+            NoXsaves = a.Bool("noxsaves", c.NoXsaves),
+            ClearCpuid = a.Node("clearcpuid") is { } clear ? ClearCpuid(clear) : c.ClearCpuid,
         };
         a.Done();
         return c;
+    }
+
+    /// <summary>clearcpuid: the kernel's comma-separated list ("avx,xsaves") or a YAML list; names or bit numbers.</summary>
+    private static CpuidFlags ClearCpuid(YamlNode node)
+    {
+        var words = node switch
+        {
+            YamlScalarNode s => (s.Value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(w => (w, (YamlNode)s)),
+            YamlSequenceNode q => q.Select(i => ((i as YamlScalarNode)?.Value ?? throw new ParseFailure(i, "config: clearcpuid items must be flag names"), i)),
+            _ => throw new ParseFailure(node, "config: clearcpuid must be a list of flag names, like avx,xsaves"),
+        };
+        var flags = CpuidFlags.None;
+        foreach (var (word, at) in words)
+        {
+            if (!CpuidFlagNames.TryParse(word, out var flag))
+                throw new ParseFailure(at, $"config: clearcpuid '{word}' is not a modelled capability (names or numbers: {CpuidFlagNames.Help})");
+            flags |= flag;
+        }
+        return flags;
     }
 
     private static ScenarioStep Step(int index, YamlNode item, CpuModel cpu)
@@ -236,13 +261,15 @@ public sealed partial class ScenarioParser(Func<string, CpuModel?> corpusCpu)
                 };
             case YamlScalarNode s:
                 var text = s.Value ?? "";
+                // Plain (unquoted) absent: the field must not be produced; "absent" in quotes is the name.
+                if (s.Style == ScalarStyle.Plain && text == "absent") return new AbsentMatcher();
                 if (s.Style == ScalarStyle.Plain && text is "true" or "false") return new EqualsMatcher(text == "true");
                 if (Symbols.TryErrno(text, out var errno)) return new EqualsMatcher((Int128)errno, text);
                 if (Symbols.TryInteger(text, out var i)) return new EqualsMatcher(i, text);
                 if (s.Style == ScalarStyle.Plain && Symbols.TryMask(text, out var mask)) return new EqualsMatcher((Int128)mask, text);
                 return new EqualsMatcher(text);
             default:
-                throw new ParseFailure(v, $"expect {path}: expected a value, a list, or {{contains|excludes|at_least: ...}}");
+                throw new ParseFailure(v, $"expect {path}: expected a value, a list, absent, or {{contains|excludes|at_least: ...}}");
         }
     }
 }

@@ -111,6 +111,47 @@ public class BootCommandTests
     }
 
     [Fact]
+    public void Boot_Clearcpuid_ClearsWithTheClosure()
+    {
+        // cpuid-deps.c: AVX512F depends on AVX; SPR 0x602e7 loses YMM and the AVX-512 states.
+        var json = CliRun.Of("boot", "--cpu", Spr, "--clearcpuid", "avx", "--json").Json();
+        Assert.Equal("0x60203", json.GetProperty("xcr0").GetString());
+        // "failure" is written only for a boot that died.
+        Assert.False(json.TryGetProperty("failure", out _));
+    }
+
+    [Fact]
+    public void Boot_AmxWithoutXfd_ShowsTheFailedBoot()
+    {
+        // The SPR profile with CPUID.(0xD,1).EAX[4] (XFD) clear: XCR0 keeps TILECFG without TILEDATA (SPEC F3).
+        var profile = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(TestSupport.Corpus.CpusDirectory, Spr + ".json")))!;
+        profile["id"] = "spr-no-xfd";
+        profile["leaf0d"]!["1"]![0] = "0x0000000F";
+        using var dir = new TempDirectory();
+        var file = dir.Write("spr-no-xfd.json", profile.ToJsonString());
+
+        var text = CliRun.Of("boot", "--cpu", file);
+        Assert.True(text.ExitCode == ExitCodes.Ok, text.Stderr);
+        Assert.Contains("BOOT FAILED: XSETBV #GP in fpu__init_cpu_xstate: XCR0 0x202e7 refused (R8)", text.Stdout);
+        Assert.DoesNotContain("fpu_kernel_cfg", text.Stdout);
+
+        var json = CliRun.Of("boot", "--cpu", file, "--json").Json();
+        Assert.Equal("0x202e7", json.GetProperty("xcr0").GetString());
+        Assert.StartsWith("XSETBV #GP", json.GetProperty("failure").GetString());
+
+        var workaround = CliRun.Of("boot", "--cpu", file, "--clearcpuid", "amx_tile", "--json").Json();
+        Assert.Equal("0x2e7", workaround.GetProperty("xcr0").GetString());
+    }
+
+    [Fact]
+    public void Boot_UnknownClearcpuidFlag_IsUsageError()
+    {
+        var run = CliRun.Of("boot", "--cpu", Spr, "--clearcpuid", "avx2");
+        Assert.Equal(ExitCodes.InputError, run.ExitCode);
+        Assert.Contains("--clearcpuid 'avx2' is not a modelled capability", run.Stderr);
+    }
+
+    [Fact]
     public void Boot_UnknownPolicy_IsUsageError()
     {
         var run = CliRun.Of("boot", "--cpu", Spr, "--policy", "sometimes");

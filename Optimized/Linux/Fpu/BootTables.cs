@@ -43,6 +43,9 @@ public sealed class BootTables
 
     public readonly string? DisabledReason;
 
+    /// <summary>The boot died at XSETBV (the kernel wrote an XCR0 it refuses): no user space exists.</summary>
+    public readonly bool Failed;
+
     /// <summary>XCR0 (= user.max_features), IA32_XSS and IA32_XFD as written by fpu__init_cpu_xstate (R40).</summary>
     public readonly ulong Xcr0, Xss, Xfd;
 
@@ -113,6 +116,7 @@ public sealed class BootTables
         XsaveEnabled = s.XsaveEnabled;
         Compacted = s.Compacted;
         DisabledReason = s.DisabledReason;
+        Failed = s.Failed;
         Xcr0 = s.Xcr0;
         Xss = s.Xss;
         Xfd = s.Xfd;
@@ -204,7 +208,7 @@ public sealed class BootTables
     }
 
     /// <summary>The contract's summary of this boot.</summary>
-    public BootSummary Summary() => new(XsaveEnabled, Compacted, DisabledReason, new FeatureMask(Xcr0), new FeatureMask(Xss),
+    public BootSummary Summary() => Failed ? BootSummary.FailedAt(new FeatureMask(Xcr0)) : new(XsaveEnabled, Compacted, DisabledReason, new FeatureMask(Xcr0), new FeatureMask(Xss),
         Summarize(Kernel), Summarize(User), new FeatureMask(Guest.Features), Guest.Size);
 
     private static FpuConfigSummary Summarize(in FpuStateConfig c) => new(new FeatureMask(c.MaxFeatures),
@@ -215,7 +219,7 @@ public sealed class BootTables
 internal struct BootState
 {
     public CpuCaps Caps;
-    public bool XsaveEnabled, Compacted;
+    public bool XsaveEnabled, Compacted, Failed;
     public string? DisabledReason;
     public ulong Xcr0, Xss, Xfd, InitXfd, UserSupported;
     public FpuStateConfig Kernel, User;

@@ -39,9 +39,11 @@ public enum CpuCaps : uint
 /// <summary>setup_clear_cpu_cap over <see cref="CpuCaps"/>.</summary>
 public static class CpuCapDeps
 {
-    // cpuid-deps.c rows among the modelled features: (feature, what it depends on).
+    // cpuid-deps.c rows among the modelled features: (feature, what it depends on). OSPKE on PKU is setup_pku's
+    // condition (it forces OSPKE only while PKU is set), not a table row.
     private static readonly (CpuCaps Feature, CpuCaps Requires)[] Rows =
     [
+        (CpuCaps.Fxsr, CpuCaps.Fpu), (CpuCaps.Xsave, CpuCaps.Fxsr), (CpuCaps.Xmm, CpuCaps.Fxsr),
         (CpuCaps.Xsaveopt, CpuCaps.Xsave), (CpuCaps.Xsavec, CpuCaps.Xsave), (CpuCaps.Xsaves, CpuCaps.Xsave),
         (CpuCaps.Xgetbv1, CpuCaps.Xsave), (CpuCaps.Avx, CpuCaps.Xsave), (CpuCaps.Mpx, CpuCaps.Xsave),
         (CpuCaps.Pku, CpuCaps.Xsave), (CpuCaps.Ospke, CpuCaps.Pku), (CpuCaps.Apx, CpuCaps.Xsave),

@@ -30,7 +30,10 @@ internal static class FpuInit
 
     public static BootState Run(CpuModel cpu, KernelConfig config, XstateTables t)
     {
-        var caps = InitialCaps(cpu, config);
+        var bitmap = InitialCaps(cpu, config);
+        // boot_cpu_has() with a constant: FPU, FXSR and XMM are REQUIRED_MASK0 bits on 64-bit kernels, so a cleared
+        // bitmap bit does not matter there (as long as the CPU has them); R37's variable lookup reads the bitmap.
+        var caps = config.Is64Bit ? bitmap | (HardwareCaps(cpu, config) & Required) : bitmap;
         ulong userSupported = config.Is64Bit ? Xfeatures.UserSupported : Xfeatures.UserSupported & ~Xfeatures.Xtile;
 
         // fpu__init_system_mxcsr: FXSAVE's MXCSR_MASK, 0 meaning 0xFFBF; the initialiser (all ones) without FXSR.
@@ -51,7 +54,8 @@ internal static class FpuInit
         // R32.
         if ((caps & CpuCaps.Xsave) == 0)
             return Legacy(ref s, CpuCapDeps.Clear(caps, CpuCaps.Xsave),
-                config.NoXsave ? "XSAVE disabled by noxsave" : "CPU has no XSAVE", legacySize, legacyFeatures);
+                config.NoXsave ? "XSAVE disabled by noxsave" : cpu.Flags.Xsave ? "XSAVE disabled by clearcpuid=" : "CPU has no XSAVE",
+                legacySize, legacyFeatures);
 
         ulong kmax = t.SupportedXcr0 | t.SupportedXss;
 
@@ -75,7 +79,7 @@ internal static class FpuInit
         // R37: components whose CPU feature is absent, and everything at 20 and above, go.
         ulong keep = 0;
         for (int i = 0; i < Xfeatures.Max; i++)
-            if (ComponentCap[i] != CpuCaps.None && (caps & ComponentCap[i]) != 0) keep |= 1UL << i;
+            if (ComponentCap[i] != CpuCaps.None && ((i <= Xfeatures.Sse ? bitmap : caps) & ComponentCap[i]) != 0) keep |= 1UL << i;
         kmax &= keep;
 
         // R38.
@@ -108,6 +112,15 @@ internal static class FpuInit
         ulong xcr0 = userMax;
         ulong xss = (caps & CpuCaps.Xsaves) != 0 ? supervisor | independentInXss : 0;
         ulong xfd = (caps & CpuCaps.Xfd) != 0 ? initXfd : 0;
+
+        // fpu__init_cpu_xstate: xsetbv() has no exception fixup; a refused XCR0 (AMX_TILE without XFD keeps TILECFG but
+        // not TILEDATA, SPEC F3; clearcpuid=sse with AVX) is a #GP in the kernel and the boot is over.
+        if (!RegisterChecks.IsValidXcr0(xcr0, t.SupportedXcr0))
+        {
+            s.Failed = true;
+            s.Xcr0 = xcr0;
+            return Legacy(ref s, caps, null, legacySize, legacyFeatures);
+        }
 
         // R41: CPUID sizes for the values just written (XSS without the independent features).
         uint userMaxSize = (uint)t.StandardSize(xcr0);
@@ -164,8 +177,40 @@ internal static class FpuInit
         return compacted ? (uint)t.CompactedSize(mask) : (uint)t.StandardSize(mask & userSupported);
     }
 
-    /// <summary>boot_cpu_data before the FPU setup: the CPU's flags, "noxsave", OSPKE from CR4.PKE, R38a.</summary>
+    private const CpuCaps Required = CpuCaps.Fpu | CpuCaps.Fxsr | CpuCaps.Xmm;
+
+    /// <summary>
+    /// boot_cpu_data before the FPU setup: the CPU's flags; the command line (noxsave, noxsaveopt, noxsaves, clearcpuid=,
+    /// each through the cpuid-deps closure); R38a; then setup_pku forcing OSPKE while PKU is left.
+    /// </summary>
     private static CpuCaps InitialCaps(CpuModel cpu, KernelConfig config)
+    {
+        var c = HardwareCaps(cpu, config);
+        if (config.NoXsave) c = CpuCapDeps.Clear(c, CpuCaps.Xsave);
+        if (config.NoXsaveopt) c = CpuCapDeps.Clear(c, CpuCaps.Xsaveopt);
+        if (config.NoXsaves) c = CpuCapDeps.Clear(c, CpuCaps.Xsaves);
+        for (uint rest = (uint)config.ClearCpuid; rest != 0; rest &= rest - 1)
+            c = CpuCapDeps.Clear(c, CommandLineCap[BitOperations.TrailingZeroCount(rest)]);
+        // R38a: AMD erratum 1386 (amd.c fix_erratum_1386), unless the microcode has the fix.
+        if (config.AmdZenXsavesErratum && CpuErrata.Erratum1386(cpu))
+            c = CpuCapDeps.Clear(c, CpuCaps.Xsaves);
+        // setup_pku: CR4.PKE and a forced OSPKE (winning over clearcpuid=ospke) when protection keys are built in and PKU
+        // survived; the dumped OSPKE bit is the dumping OS's.
+        c &= ~CpuCaps.Ospke;
+        if ((c & CpuCaps.Pku) != 0 && config.ProtectionKeys) c |= CpuCaps.Ospke;
+        return c;
+    }
+
+    // The capability each CpuidFlags bit names, by bit position (Contract order: Fpu, Fxsr, Sse, Xsave, Xsaveopt, ...).
+    private static readonly CpuCaps[] CommandLineCap =
+    [
+        CpuCaps.Fpu, CpuCaps.Fxsr, CpuCaps.Xmm, CpuCaps.Xsave, CpuCaps.Xsaveopt, CpuCaps.Xsavec, CpuCaps.Xgetbv1,
+        CpuCaps.Xsaves, CpuCaps.Xfd, CpuCaps.Avx, CpuCaps.Avx512F, CpuCaps.Mpx, CpuCaps.IntelPt, CpuCaps.Pku,
+        CpuCaps.Ospke, CpuCaps.Enqcmd, CpuCaps.Shstk, CpuCaps.Ibt, CpuCaps.AmxTile, CpuCaps.ArchLbr,
+    ];
+
+    /// <summary>The CPU's own flags (XFD only on a 64-bit build).</summary>
+    private static CpuCaps HardwareCaps(CpuModel cpu, KernelConfig config)
     {
         var f = cpu.Flags;
         var c = CpuCaps.None;
@@ -183,24 +228,17 @@ internal static class FpuInit
         if (f.Mpx) c |= CpuCaps.Mpx;
         if (f.IntelPt) c |= CpuCaps.IntelPt;
         if (f.Pku) c |= CpuCaps.Pku;
-        // The kernel sets CR4.PKE itself when it uses protection keys; the dumped OSPKE bit is the dumping OS's.
-        if (f.Pku && config.ProtectionKeys) c |= CpuCaps.Ospke;
         if (f.Enqcmd) c |= CpuCaps.Enqcmd;
         if (f.Shstk) c |= CpuCaps.Shstk;
         if (f.Ibt) c |= CpuCaps.Ibt;
         if (f.AmxTile) c |= CpuCaps.AmxTile;
         if (f.Apx) c |= CpuCaps.Apx;
         if (f.ArchLbr) c |= CpuCaps.ArchLbr;
-
-        if (config.NoXsave) c = CpuCapDeps.Clear(c, CpuCaps.Xsave);
-        // R38a: AMD erratum 1386 (amd.c fix_erratum_1386), unless the microcode has the fix.
-        if (config.AmdZenXsavesErratum && CpuErrata.Erratum1386(cpu))
-            c = CpuCapDeps.Clear(c, CpuCaps.Xsaves);
         return c;
     }
 
     /// <summary>R43: XSAVE not used; every size the legacy size; init_fpstate per fpstate_init_user.</summary>
-    private static BootState Legacy(ref BootState s, CpuCaps caps, string reason, uint legacySize, ulong legacyFeatures)
+    private static BootState Legacy(ref BootState s, CpuCaps caps, string? reason, uint legacySize, ulong legacyFeatures)
     {
         s.Caps = caps;
         s.DisabledReason = reason;

@@ -27,7 +27,8 @@ public sealed class OptimizedKernel : IKernel
     {
         Tables = boot;
         Boot = boot.Summary();
-        _groups.Add(TaskLifecycle.Start(boot));
+        // A boot that died at XSETBV has no user space: no thread group, and Apply refuses.
+        if (!boot.Failed) _groups.Add(TaskLifecycle.Start(boot));
         _groupById = Group;
         _kvm = new KvmSubsystem(boot);
     }
@@ -46,6 +47,7 @@ public sealed class OptimizedKernel : IKernel
 
     public KernelOutcome Apply(KernelOp op)
     {
+        if (Tables.Failed) throw new InvalidOperationException($"the kernel did not boot ({Boot.Failure}): no operation can run");
         var b = Tables;
         // A process that has exited can make no system call and cannot be traced: -ESRCH, whatever the operation.
         if (CallerExited(op)) return Outcome(-(long)Errno.ESRCH);

@@ -24,6 +24,12 @@ public sealed record BootResult
     /// <summary>Why XSAVE is not used (absent, "noxsave", or the check that disabled it); null when it is used.</summary>
     public string? DisabledReason { get; init; }
 
+    /// <summary>
+    /// Why the boot died (the contract's text, <see cref="BootSummary.XsetbvFailure"/>); null when it completed. A failed
+    /// boot has no user space; <see cref="Xcr0"/> is then the value XSETBV refused.
+    /// </summary>
+    public string? Failure { get; init; }
+
     /// <summary>XCR0 as written by fpu__init_cpu_xstate (= user.max_features, R40); 0 when XSAVE is not used.</summary>
     public required FeatureMask Xcr0 { get; init; }
 

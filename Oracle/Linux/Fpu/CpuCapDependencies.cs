@@ -7,11 +7,16 @@ namespace Xsave.Oracle.Linux.Fpu;
 public static class CpuCapDependencies
 {
     /// <summary>
-    /// (feature, the feature it depends on). The AMX, XFD and SHSTK rows are quoted from the kernel's table; the
-    /// XSAVE-family, AVX and PKU rows are the long-standing ones. APX on XSAVE is assumed (its state is XSAVE-managed).
+    /// (feature, the feature it depends on), as cpuid_deps[] lists them: FXSR on FPU; XSAVE and XMM on FXSR; the
+    /// XSAVE family, AVX, PKU, MPX on XSAVE; AVX512F on AVX; XFD on XSAVES and XGETBV1; AMX_TILE on XFD; SHSTK and
+    /// ENQCMD on XSAVES; APX on XSAVE (added with APX support). OSPKE on PKU is not a cpuid_deps[] row: it stands for
+    /// setup_pku(), which forces OSPKE only while PKU is set (see <see cref="CpuCaps.Initial"/>).
     /// </summary>
     public static IReadOnlyList<(CpuCap Feature, CpuCap Requires)> Rows { get; } =
     [
+        (CpuCap.Fxsr, CpuCap.Fpu),
+        (CpuCap.Xsave, CpuCap.Fxsr),
+        (CpuCap.Xmm, CpuCap.Fxsr),
         (CpuCap.Xsaveopt, CpuCap.Xsave),
         (CpuCap.Xsavec, CpuCap.Xsave),
         (CpuCap.Xsaves, CpuCap.Xsave),

@@ -59,8 +59,6 @@ public sealed record CpuCaps
             .Set(CpuCap.Mpx, f.Mpx)
             .Set(CpuCap.IntelPt, f.IntelPt)
             .Set(CpuCap.Pku, f.Pku)
-            // The kernel sets OSPKE itself (CR4.PKE) when it uses protection keys; the dumped bit is the dumping OS's.
-            .Set(CpuCap.Ospke, f.Pku && config.ProtectionKeys)
             .Set(CpuCap.Enqcmd, f.Enqcmd)
             .Set(CpuCap.Shstk, f.Shstk)
             .Set(CpuCap.Ibt, f.Ibt)
@@ -68,15 +66,77 @@ public sealed record CpuCaps
             .Set(CpuCap.Apx, f.Apx)
             .Set(CpuCap.ArchLbr, f.ArchLbr);
 
-        // "noxsave": X86_FEATURE_XSAVE cleared before the FPU setup.
-        if (config.NoXsave) caps = caps.Without(CpuCap.Xsave);
+        caps = CommandLine(caps, config);
 
         // R38a: AMD erratum 1386, XSAVES cleared on family 0x17 (Zen 1, Zen+, Zen 2) below the fixed microcode; XSAVEC stays.
         if (config.AmdZenXsavesErratum && Erratum1386.Applies(cpu))
             caps = caps.Without(CpuCap.Xsaves);
 
+        // setup_pku (identify_cpu, after the command line): with protection keys built in and PKU still set, the kernel
+        // sets CR4.PKE and forces OSPKE (setup_force_cpu_cap, which wins over a clearcpuid=ospke); the dumped OSPKE bit
+        // is the dumping OS's, so it is ignored.
+        caps = caps.Set(CpuCap.Ospke, caps.Has(CpuCap.Pku) && config.ProtectionKeys);
+
         // The dependency table is applied only when something is cleared, as in the kernel (a missing prerequisite
-        // on the CPU itself only earns a boot warning there).
+        // on the CPU itself only earns check_cpufeature_deps' warning there).
+        return caps;
+    }
+
+    /// <summary>
+    /// cpu_parse_early_param: "noxsave", "noxsaveopt", "noxsaves", then each clearcpuid= flag, every one through
+    /// setup_clear_cpu_cap (the cpuid-deps closure, <see cref="Without"/>). The order does not matter: the closure of a
+    /// union is the union of the closures.
+    /// </summary>
+    public static CpuCaps CommandLine(CpuCaps caps, KernelConfig config)
+    {
+        if (config.NoXsave) caps = caps.Without(CpuCap.Xsave);
+        if (config.NoXsaveopt) caps = caps.Without(CpuCap.Xsaveopt);
+        if (config.NoXsaves) caps = caps.Without(CpuCap.Xsaves);
+        foreach (var flag in CpuidFlagNames.Each(config.ClearCpuid))
+            caps = caps.Without(FromFlag(flag));
+        return caps;
+    }
+
+    /// <summary>The X86_FEATURE_* a command-line flag names.</summary>
+    private static CpuCap FromFlag(CpuidFlags flag) => flag switch
+    {
+        CpuidFlags.Fpu => CpuCap.Fpu,
+        CpuidFlags.Fxsr => CpuCap.Fxsr,
+        CpuidFlags.Sse => CpuCap.Xmm,
+        CpuidFlags.Xsave => CpuCap.Xsave,
+        CpuidFlags.Xsaveopt => CpuCap.Xsaveopt,
+        CpuidFlags.Xsavec => CpuCap.Xsavec,
+        CpuidFlags.Xgetbv1 => CpuCap.Xgetbv1,
+        CpuidFlags.Xsaves => CpuCap.Xsaves,
+        CpuidFlags.Xfd => CpuCap.Xfd,
+        CpuidFlags.Avx => CpuCap.Avx,
+        CpuidFlags.Avx512F => CpuCap.Avx512F,
+        CpuidFlags.Mpx => CpuCap.Mpx,
+        CpuidFlags.IntelPt => CpuCap.IntelPt,
+        CpuidFlags.Pku => CpuCap.Pku,
+        CpuidFlags.Ospke => CpuCap.Ospke,
+        CpuidFlags.Enqcmd => CpuCap.Enqcmd,
+        CpuidFlags.Shstk => CpuCap.Shstk,
+        CpuidFlags.Ibt => CpuCap.Ibt,
+        CpuidFlags.AmxTile => CpuCap.AmxTile,
+        CpuidFlags.ArchLbr => CpuCap.ArchLbr,
+        _ => throw new ArgumentOutOfRangeException(nameof(flag), flag, "not a modelled clearcpuid flag"),
+    };
+
+    /// <summary>
+    /// What boot_cpu_has(X86_FEATURE_...) with a constant answers: on a 64-bit kernel FPU, FXSR and XMM are in
+    /// REQUIRED_MASK0 (required-features.h), so a constant test is true whatever clearcpuid= cleared from the bitmap.
+    /// Only the bits the CPU reports come back (a CPU without them is a model edge case the boot keeps as it was).
+    /// Tests with a variable feature (xsave_cpuid_features[] in R37) still read the bitmap.
+    /// </summary>
+    public CpuCaps WithRequired(CpuModel cpu, KernelConfig config)
+    {
+        if (!config.Is64Bit) return this;
+        var f = cpu.Flags;
+        var caps = this;
+        if (f.Fpu) caps = caps.Set(CpuCap.Fpu);
+        if (f.Fxsr) caps = caps.Set(CpuCap.Fxsr);
+        if (f.Xmm) caps = caps.Set(CpuCap.Xmm);
         return caps;
     }
 

@@ -31,7 +31,9 @@ public static class FpuBoot
     public static BootResult Run(CpuModel cpu, KernelConfig config)
     {
         var log = new List<string>();
-        var caps = CpuCaps.Initial(cpu, config);
+        // The capability bitmap after the command line; constant boot_cpu_has() tests see the 64-bit required bits.
+        var bitmap = CpuCaps.Initial(cpu, config);
+        var caps = bitmap.WithRequired(cpu, config);
 
         // fpu__init_system_mxcsr: the feature mask comes from FXSAVE's MXCSR_MASK (0 means 0xFFBF); without FXSR the
         // variable keeps its initialiser, all ones.
@@ -51,7 +53,9 @@ public static class FpuBoot
         if (!caps.Has(CpuCap.Xsave))
         {
             log.Add("x86/fpu: x87 FPU will use " + (caps.Has(CpuCap.Fxsr) ? "FXSAVE" : "FSAVE"));
-            return ctx.Legacy(caps.Without(CpuCap.Xsave), config.NoXsave ? "XSAVE disabled by noxsave" : "CPU has no XSAVE");
+            // The CPU had XSAVE and only the command line can have taken it (clearcpuid= of xsave, fxsr or fpu).
+            string reason = config.NoXsave ? "XSAVE disabled by noxsave" : cpu.Flags.Xsave ? "XSAVE disabled by clearcpuid=" : "CPU has no XSAVE";
+            return ctx.Legacy(caps.Without(CpuCap.Xsave), reason);
         }
 
         // R32: every component the CPU enumerates, user (sub-leaf 0) and supervisor (sub-leaf 1).
@@ -85,9 +89,11 @@ public static class FpuBoot
         var independent = kmax & XfeatureMasks.Independent;
 
         // R37: a component stays only if the CPU feature it maps to is present; 13..16 map to nothing.
+        // xsave_cpuid_features[i] is a variable, so boot_cpu_has() reads the bitmap: a clearcpuid=fpu/sse clears FP/SSE
+        // here even on a 64-bit kernel that requires them.
         for (int i = 0; i < XFeatures.Max; i++)
         {
-            bool? present = caps.HasFeatureFor(i);
+            bool? present = i <= 1 ? bitmap.HasFeatureFor(i) : caps.HasFeatureFor(i);
             if (present != true) kmax = kmax.Without(i);
         }
 
@@ -118,6 +124,12 @@ public static class FpuBoot
         var xcr0 = userMax;
         var xss = caps.Has(CpuCap.Xsaves) ? supervisor | independentInXss : FeatureMask.None;
         var xfd = caps.Has(CpuCap.Xfd) ? initXfd : FeatureMask.None;
+
+        // fpu__init_cpu_xstate: xsetbv(XCR0, user.max_features) has no exception fixup. A value XSETBV refuses (R8) -
+        // XTILE_CFG without XTILE_DATA when AMX_TILE is set but XFD is not (F3), YMM without SSE after clearcpuid=sse,
+        // AVX-512 without AVX - is a #GP in the kernel: the boot dies (BootSummary.Failure).
+        if (!Xcr0Rules.Check(xcr0, cpu.SupportedXcr0).Valid)
+            return ctx.Failed(caps, xcr0);
 
         // R41: sizes. The CPU reports sub-leaf 0 EBX for the XCR0 just written (the standard size of user.max) and
         // sub-leaf 1 EBX for XCR0 | XSS with the independent features left out of XSS (the compacted size).
@@ -223,6 +235,14 @@ public static class FpuBoot
     private sealed record BootContext(CpuModel Cpu, KernelConfig Config, List<string> Log, uint MxcsrFeatureMask,
         uint LegacySize, FeatureMask LegacyFeatures)
     {
+        /// <summary>XSETBV refused <paramref name="xcr0"/>: the kernel dies; nothing after it exists.</summary>
+        public BootResult Failed(CpuCaps caps, FeatureMask xcr0)
+        {
+            Log.Add($"general protection fault in xsetbv (fpu__init_cpu_xstate): XCR0 {xcr0}");
+            Log.Add("Kernel panic - not syncing: Attempted to kill the idle task!");
+            return Legacy(caps, "boot failed") with { DisabledReason = null, Xcr0 = xcr0, Failure = BootSummary.XsetbvFailure(xcr0) };
+        }
+
         /// <summary>R43: XSAVE is not used at all; every size is the legacy size, no feature set beyond the legacy one.</summary>
         public BootResult Legacy(CpuCaps caps, string reason) => new()
         {

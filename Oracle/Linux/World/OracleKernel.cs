@@ -26,17 +26,21 @@ public sealed partial class OracleKernel : IKernel
     public OracleKernel(CpuModel cpu, KernelConfig config)
     {
         _boot = FpuBoot.Run(cpu, config);
+        Boot = Summarize(_boot);
+        // A boot that died (XSETBV #GP) never reaches user space: no process 1, an empty world.
+        if (Boot.Failed) return;
         _processes.Add(LinuxProcess.Start(_boot));
         // R61a: process 1 was started by execve like every user task, so it holds the default PKRU.
         SetPkruAfterExec(_processes[0]);
-        Boot = Summarize(_boot);
     }
 
     public BootResult BootResult => _boot;
 
     public BootSummary Boot { get; }
 
-    public KernelOutcome Apply(KernelOp op) => op switch
+    public KernelOutcome Apply(KernelOp op) => Boot.Failed
+        ? throw new InvalidOperationException($"the kernel did not boot ({Boot.Failure}): no operation can run")
+        : op switch
     {
         ArchPrctlOp o => WithProcess(o.Pid, p => ArchPrctl(p, o)),
         SigaltstackOp o => WithThread(o.Pid, o.Tid, (p, t) => Of(p.Sigaltstack(t.Id, o.Size, disable: o.Size == 0))),
@@ -310,8 +314,8 @@ public sealed partial class OracleKernel : IKernel
     public static FpStateSnapshot Snap(Fpstate f) => new(f.Size, f.UserSize, f.Xfeatures, f.UserXfeatures, f.Xfd, f.IsGuest,
         f.InUse, new FeatureMask(f.XstateBv), new FeatureMask(f.XcompBv), FpStateSnapshot.HashOf(f.Regs));
 
-    private static BootSummary Summarize(BootResult b) => new(b.XsaveEnabled, b.Compacted, b.DisabledReason, b.Xcr0, b.Xss,
-        Config(b.Kernel), Config(b.User), b.Guest.Features, b.Guest.Size);
+    private static BootSummary Summarize(BootResult b) => b.Failure is not null ? BootSummary.FailedAt(b.Xcr0)
+        : new(b.XsaveEnabled, b.Compacted, b.DisabledReason, b.Xcr0, b.Xss, Config(b.Kernel), Config(b.User), b.Guest.Features, b.Guest.Size);
 
     private static FpuConfigSummary Config(FpuStateConfig c) =>
         new(c.MaxFeatures, c.DefaultFeatures, c.IndependentFeatures, c.MaxSize, c.DefaultSize);

@@ -262,25 +262,29 @@ public class BootTests
         // SPR with sub-leaf 1 EAX bit 4 (XFD) clear.
         var cpu = Spr().WithSubLeaves("spr-no-xfd", (1, new CpuidRegs(0xF, 0x2A80, 0xDD00, 0)));
         var boot = Boot(cpu);
-        Assert.False(boot.User.MaxFeatures.Contains(XFeature.XtileData));
-        Assert.Equal(FeatureMask.None, boot.InitFpstateXfd);
         // The AMX_TILE flag is not cleared by a missing XFD enumeration (cpuid-deps act only when clearing), so
-        // XTILE_CFG stays in user.max (SPEC F3's edge case), as coded.
-        Assert.True(boot.User.MaxFeatures.Contains(XFeature.XtileCfg));
+        // XTILE_CFG stays while XTILE_DATA goes: fpu__init_cpu_xstate hands XSETBV 0x202e7, which it refuses (SPEC F3,
+        // R8): the boot dies at that #GP.
+        Assert.Equal(0x202e7UL, boot.Xcr0.Bits);
+        Assert.True(boot.Xcr0.Contains(XFeature.XtileCfg));
+        Assert.False(boot.Xcr0.Contains(XFeature.XtileData));
+        Assert.NotNull(boot.Failure);
+        Assert.Equal(FeatureMask.None, boot.InitFpstateXfd);
     }
 
     [Fact]
     public void R38_NoXsaves_NoSupervisorState()
     {
-        // SPR without XSAVES (sub-leaf 1 EAX 0x7): compacted via XSAVEC, only user features.
-        var cpu = Spr().WithSubLeaves("spr-no-xsaves", (1, new CpuidRegs(0x7, 0x2A80, 0xDD00, 0)));
+        // SPR without XSAVES (sub-leaf 1 EAX 0x17: XSAVEOPT, XSAVEC, XGETBV1, XFD): compacted via XSAVEC, only user features.
+        var cpu = Spr().WithSubLeaves("spr-no-xsaves", (1, new CpuidRegs(0x17, 0x2A80, 0xDD00, 0)));
         var boot = Boot(cpu);
         Assert.True(boot.Compacted);
         Assert.False(boot.Caps.Has(CpuCap.Xsaves));
         Assert.True(boot.Kernel.MaxFeatures.IsSubsetOf(XfeatureMasks.UserSupported));
         Assert.Equal(FeatureMask.None, boot.Xss);
-        // XFD depends on XSAVES only when XSAVES is cleared; here XSAVES is absent from the start and XFD is absent too.
-        Assert.False(boot.Kernel.MaxFeatures.Contains(XFeature.XtileData));
+        // XFD depends on XSAVES only when XSAVES is cleared (cpuid-deps); absent from the start, XFD and AMX stay.
+        Assert.True(boot.Kernel.MaxFeatures.Contains(XFeature.XtileData));
+        Assert.Null(boot.Failure);
     }
 
     // ---- R38a / H23: AMD family 0x17 ----
