@@ -88,10 +88,10 @@ public static class KernelOpGen
         if (shape.Vcpus.Count < WorldShape.MaxVcpus) choices.Add((shape.LiveVcpus.Any() ? 2 : 6, pid.Select(p => (KernelOp)new VcpuCreateOp(p))));
 
         var live = shape.LiveVcpus.ToArray();
-        if (shape.Vcpus.Count > 0)
-            // After the first vCPU the guest permission is locked (-EBUSY, R64/R85): ask again on purpose.
-            choices.Add((1, Gen.Elements(shape.Vcpus.Select(v => v.Pid).Distinct().ToArray())
-                .Select(p => (KernelOp)new ArchPrctlOp(p, ReqGuestPerm, Uapi.ArchPrctl.XcompTiledata))));
+        // After the first vCPU the guest permission is locked (-EBUSY, R64/R85): ask again on purpose.
+        var vmmPids = shape.Vcpus.Select(v => v.Pid).Where(p => !shape.Exited.Contains(p)).Distinct().ToArray();
+        if (vmmPids.Length > 0)
+            choices.Add((1, Gen.Elements(vmmPids).Select(p => (KernelOp)new ArchPrctlOp(p, ReqGuestPerm, Uapi.ArchPrctl.XcompTiledata))));
         if (live.Length > 0)
         {
             var vcpu = Gen.Elements(live);

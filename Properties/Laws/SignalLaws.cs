@@ -103,6 +103,7 @@ public static class SignalLaws
         var t = KernelRun.Execute(ctx.Subject, s);
         var steps = t.Steps;
         if (steps.Count < 5) return Check.That(true, "not applicable");
+        if (t.Boot.Failed) return Check.Vacuous("the kernel did not boot (SPEC F3)");
         var (get1, deliver1, ret, get2, deliver2) = (steps[^5], steps[^4], steps[^3], steps[^2], steps[^1]);
         if (deliver1.Outcome?.Data is not { } frame1 || deliver2.Outcome?.Data is not { } frame2)
             return Check.That(false, $"a delivery on the normal stack wrote no frame: {deliver1.Describe()} / {deliver2.Describe()}");

@@ -27,6 +27,8 @@ internal static class GuestRegisters
         }
 
         var b = vcpu.Boot;
+        // Outside the host's save mask (clearcpuid= can leave SSE out of it): executed, never saved, so nothing to keep.
+        if (b.XsaveEnabled && (fps.Xfeatures & bit) == 0) return GuestWriteResult.Done;
         int baseAt = component == Xfeatures.Fp ? 0 : component == Xfeatures.Sse ? Xfeatures.XmmSpaceOffset : FpstateOps.RawAddr(b, fps, component);
         if (baseAt < 0) throw new InvalidOperationException($"XCR0 enables component {component} but the guest fpstate has no room for it");
         // The register file: ST0-7 for x87, XMM0-15 for SSE, the whole area for the rest.

@@ -32,6 +32,10 @@ public static class GuestRegisterWrite
             return GuestWriteOutcome.InjectedNm;
         }
 
+        // A register the host's save does not cover (its XSAVE mask lacks it, e.g. clearcpuid=sse on a CPU without
+        // AVX: R33-R38) is not kept: the guest executes the write, the put saves without it, nothing reaches the buffer.
+        if (vcpu.Boot.XsaveEnabled && !fps.Xfeatures.Contains(component)) return GuestWriteOutcome.Completed;
+
         var boot = vcpu.Boot;
         int start = boot.XsaveEnabled
             ? XsaveAddress.Raw(boot, fps, component) ?? throw new InvalidOperationException($"component {component} is enabled in the guest's XCR0 but has no place in its fpstate")
