@@ -77,10 +77,11 @@ public static class JUnitReport
             new XAttribute("name", p.Name),
             new XAttribute("classname", $"{ToolInfo.Name}.{report.Implementation}"),
             new XAttribute("time", Seconds(p.Elapsed)));
-        // The branch counts of a law that declares them (issue 16): how much of what it exists for the run reached.
+        // The branch counts of a law (issue 16): how much of what it exists for the run reached. JUnit has no
+        // per-testcase properties, so they go to the testcase's output, one line.
         if (p.Branches is { Count: > 0 } branches)
-            testCase.Add(new XElement("properties",
-                branches.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => Property($"branch:{b.Key}", b.Value.ToString(CultureInfo.InvariantCulture)))));
+            testCase.Add(new XElement("system-out", "branches: " + string.Join(", ",
+                branches.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => $"{b.Key}={b.Value.ToString(CultureInfo.InvariantCulture)}"))));
         switch (p.Verdict)
         {
             case Verdict.Diverge or Verdict.HarnessError:

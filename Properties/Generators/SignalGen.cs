@@ -29,7 +29,11 @@ public static class SignalGen
             new("xstate_bv bit 9 (PKRU) flipped", XstateBv, 1UL << 9),
             new("xstate_bv YMM flipped", XstateBv, 1UL << 2),
             new("header byte 16", XstateBv + 16, 1),
+            // Bytes 24..63 of a standard header: XRSTOR ignores them and sigreturn restores with XRSTOR (KO §5d,
+            // §6a), where ptrace's software check refuses them — the mistake worth meeting often.
             new("header byte 24", XstateBv + 24, 1),
+            new("header byte 40", XstateBv + 40, 0x80),
+            new("header byte 63", XstateBv + 56, 1UL << 56),
             new("mxcsr reserved bit 16", 24, 0x10000),
             new("mxcsr DAZ flipped", 24, 0x40),
             new("xcomp_bv = 1", XcompBv, 1),

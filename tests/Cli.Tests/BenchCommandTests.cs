@@ -31,14 +31,18 @@ public class BenchCommandTests
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Equal("", run.Stderr);
         var json = run.Json();
-        Assert.Equal(["operations"], Keys(json));
+        Assert.Equal(["baseline", "operations"], Keys(json));
+        var baseline = json.GetProperty("baseline");
+        Assert.Equal(["name", "ops_per_s"], Keys(baseline));
+        Assert.Equal("bare-lookup", baseline.GetProperty("name").GetString());
+        Assert.True(baseline.GetProperty("ops_per_s").GetDouble() > 0);
         var entries = json.GetProperty("operations").EnumerateArray().ToList();
         Assert.Equal(Operations, entries.Select(e => e.GetProperty("name").GetString()));
         foreach (var e in entries)
         {
-            Assert.Equal(["name", "oracle_ops_per_s", "optimized_ops_per_s", "ratio"], Keys(e));
+            Assert.Equal(["name", "oracle_ops_per_s", "optimized_ops_per_s", "ratio", "optimized_bytes_per_op"], Keys(e));
             Assert.Equal(JsonValueKind.String, e.GetProperty("name").ValueKind);
-            foreach (var key in new[] { "oracle_ops_per_s", "optimized_ops_per_s", "ratio" })
+            foreach (var key in new[] { "oracle_ops_per_s", "optimized_ops_per_s", "ratio", "optimized_bytes_per_op" })
                 Assert.Contains(e.GetProperty(key).ValueKind, new[] { JsonValueKind.Number, JsonValueKind.Null });
         }
     }

@@ -13,7 +13,7 @@ namespace Xsave.Cli.Tests;
 public class CheckCommandTests
 {
     private static readonly string[] TopKeys = ["implementation", "seed", "properties", "summary"];
-    private static readonly string[] PropertyKeys = ["name", "rules", "result", "cases", "seconds", "reason", "regression_file"];
+    private static readonly string[] PropertyKeys = ["name", "rules", "result", "cases", "seconds", "reason", "regression_file", "branches"];
 
     [Fact]
     public void Check_Optimized_Json_IsExactlyTheContractObject_AllPass_Exit0()
