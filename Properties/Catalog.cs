@@ -9,12 +9,12 @@ public static class Catalog
 
     private static List<ConformanceProperty> Build()
     {
-        var all = LayoutLaws.All().Concat(RegisterLaws.All()).Concat(InstructionLaws.All()).Concat(XrstorDefectLaws.All()).Concat(UnspecifiedLaws.All())
+        var all = LayoutLaws.All().Concat(RegisterLaws.All()).Concat(InstructionLaws.All()).Concat(XrstorDefectLaws.All()).Concat(XsaveoptLaws.All()).Concat(UnspecifiedLaws.All())
             .Concat(ErratumLaws.All())
             .Concat(KernelDifferentialLaws.All()).Concat(KernelInvariantLaws.All()).Concat(KernelMetamorphicLaws.All())
             .Concat(KvmCpuidLaws.All()).Concat(PkruLaws.All())
             .Concat(KvmPkruLaws.All()).Concat(KvmInitLaws.All()).Concat(KvmUabiSizeLaws.All()).Concat(XfdDeathLaws.All())
-            .Concat(SignalLaws.All()).Concat(LifecycleLaws.All()).Concat(GuestWriteLaws.All()).Concat(BootOptionLaws.All()).ToList();
+            .Concat(SignalLaws.All()).Concat(AltstackLaws.All()).Concat(LifecycleLaws.All()).Concat(GuestWriteLaws.All()).Concat(BootOptionLaws.All()).ToList();
         var duplicate = all.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"property name '{duplicate.Key}' is used twice");
         return all;

@@ -24,7 +24,8 @@ public static class BenchCommand
 
     public const double MaxSeconds = 60;
 
-    public sealed record Settings(string Cpu, double Seconds, bool Json, ProfileResolver Profiles, string? Implementation = null);
+    public sealed record Settings(string Cpu, double Seconds, bool Json, ProfileResolver Profiles, string? Implementation = null,
+        int? LawCases = null);
 
     public static Command Create(CliContext context)
     {
@@ -52,17 +53,24 @@ public static class BenchCommand
         };
         var corpus = CommonOptions.Cpus();
         var impl = ImplementationOption.Create(ImplementationRegistry.DefaultName, "The implementation measured against the oracle");
+        var laws = new Option<int?>("--laws")
+        {
+            Description = "Instead: the gate's throughput, N cases per law in rounds of 100, as cases/s and as a ratio to " +
+                          "FsCheck's runner on a trivial property measured in the same run (issue 16).",
+            HelpName = "N",
+        };
         var command = new Command(Name, "Quick in-process benchmark: ops/s of the oracle and an implementation (optimized by default) per operation.")
         {
-            json, seconds, cpu, corpus, impl,
+            json, seconds, cpu, corpus, impl, laws,
         };
         command.SetAction(parse => Run(context, new Settings(parse.GetValue(cpu)!, parse.GetValue(seconds), parse.GetValue(json),
-            ProfileResolver.For(parse.GetValue(corpus), context), parse.GetValue(impl))));
+            ProfileResolver.For(parse.GetValue(corpus), context), parse.GetValue(impl), parse.GetValue(laws))));
         return command;
     }
 
     public static int Run(CliContext context, Settings settings)
     {
+        if (settings.LawCases is { } lawCases) return BenchLaws.Run(context, settings, lawCases);
         // No part is required: an operation the implementation does not declare is reported as not available.
         if (ImplementationOption.Resolve(context, Name, settings.Implementation, ImplementationRegistry.DefaultName, ContractPart.None) is not { } subject)
             return ExitCodes.InputError;

@@ -72,7 +72,7 @@ public static class SignalGen
     /// <summary>The weighted choices <see cref="KernelOpGen.Next"/> adds.</summary>
     public static IEnumerable<(int, Gen<KernelOp>)> Ops(CpuModel cpu, Gen<int> pid, Gen<(int p, int t)> thread) =>
     [
-        (3, from pt in thread from alt in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true))) select (KernelOp)new SignalDeliverOp(pt.p, pt.t, alt)),
+        (3, from pt in thread from alt in Gen.Elements(false, true) select (KernelOp)new SignalDeliverOp(pt.p, pt.t, alt)),
         (3, from pt in thread from op in Sigreturn(cpu, pt.p, pt.t) select (KernelOp)op),
         (1, pid.Select(p => (KernelOp)new MinSigStkSzOp(p))),
     ];

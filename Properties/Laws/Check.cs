@@ -1,4 +1,5 @@
 using FsCheck;
+using System.Runtime.CompilerServices;
 using FsCheck.Fluent;
 
 namespace Xsave.Properties.Laws;
@@ -6,11 +7,18 @@ namespace Xsave.Properties.Laws;
 /// <summary>Small helpers so each law reads as one statement with a readable failure label.</summary>
 internal static class Check
 {
-    /// <summary>Implementation answer equals the reference's; the label shows both.</summary>
-    public static Property Same<T>(string what, T subject, T reference) =>
-        Equals(subject, reference).Label($"{what}: implementation {Show(subject)} != oracle {Show(reference)}");
+    private static readonly Property Held = true.ToProperty();
 
-    public static Property That(bool condition, string label) => condition.Label(label);
+    /// <summary>Implementation answer equals the reference's; the label shows both (formatted only on a failure).</summary>
+    public static Property Same<T>(string what, T subject, T reference) =>
+        Equals(subject, reference) ? Held : false.Label($"{what}: implementation {Show(subject)} != oracle {Show(reference)}");
+
+    /// <summary>The condition, with a label for when it does not hold (a plain string: already made).</summary>
+    public static Property That(bool condition, string label) => condition ? Held : false.Label(label);
+
+    /// <summary>The condition, with an interpolated label that is formatted only when it does not hold.</summary>
+    public static Property That(bool condition, [InterpolatedStringHandlerArgument(nameof(condition))] ref FailureLabel label) =>
+        condition ? Held : false.Label(label.ToString());
 
     /// <summary>A case the law's question does not apply to, counted as such (<see cref="LawCoverage.Vacuous"/>).</summary>
     public static Property Vacuous(string reason) => true.Label(reason).Classify(true, LawCoverage.Vacuous);

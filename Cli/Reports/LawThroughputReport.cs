@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+using Xsave.Properties.Running;
+
+namespace Xsave.Cli.Reports;
+
+/// <summary>
+/// 'bench --laws --json': {"implementation", "baseline": {"name", "cases_per_s"}, "families": [{"family",
+/// "cases_per_s", "ratio"}], "laws": [{"name", "family", "cases", "cases_per_s", "ratio"}]}. A ratio is cases/s over
+/// the baseline's (issue 16's targets: architecture ≥ 1, kernel ≥ 0.12); a family's rate is its cases over its time.
+/// </summary>
+public sealed record LawThroughputReport(
+    [property: JsonPropertyName("implementation")] string Implementation,
+    [property: JsonPropertyName("baseline")] LawRateJson Baseline,
+    [property: JsonPropertyName("families")] IReadOnlyList<FamilyRateJson> Families,
+    [property: JsonPropertyName("laws")] IReadOnlyList<LawRateJson> Laws)
+{
+    public static LawThroughputReport Build(string implementation, LawRate trivial, IReadOnlyList<LawRate> laws)
+    {
+        double baseline = trivial.CasesPerSecond;
+        LawRateJson Json(LawRate r) => new(r.Name, r.Family, r.Cases, Math.Round(r.CasesPerSecond), Math.Round(r.CasesPerSecond / baseline, 3));
+        var families = laws.GroupBy(l => l.Family).Select(g =>
+        {
+            double rate = g.Sum(l => l.Cases) / Math.Max(g.Sum(l => l.Elapsed.TotalSeconds), 1e-9);
+            return new FamilyRateJson(g.Key, Math.Round(rate), Math.Round(rate / baseline, 3));
+        }).ToList();
+        return new(implementation, Json(trivial), families, laws.Select(Json).ToList());
+    }
+}
+
+public sealed record LawRateJson(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("family")] string Family,
+    [property: JsonPropertyName("cases")] int Cases,
+    [property: JsonPropertyName("cases_per_s")] double CasesPerSecond,
+    [property: JsonPropertyName("ratio")] double Ratio);
+
+public sealed record FamilyRateJson(
+    [property: JsonPropertyName("family")] string Family,
+    [property: JsonPropertyName("cases_per_s")] double CasesPerSecond,
+    [property: JsonPropertyName("ratio")] double Ratio);

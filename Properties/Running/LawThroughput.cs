@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using FsCheck;
+using FsCheck.Fluent;
+using Microsoft.FSharp.Core;
+using Xsave.Contract.Implementations;
+
+namespace Xsave.Properties.Running;
+
+/// <summary>One law's rate in the gate's own loop (rounds of 100 cases, each with its seed), as cases per second.</summary>
+public sealed record LawRate(string Name, string Family, int Cases, TimeSpan Elapsed)
+{
+    public double CasesPerSecond => Cases / Math.Max(Elapsed.TotalSeconds, 1e-9);
+}
+
+/// <summary>
+/// The throughput figure that travels between machines (issue 16): each law's cases per second divided by FsCheck's
+/// own runner on a trivial property over two ulongs, both measured in the same process, one after the other.
+/// </summary>
+public static class LawThroughput
+{
+    public const string TrivialName = "fscheck-trivial-two-ulongs";
+
+    /// <summary>FsCheck's runner on (a, b) => a ^ b ^ b == a: the cost of the machinery with nothing to check.</summary>
+    public static LawRate Trivial(int cases)
+    {
+        var pairs = Arb.From(from a in ArbMap.Default.GeneratorFor<ulong>() from b in ArbMap.Default.GeneratorFor<ulong>() select (a, b));
+        var property = Prop.ForAll(pairs, p => (p.a ^ p.b ^ p.b) == p.a);
+        Run(property, Math.Min(cases, 1000)); // warm-up: the JIT's optimized tier
+        var clock = Stopwatch.StartNew();
+        int done = 0;
+        for (ulong round = 0; done < cases; round++)
+        {
+            int n = Math.Min(100, cases - done);
+            Run(property, n, round + 1);
+            done += n;
+        }
+        return new LawRate(TrivialName, "baseline", done, clock.Elapsed);
+    }
+
+    /// <summary>A law through <see cref="PropertyRunner"/> in rounds of 100, as the gate runs it; null when it would be
+    /// skipped or does not pass (a rate of a failing law measures shrinking, not checking).</summary>
+    public static LawRate? Law(ConformanceProperty property, PropertyContext context, int cases)
+    {
+        if (property.SkipReason(context.Subject) is not null) return null;
+        if (PropertyRunner.Run(property, context, new RunBudget(Math.Min(cases, 100), 7)).Verdict != Comparison.Verdict.Pass) return null;
+        var clock = Stopwatch.StartNew();
+        int done = 0;
+        for (ulong round = 0; done < cases; round++)
+        {
+            var outcome = PropertyRunner.Run(property, context, new RunBudget(Math.Min(100, cases - done), round + 11));
+            if (outcome.Verdict != Comparison.Verdict.Pass) return null;
+            done += outcome.Cases;
+            if (outcome.Cases == 0) break;
+        }
+        return new LawRate(property.Name, Family(property), done, clock.Elapsed);
+    }
+
+    /// <summary>The issue's two targets' families: the architecture laws and the kernel sequence laws; the rest "other".</summary>
+    public static string Family(ConformanceProperty property) =>
+        property.Name.StartsWith("fuzz.", StringComparison.Ordinal) ? "other"
+        : (property.Needs & ContractPart.Linux) != 0 ? "kernel"
+        : "architecture";
+
+    private static void Run(Property property, int cases, ulong seed = 0)
+    {
+        var runner = new CapturingRunner();
+        var config = Config.QuickThrowOnFailure.WithMaxTest(cases).WithQuietOnSuccess(true).WithRunner(runner)
+            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, (seed * 0x9E3779B97F4A7C15UL) | 1UL), FSharpOption<int>.None)));
+        Check.One(config, property);
+    }
+}
