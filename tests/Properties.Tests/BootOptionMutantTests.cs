@@ -15,12 +15,7 @@ namespace Xsave.Properties.Tests;
 /// </summary>
 public class BootOptionMutantTests(ITestOutputHelper output)
 {
-    private PropertyOutcome RunAgainst(string law, IXstateImplementation subject, ulong seed)
-    {
-        var outcome = PropertyRunner.Run(Catalog.Find(law)!, CatalogTests.Context() with { Subject = subject }, new RunBudget(300, seed));
-        output.WriteLine(outcome.Describe());
-        return outcome;
-    }
+    private PropertyOutcome RunAgainst(string law, IXstateImplementation subject, ulong seed) => MutantRun.Of(output, law, subject, seed);
 
     [Theory]
     [InlineData(1UL)]

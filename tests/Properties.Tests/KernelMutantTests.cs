@@ -15,13 +15,8 @@ namespace Xsave.Properties.Tests;
 /// </summary>
 public class KernelMutantTests(ITestOutputHelper output)
 {
-    private KernelScenario Shrunk(IXstateImplementation mutant, string property, int maxTests = 300)
-    {
-        var outcome = PropertyRunner.Run(Catalog.Find(property)!, CatalogTests.Context() with { Subject = mutant }, new RunBudget(maxTests, Seed: 5));
-        output.WriteLine(outcome.Describe());
-        Assert.Equal(Verdict.Diverge, outcome.Verdict);
-        return Assert.IsType<KernelScenario>(Assert.Single(outcome.Shrunk!));
-    }
+    private KernelScenario Shrunk(IXstateImplementation mutant, string property, int maxTests = 300) =>
+        MutantRun.Caught(output, mutant, property, maxTests);
 
     [Fact]
     public void HostFpstatesCarryingCetKernel_AreCaught_WithinTwoEvents()

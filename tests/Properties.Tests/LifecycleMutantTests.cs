@@ -15,13 +15,8 @@ namespace Xsave.Properties.Tests;
 /// </summary>
 public class LifecycleMutantTests(ITestOutputHelper output)
 {
-    private KernelScenario Caught(IXstateImplementation mutant, string property, int maxTests)
-    {
-        var outcome = PropertyRunner.Run(Catalog.Find(property)!, CatalogTests.Context() with { Subject = mutant }, new RunBudget(maxTests, Seed: 5));
-        output.WriteLine(outcome.Describe());
-        Assert.Equal(Verdict.Diverge, outcome.Verdict);
-        return Assert.IsType<KernelScenario>(Assert.Single(outcome.Shrunk!));
-    }
+    private KernelScenario Caught(IXstateImplementation mutant, string property, int maxTests) =>
+        MutantRun.Caught(output, mutant, property, maxTests);
 
     [Fact]
     public void ExitKeepingTheVcpus_IsCaught_ByTheReleaseLaw()
