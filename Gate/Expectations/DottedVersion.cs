@@ -7,11 +7,18 @@ namespace Xsave.Gate.Expectations;
 /// "7.2"): component by component, a missing component is 0.</summary>
 public static partial class DottedVersion
 {
-    [GeneratedRegex(@"\d+(\.\d+)*")]
-    private static partial Regex Number();
+    [GeneratedRegex(@"\d+(\.\d+)+")]
+    private static partial Regex Dotted();
 
-    /// <summary>The first dotted number in <paramref name="text"/>, or null.</summary>
-    public static string? Find(string? text) => text is null ? null : Number().Match(text) is { Success: true } m ? m.Value : null;
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Plain();
+
+    /// <summary>The first dotted number in <paramref name="text"/> ("86" of "x86_64" is not a version), else the first
+    /// number, or null.</summary>
+    public static string? Find(string? text) =>
+        text is null ? null
+        : Dotted().Match(text) is { Success: true } m ? m.Value
+        : Plain().Match(text) is { Success: true } n ? n.Value : null;
 
     public static int Compare(string a, string b)
     {

@@ -84,9 +84,6 @@ public static class JUnitReport
         if (p.Branches is { Count: > 0 } branches)
             testCase.Add(new XElement("properties",
                 branches.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => Property($"branch:{b.Key}", b.Value.ToString(CultureInfo.InvariantCulture)))));
-        if (p.Expectation is { } expectation)
-            testCase.Add(new XElement("properties", Property("expected-failure", expectation.Entry.Finding),
-                Property("expected-failure-status", p.IsExpectedFailure ? "still-fails" : "fixed?")));
         switch (p.Verdict)
         {
             case Verdict.Diverge when p.IsExpectedFailure:
