@@ -66,6 +66,31 @@ public class QemuUserCheckTests
         Assert.Contains("sets reserved bits", File.ReadAllText(file));
     }
 
+    /// <summary>Without the table the same findings are failures: the expected failures are not a blanket skip.</summary>
+    [SkippableFact]
+    public void Without_the_table_the_findings_fail_the_run()
+    {
+        SkipWithoutQemu();
+        using var dir = new TempDirectory();
+        var empty = dir.Write("none.json", "{\"expected_failures\": []}");
+        var run = CliRun.Of("check", "--impl", "qemu-user:max", "--property", "instructions.xrstor.fault-predicate.differential",
+            "--json", "--regressions", dir.Path, "--expected-failures", empty);
+        Assert.Equal(ExitCodes.CheckFailed, run.ExitCode);
+        var law = Assert.Single(JsonDocument.Parse(run.Stdout).RootElement.GetProperty("properties").EnumerateArray());
+        Assert.Equal("failed", law.GetProperty("result").GetString());
+        Assert.Equal(JsonValueKind.Null, law.GetProperty("expected_failure").ValueKind);
+    }
+
+    [Fact]
+    public void A_missing_expected_failure_table_is_an_input_error()
+    {
+        using var dir = new TempDirectory();
+        var run = CliRun.Of("check", "--impl", "optimized", "--property", "layout.*", "--max-tests", "1", "--regressions", dir.Path,
+            "--expected-failures", Path.Combine(dir.Path, "absent.json"));
+        Assert.Equal(ExitCodes.InputError, run.ExitCode);
+        Assert.Contains("--expected-failures: no such file", run.Stderr);
+    }
+
     [Fact]
     public void Qemu_user_honours_impl_timeout()
     {
