@@ -32,6 +32,10 @@ public sealed class KernelImplementation : IXstateImplementation, IDisposable
 
     public string Name { get; }
     public string Description { get; }
+
+    /// <summary>The emulator's version line (e.g. "qemu-x86_64 version 7.2.22 (...)") when the helper runs under one;
+    /// expected-failure tables match their version ranges against it.</summary>
+    public string? EmulatorVersion { get; init; }
     public ImplementationCapabilities Capabilities { get; }
 
     /// <summary>The live CPU through the helper at <paramref name="helper"/> (null: found next to the runner), run
@@ -57,6 +61,9 @@ public sealed class KernelImplementation : IXstateImplementation, IDisposable
 
     /// <summary>An implementation that declares no part, because of <paramref name="reason"/> (every check is skipped with it).</summary>
     public static KernelImplementation Unavailable(string name, string reason) => new(null, reason, name, reason);
+
+    /// <summary>The same implementation, naming the emulator's version.</summary>
+    public KernelImplementation WithEmulatorVersion(string? version) => new(_cpu, Capabilities.MissingPartsReason, Name, Description) { EmulatorVersion = version };
 
     public ICpuArchitecture Architecture(CpuModel cpu) =>
         _cpu is not null && Capabilities.Supports(ContractPart.Instructions)

@@ -27,7 +27,9 @@ public static class CheckCommand
 
     public const string JUnitOption = "--junit";
 
-    public sealed record Settings(CheckSettings Check, string? JUnit, bool Json, string? Html = null);
+    public sealed record Settings(CheckSettings Check, string? JUnit, bool Json, string? Html = null, string? ExpectedFailures = null);
+
+    public const string ExpectedOption = "--expected-failures";
 
     public static Command Create(CliContext context)
     {
@@ -76,7 +78,12 @@ public static class CheckCommand
         var junit = new Option<string?>(JUnitOption) { Description = "Also write the results as JUnit XML to FILE.", HelpName = "FILE" };
         var json = CommonOptions.Json();
         var html = HtmlOption.Create();
-        foreach (var option in new Option[] { impl, seed, maxTests, time, property, shard, failFast, corpus, cpus, junit, json, html })
+        var expected = new Option<string?>(ExpectedOption)
+        {
+            Description = "The table of known findings (expected failures) of implementations under test (default: <repo>/docs/findings/expected.json).",
+            HelpName = "FILE",
+        };
+        foreach (var option in new Option[] { impl, seed, maxTests, time, property, shard, failFast, corpus, cpus, junit, json, html, expected })
             command.Options.Add(option);
 
         command.SetAction(parse => Run(context, new Settings(
@@ -92,7 +99,7 @@ public static class CheckCommand
                 RegressionDirectory = GateOptions.RegressionDirectory(parse.GetValue(corpus)),
                 CpusDirectory = GateOptions.CpusDirectory(parse.GetValue(cpus), context),
             },
-            parse.GetValue(junit), parse.GetValue(json), parse.GetValue(html))));
+            parse.GetValue(junit), parse.GetValue(json), parse.GetValue(html), parse.GetValue(expected))));
     }
 
     public static int Run(CliContext context, Settings settings)
@@ -100,6 +107,11 @@ public static class CheckCommand
         if (!GateComposition.TryCreatePlan(settings.Check, GateOptions.Registry, FuzzCatalog.All, out var plan, out var error))
             return Refuse(context, error!.ToString());
         using var owned = plan!.Subject as IDisposable; // a child process is reaped when the check ends
+        var expectedPath = ExpectedTable.Path(settings.ExpectedFailures);
+        if (settings.ExpectedFailures is not null && !File.Exists(expectedPath))
+            return Refuse(context, $"{ExpectedOption}: no such file: {expectedPath}");
+        if (Gate.Expectations.ExpectedFailures.Load(expectedPath, out var tableError) is not { } table)
+            return Refuse(context, tableError!.ToString());
         if (settings.JUnit is { } junitPath && OutputFile.Problem(junitPath, JUnitOption) is { } junitProblem)
             return Refuse(context, junitProblem);
         if (settings.Html is { } htmlPath && HtmlTarget.Problem(htmlPath) is { } htmlProblem)
@@ -111,6 +123,8 @@ public static class CheckCommand
         var report = settings.Json
             ? engine.Check(plan!, interrupt.Watch(NoProgress.Instance), interrupt.Token)
             : CheckView.WithProgress(context, plan!, progress => engine.Check(plan!, interrupt.Watch(progress), interrupt.Token));
+        // Known findings of the subject (issue 13): an expected failure is reported as such and does not fail the run.
+        report = Gate.Expectations.ExpectedFailures.Apply(report, table, ExpectedTable.VersionOf(plan!.Subject));
 
         if (settings.Json) JsonReport.Write(context.Out, CheckJson.From(report));
         else CheckView.Render(context, report);

@@ -14,6 +14,12 @@ public sealed class KernelImplementations : IImplementationProvider
     public const string QemuScheme = "qemu-user:";
     public const string QemuProgram = "qemu-x86_64";
 
+    /// <summary>The emulator binary to use instead of qemu-x86_64 on PATH (an emulator author's own build).</summary>
+    public const string QemuVariable = "XSAVE_QEMU";
+
+    /// <summary>Per request under an emulator when --impl-timeout is not given: TCG is slow, 30 s is generous.</summary>
+    public static readonly TimeSpan DefaultQemuTimeout = TimeSpan.FromSeconds(30);
+
     public IReadOnlyList<ImplementationInfo> Listed { get; } =
     [
         new(KernelImplementation.ImplementationName, "this machine: the live CPU through the native helper native/xsave-cpu (needs Linux x86-64 and gcc at build time)"),
@@ -27,10 +33,35 @@ public sealed class KernelImplementations : IImplementationProvider
         var model = name[QemuScheme.Length..];
         if (model.Length == 0 || model[0] == '-' || !model.All(c => char.IsLetterOrDigit(c) || "-_.,=+".Contains(c)))
             return ImplementationLookup.Failed($"'{name}': the QEMU CPU model must be a name such as max or Skylake-Server (see qemu-x86_64 -cpu help)");
-        var qemu = FindOnPath(QemuProgram);
-        return ImplementationLookup.Found(qemu is null
-            ? KernelImplementation.Unavailable(name, $"{QemuProgram} not found on PATH (apt-get install qemu-user)")
-            : KernelImplementation.Start(wrapper: [qemu, "-cpu", model], name: name, timeout: TimeSpan.FromSeconds(30)));
+        var timeout = ProcessImplementations.Timeout(ProcessImplementations.CurrentOptions) ?? DefaultQemuTimeout;
+        if (timeout <= TimeSpan.Zero)
+            return ImplementationLookup.Failed($"'{name}': --impl-timeout must be more than 0 seconds");
+        var chosen = Environment.GetEnvironmentVariable(QemuVariable);
+        if (!string.IsNullOrEmpty(chosen) && !File.Exists(chosen))
+            return ImplementationLookup.Failed($"'{name}': {QemuVariable}={chosen}: no such file");
+        var qemu = string.IsNullOrEmpty(chosen) ? FindOnPath(QemuProgram) : Path.GetFullPath(chosen);
+        if (qemu is null)
+            return ImplementationLookup.Found(KernelImplementation.Unavailable(name, $"{QemuProgram} not found on PATH (apt-get install qemu-user, or set {QemuVariable})"));
+        return ImplementationLookup.Found(KernelImplementation.Start(wrapper: [qemu, "-cpu", model], name: name, timeout: timeout)
+            .WithEmulatorVersion(VersionLine(qemu)));
+    }
+
+    /// <summary>The first line of "qemu --version", or null when it does not answer within 10 s.</summary>
+    public static string? VersionLine(string qemu)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(qemu, ["--version"])
+                { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+            if (p is null) return null;
+            var line = p.StandardOutput.ReadLineAsync();
+            if (!p.WaitForExit(10_000)) { p.Kill(); return null; }
+            return line.Wait(1000) ? line.Result?.Trim() : null;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            return null;
+        }
     }
 
     private static string? FindOnPath(string program) =>

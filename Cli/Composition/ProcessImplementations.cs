@@ -23,6 +23,13 @@ public sealed class ProcessImplementations : IImplementationProvider
         [new(ProcessLaunch.Scheme + "<command>", "an implementation in another process speaking the protocol of docs/protocol.md")];
 
     /// <summary>Sets the options for the rest of this invocation; disposing restores the previous ones.</summary>
+    /// <summary>This invocation's options (other providers of child processes honour --impl-timeout too).</summary>
+    public static Options CurrentOptions => Current.Value ?? Options.None;
+
+    /// <summary>--impl-timeout as a TimeSpan (null: not given; a non-finite or huge value: no limit, TimeSpan.Zero).</summary>
+    public static TimeSpan? Timeout(Options options) =>
+        options.TimeoutSeconds is { } s ? (double.IsFinite(s) && s < 86400 * 365 ? TimeSpan.FromSeconds(s) : TimeSpan.Zero) : null;
+
     public static IDisposable Use(Options options)
     {
         var previous = Current.Value;
@@ -34,7 +41,7 @@ public sealed class ProcessImplementations : IImplementationProvider
     {
         if (!name.StartsWith(ProcessLaunch.Scheme, StringComparison.Ordinal)) return null;
         var options = Current.Value ?? Options.None;
-        var timeout = options.TimeoutSeconds is { } s ? (double.IsFinite(s) && s < 86400 * 365 ? TimeSpan.FromSeconds(s) : TimeSpan.Zero) : (TimeSpan?)null;
+        var timeout = Timeout(options);
         if (!ProcessLaunch.TryCreate(name[ProcessLaunch.Scheme.Length..], options.ExtraArgs, timeout, out var launch, out var error))
             return ImplementationLookup.Failed($"'{name}': {error}");
         try

@@ -41,18 +41,21 @@ public static class CheckView
                 Consoles.Plain(p.Name),
                 Consoles.Plain(Rules(p.Rules)),
                 Consoles.Plain(p.Cases.ToString(CultureInfo.InvariantCulture)),
-                Result(p.Verdict),
+                p.IsExpectedFailure ? Consoles.Plain("expected failure", new Style(Color.Yellow)) : Result(p.Verdict),
                 Consoles.Plain(Seconds(p.Elapsed)),
                 Consoles.Plain(Note(p)));
         console.Write(table);
 
         foreach (var p in report.Properties.Where(p => p.Verdict.Fails()))
             WriteFailure(console, report, p, context.Verbose);
+        foreach (var p in report.Properties.Where(p => p.Expectation is { Status: Gate.Expectations.ExpectationStatus.NotSeen }))
+            console.Write(Consoles.Plain($"\n{p.Name}: {p.Expectation!.Note}: look at docs/findings/expected.json\n", new Style(Color.Yellow)));
 
         var verdict = report.Failed > 0 ? "FAILED" : report.Cancelled ? "INTERRUPTED" : "PASSED";
         var style = report.Failed > 0 ? new Style(Color.Red) : report.Cancelled ? new Style(Color.Yellow) : new Style(Color.Green);
         console.Write(Consoles.Plain(
-            $"{report.Properties.Count} properties: {report.Passed} passed, {report.Failed} failed, {report.Skipped} skipped " +
+            $"{report.Properties.Count} properties: {report.Passed} passed, {report.Failed} failed, {report.Skipped} skipped" +
+            (report.ExpectedFailures > 0 ? $", {report.ExpectedFailures} expected failures (known findings)" : "") + " " +
             $"({report.Implementation} vs oracle, seed {report.Seed}{(report.Shard.Count > 1 ? $", shard {report.Shard}" : "")}, " +
             $"{Seconds(report.Elapsed)}). Gate {verdict}.\n", style));
     }
@@ -60,7 +63,9 @@ public static class CheckView
     private static void WriteFailure(IAnsiConsole console, CheckReport report, PropertyReport p, bool verbose)
     {
         console.WriteLine();
-        console.Write(Consoles.Plain($"{p.Name} {(p.Verdict == Verdict.HarnessError ? "ERROR (harness error: the check could not be made)" : "FAILED")}\n", new Style(Color.Red)));
+        console.Write(p.IsExpectedFailure
+            ? Consoles.Plain($"{p.Name} {p.Expectation!.Note}\n", new Style(Color.Yellow))
+            : Consoles.Plain($"{p.Name} {(p.Verdict == Verdict.HarnessError ? "ERROR (harness error: the check could not be made)" : "FAILED")}\n", new Style(Color.Red)));
         if (p.Failure is { } f)
         {
             console.WriteLine($"  input:    {f.InputText}");
@@ -87,7 +92,7 @@ public static class CheckView
     }
 
     /// <summary>A failure's note names its file; a long reason is cut (the failure section below has it whole).</summary>
-    private static string Note(PropertyReport p) => p.Verdict switch
+    private static string Note(PropertyReport p) => p.Expectation is { } x ? (p.IsExpectedFailure ? x.Entry.Label : $"fixed? {x.Entry.Finding}") : p.Verdict switch
     {
         Verdict.Diverge or Verdict.HarnessError when p.Regression is { File: { } file } saved =>
             $"{(saved.Status == SaveStatus.Written ? "new" : "known")}: {Path.GetFileName(file)}",

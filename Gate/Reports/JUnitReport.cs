@@ -24,7 +24,9 @@ public static class JUnitReport
             new XAttribute("tests", report.Properties.Count),
             new XAttribute("failures", report.Failed),
             new XAttribute("errors", 0),
-            new XAttribute("skipped", report.Skipped),
+            // An expected failure (a known finding) is reported as skipped with "expected failure (F4: ...)": JUnit has
+            // no xfail, and it must neither fail the build nor count as a pass.
+            new XAttribute("skipped", report.Skipped + report.ExpectedFailures),
             new XAttribute("time", time),
         };
         var suite = new XElement("testsuite",
@@ -39,6 +41,7 @@ public static class JUnitReport
                 Property("max-tests", report.MaxTests?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"),
                 Property("time-budget", report.TimeBudget is { } b ? Seconds(b) : "none"),
                 Property("cancelled", report.Cancelled ? "true" : "false"),
+                Property("expected-failures", report.ExpectedFailures.ToString(CultureInfo.InvariantCulture)),
                 Property("tool", ToolInfo.NameAndVersion)),
             report.Properties.Select(p => TestCase(report, p)));
         return new XDocument(new XDeclaration("1.0", "utf-8", null),
@@ -84,6 +87,9 @@ public static class JUnitReport
                 branches.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => $"{b.Key}={b.Value.ToString(CultureInfo.InvariantCulture)}"))));
         switch (p.Verdict)
         {
+            case Verdict.Diverge when p.IsExpectedFailure:
+                testCase.Add(new XElement("skipped", new XAttribute("message", p.Expectation!.Note), FailureText(p)));
+                break;
             case Verdict.Diverge or Verdict.HarnessError:
                 testCase.Add(new XElement("failure",
                     new XAttribute("message", p.Reason ?? "the property does not hold"),

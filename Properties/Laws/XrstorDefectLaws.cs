@@ -31,6 +31,7 @@ public static class XrstorDefectLaws
 
     private static Gen<InstructionCase> Cases(PropertyContext ctx) =>
         from cpu in InputGen.Cpus(ctx)
+        // Within what a fixed machine can hold (its XCR0, CPL, x87 register fields), as every other instruction law.
         from state in MachineGen.State(cpu.Cpu, new MachineConstraints(Runnable: true, ValidMxcsr: true).On(ctx.FixedMachine))
         from compacted in cpu.Cpu.HasXsavec ? Gen.Elements(false, true) : Gen.Constant(false)
         from defect in Defect(state.Xcr0, cpu.Cpu)

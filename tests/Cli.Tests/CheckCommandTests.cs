@@ -13,7 +13,7 @@ namespace Xsave.Cli.Tests;
 public class CheckCommandTests
 {
     private static readonly string[] TopKeys = ["implementation", "seed", "properties", "summary"];
-    private static readonly string[] PropertyKeys = ["name", "rules", "result", "cases", "seconds", "reason", "regression_file", "branches"];
+    private static readonly string[] PropertyKeys = ["name", "rules", "result", "cases", "seconds", "reason", "regression_file", "branches", "expected_failure"];
 
     [Fact]
     public void Check_Optimized_Json_IsExactlyTheContractObject_AllPass_Exit0()
@@ -46,7 +46,7 @@ public class CheckCommandTests
         }
         Assert.Contains(properties, p => p.GetProperty("result").GetString() == "passed");
         var summary = json.GetProperty("summary");
-        Assert.Equal(["passed", "failed", "skipped"], summary.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["passed", "failed", "skipped", "expected_failures"], summary.EnumerateObject().Select(p => p.Name));
         Assert.Equal(properties.Count(p => p.GetProperty("result").GetString() == "passed"), summary.GetProperty("passed").GetInt32());
         Assert.Equal(properties.Count(p => p.GetProperty("result").GetString() == "skipped"), summary.GetProperty("skipped").GetInt32());
         Assert.Equal(0, summary.GetProperty("failed").GetInt32());

@@ -64,16 +64,17 @@ public static class CheckHtml
 
     private static string Row(PropertyReport p)
     {
-        var kind = Kind(p.Verdict);
+        // An expected failure (a known finding) is shown as a skip-coloured "expected-failure", naming the finding.
+        var kind = p.IsExpectedFailure ? "skip" : Kind(p.Verdict);
         // A failed property's name links to its counterexample below.
         var name = p.Verdict.Fails()
             ? $"<a class=\"mono\" href=\"#{Anchor(p.Name)}\">{Escape(p.Name)}</a>"
             : $"<span class=\"mono\">{Escape(p.Name)}</span>";
         return $"<tr class=\"property {kind}\" data-property=\"{Escape(p.Name)}\" data-verdict=\"{kind}\">" +
                $"<td class=\"name\">{name}</td><td class=\"mono rules\">{Escape(string.Join(" ", p.Rules))}</td>" +
-               $"<td>{HtmlPage.Badge(kind, CheckJson.Result(p.Verdict))}</td>" +
+               $"<td>{HtmlPage.Badge(kind, p.IsExpectedFailure ? CheckJson.ExpectedFailureResult : CheckJson.Result(p.Verdict))}</td>" +
                $"<td class=\"num\">{Integer(p.Cases)}</td><td class=\"num\">{Escape(Seconds(p.Elapsed))}</td>" +
-               $"<td class=\"reason\">{Escape(p.Reason)}</td></tr>\n";
+               $"<td class=\"reason\">{Escape(p.Expectation is { } x ? x.Note + ": " + p.Reason : p.Reason)}</td></tr>\n";
     }
 
     private static string Failure(CheckReport report, PropertyReport p)
