@@ -65,6 +65,7 @@ internal static class TaskRegs
     /// <summary>XRSTOR with XSTATE_BV[i] = 1: the image into the buffer (x87 around the MXCSR words), the bit set.</summary>
     public static void Load(BootTables b, Fpstate fps, int i, ReadOnlySpan<byte> image)
     {
+        if (b.XsaveEnabled && (fps.Xfeatures & (1UL << i)) == 0) return; // outside the save mask: not kept (clearcpuid=sse)
         int at = Addr(b, fps, i);
         if (at < 0) return;
         var regs = fps.Regs.AsSpan(at);

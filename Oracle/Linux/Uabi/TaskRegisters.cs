@@ -49,8 +49,11 @@ public static class TaskRegisters
     /// <summary>Loads component i from an image (XRSTOR with XSTATE_BV[i] = 1): the bytes, and the component in use.</summary>
     public static void Load(BootResult boot, Fpstate fps, int i, ReadOnlySpan<byte> image)
     {
+        // Not part of this task's buffer: nothing holds it. x87 and SSE always have a place in the legacy region, but
+        // with XSAVE the next save writes only fps.xfeatures (clearcpuid=sse leaves SSE out): an FXRSTOR of XMM is lost.
+        if (boot.XsaveEnabled && !fps.Xfeatures.Contains(i)) return;
         int? at = Address(boot, fps, i);
-        if (at is null) return; // not part of this task's buffer: nothing to hold it (the CPU's RFBM excludes it)
+        if (at is null) return;
         if (i == (int)XFeature.Fp)
         {
             image[..LegacyRegion.Mxcsr].CopyTo(fps.Regs.AsSpan(at.Value));
