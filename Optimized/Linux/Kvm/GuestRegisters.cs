@@ -27,7 +27,8 @@ internal static class GuestRegisters
         }
 
         var b = vcpu.Boot;
-        // Outside the host's save mask (clearcpuid= can leave SSE out of it): executed, never saved, so nothing to keep.
+        // Outside the host's save mask (clearcpuid= can leave SSE out of it): executed, never saved, so nothing to keep
+        // (os_xsave in save_fpregs_to_fpstate saves fpstate->xfeatures only).
         if (b.XsaveEnabled && (fps.Xfeatures & bit) == 0) return GuestWriteResult.Done;
         int baseAt = component == Xfeatures.Fp ? 0 : component == Xfeatures.Sse ? Xfeatures.XmmSpaceOffset : FpstateOps.RawAddr(b, fps, component);
         if (baseAt < 0) throw new InvalidOperationException($"XCR0 enables component {component} but the guest fpstate has no room for it");

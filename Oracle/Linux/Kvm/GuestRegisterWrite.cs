@@ -33,7 +33,8 @@ public static class GuestRegisterWrite
         }
 
         // A register the host's save does not cover (its XSAVE mask lacks it, e.g. clearcpuid=sse on a CPU without
-        // AVX: R33-R38) is not kept: the guest executes the write, the put saves without it, nothing reaches the buffer.
+        // AVX: R33-R38) is not kept: the guest executes the write, the put saves without it, nothing reaches the buffer
+        // (fpu_swap_kvm_fpstate → save_fpregs_to_fpstate → os_xsave: the mask is fpstate->xfeatures).
         if (vcpu.Boot.XsaveEnabled && !fps.Xfeatures.Contains(component)) return GuestWriteOutcome.Completed;
 
         var boot = vcpu.Boot;

@@ -50,7 +50,8 @@ public static class TaskRegisters
     public static void Load(BootResult boot, Fpstate fps, int i, ReadOnlySpan<byte> image)
     {
         // Not part of this task's buffer: nothing holds it. x87 and SSE always have a place in the legacy region, but
-        // with XSAVE the next save writes only fps.xfeatures (clearcpuid=sse leaves SSE out): an FXRSTOR of XMM is lost.
+        // with XSAVE the next save writes only fps.xfeatures (clearcpuid=sse leaves SSE out): an FXRSTOR of XMM is lost
+        // (fpu/signal.c __restore_fpregs_from_user's fxrstor, then save_fpregs_to_fpstate → os_xsave(fpstate->xfeatures)).
         if (boot.XsaveEnabled && !fps.Xfeatures.Contains(i)) return;
         int? at = Address(boot, fps, i);
         if (at is null) return;
