@@ -74,8 +74,13 @@ public static class RegisterFields
     /// comparison with a CPU must not look at, because the SDM leaves them open (see the class comment).
     /// The layout is the instruction's: standard for XSAVE/XSAVEOPT (which leave XCOMP_BV as it was), compacted with the
     /// XCOMP_BV written for XSAVEC/XSAVES.
+    /// The same holds for the reserved bytes 10..15 of each 16-byte ST slot of the x87 image (SDM Vol. 1 Table 10-2:
+    /// "reserved"; F1 measured zeros on AMD, QEMU leaves them unwritten), opened when RFBM[0] = 1.
     public static IEnumerable<ByteRange> OpenBytes(CpuModel cpu, FeatureMask rfbm, XsaveBuffer saved, bool compacted)
     {
+        if (rfbm.Contains(XFeature.Fp))
+            for (int slot = 0; slot < 8; slot++)
+                if (X87SlotReserved(slot).End <= saved.Length) yield return X87SlotReserved(slot);
         if (saved.Length < XsaveImage.MinimumSize) yield break;
         var layout = compacted ? saved.ReadXcompBv().With(XFeatures.CompactedFormatBit) : FeatureMask.None;
         foreach (var (index, place) in Places(cpu, Registers.Keys.Where(rfbm.Contains), layout))
@@ -83,6 +88,38 @@ public static class RegisterFields
             var open = ByteRange.FromTo(place.Offset + Registers[index].End, place.End);
             if (open.Length > 0 && open.End <= saved.Length) yield return open;
         }
+    }
+
+    private static ByteRange X87SlotReserved(int slot) => new(XsaveImage.X87RegistersOffset + 16 * slot + 10, 6);
+
+    /// <summary>
+    /// <paramref name="want"/> (an outcome of <paramref name="op"/> on <paramref name="state"/>) with the open bytes of
+    /// a save added to its unspecified bytes: how a comparison with a CPU reads the oracle's answer.
+    /// </summary>
+    public static InstructionOutcome WithOpenBytes(CpuModel cpu, MachineState state, ArchOperation op, InstructionOutcome want)
+    {
+        if (want.Buffer is not { } saved || op is not XsaveFamilyOp { Instruction: not (XsaveInstruction.Xrstor or XsaveInstruction.Xrstors) } save)
+            return want;
+        var enabled = save.Instruction == XsaveInstruction.Xsaves ? state.Xcr0 | state.Xss : state.Xcr0;
+        var open = OpenBytes(cpu, save.EdxEax & enabled, saved, compacted: save.Instruction is XsaveInstruction.Xsavec or XsaveInstruction.Xsaves).ToList();
+        return open.Count == 0 ? want : want with { UnspecifiedBytes = Union(want.UnspecifiedBytes, open, saved.Length) };
+    }
+
+    /// <summary>Ascending, non-overlapping runs covering every byte of both (what <see cref="InstructionOutcome.UnspecifiedBytes"/> holds).</summary>
+    private static ImmutableArray<ByteRange> Union(IEnumerable<ByteRange> a, IEnumerable<ByteRange> b, int length)
+    {
+        var open = new bool[length];
+        foreach (var r in a.Concat(b))
+            for (int k = Math.Max(0, r.Offset); k < Math.Min(length, r.End); k++) open[k] = true;
+        var runs = ImmutableArray.CreateBuilder<ByteRange>();
+        for (int k = 0; k < length;)
+        {
+            if (!open[k]) { k++; continue; }
+            int start = k;
+            while (k < length && open[k]) k++;
+            runs.Add(ByteRange.FromTo(start, k));
+        }
+        return runs.ToImmutable();
     }
 
     /// <summary>Where each of <paramref name="components"/> lies in an area whose XCOMP_BV is <paramref name="xcompBv"/>
