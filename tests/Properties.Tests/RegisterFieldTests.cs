@@ -73,9 +73,12 @@ public class RegisterFieldTests
     public void Open_bytes_are_the_non_register_bytes_of_saved_components_in_the_instruction_layout()
     {
         var area = XsaveBuffer.Zeroed(0xAC0);
+        // x87 (RFBM[0]): bytes 10..15 of each 16-byte ST slot from byte 32 (SDM Vol. 1 Table 10-2, "reserved").
+        var x87 = Enumerable.Range(0, 8).Select(k => new ByteRange(32 + 16 * k + 10, 6)).ToList();
         var standard = RegisterFields.OpenBytes(Cpu, new FeatureMask(0x21F), area, compacted: false).ToList();
-        Assert.Equal([ByteRange.FromTo(0x400 + 16, 0x440), ByteRange.FromTo(0xA80 + 4, 0xA88)], standard);
-        Assert.Empty(RegisterFields.OpenBytes(Cpu, new FeatureMask(0x7), area, compacted: false));
+        Assert.Equal([.. x87, ByteRange.FromTo(0x400 + 16, 0x440), ByteRange.FromTo(0xA80 + 4, 0xA88)], standard);
+        Assert.Equal(x87, RegisterFields.OpenBytes(Cpu, new FeatureMask(0x7), area, compacted: false).ToList());
+        Assert.Empty(RegisterFields.OpenBytes(Cpu, new FeatureMask(0x6), area, compacted: false));
 
         // Compacted, XCOMP_BV = bit 63 | 0x210: BNDCSR at 576, PKRU right after it at 640 (R15, no alignment bits).
         var compacted = area.WithXcompBv(new FeatureMask(0x210 | 1UL << 63));
