@@ -24,12 +24,19 @@ public static class KernelCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var timeout = new Option<double?>("--probe-timeout") { Description = "Seconds a probe group may run before it is killed (default 60)." };
-        var command = new Command(Name, "Checks the running kernel and CPU against the oracle's predictions for this host.") { json, all, group, timeout };
-        command.SetAction(parse => Run(context, parse.GetValue(json), parse.GetValue(all), parse.GetValue(group) ?? [], parse.GetValue(timeout)));
+        var impl = new Option<string?>("--impl")
+        {
+            Description = "kernel (default: this machine) or qemu-user:MODEL: the CPU-level groups (cpu, xsave) with the probe under " +
+                          "qemu-x86_64 -cpu MODEL (XSAVE_QEMU names another binary); the kernel-level groups are skipped.",
+        };
+        var command = new Command(Name, "Checks the running kernel and CPU against the oracle's predictions for this host.") { json, all, group, timeout, impl };
+        command.SetAction(parse => Run(context, parse.GetValue(json), parse.GetValue(all), parse.GetValue(group) ?? [], parse.GetValue(timeout),
+            impl: parse.GetValue(impl)));
         return command;
     }
 
-    public static int Run(CliContext context, bool json, bool all, IReadOnlyCollection<string> groups, double? timeoutSeconds = null, ProbeRunner? runner = null)
+    public static int Run(CliContext context, bool json, bool all, IReadOnlyCollection<string> groups, double? timeoutSeconds = null, ProbeRunner? runner = null,
+        string? impl = null)
     {
         if (groups.FirstOrDefault(g => !KernelChecks.Groups.Contains(g)) is { } unknown)
         {
@@ -41,7 +48,15 @@ public static class KernelCommand
             context.Error.WriteLine($"kernel: --probe-timeout {timeoutSeconds} is not between 0 and 3600 seconds");
             return ExitCodes.InputError;
         }
-        runner ??= ProbeRunner.Locate(timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+        if (runner is null)
+        {
+            runner = KernelTarget.Runner(impl, timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null, out var error, context.Environment);
+            if (runner is null)
+            {
+                context.Error.WriteLine($"kernel: --impl {error}");
+                return ExitCodes.InputError;
+            }
+        }
         var report = KernelReport.From(KernelChecks.Run(runner, groups));
         if (json) JsonReport.Write(context.Out, report);
         else KernelView.Render(context, report, all);

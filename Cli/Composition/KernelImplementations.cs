@@ -30,18 +30,14 @@ public sealed class KernelImplementations : IImplementationProvider
     {
         if (name == KernelImplementation.ImplementationName) return ImplementationLookup.Found(KernelImplementation.Start());
         if (!name.StartsWith(QemuScheme, StringComparison.Ordinal)) return null;
-        var model = name[QemuScheme.Length..];
-        if (model.Length == 0 || model[0] == '-' || !model.All(c => char.IsLetterOrDigit(c) || "-_.,=+".Contains(c)))
-            return ImplementationLookup.Failed($"'{name}': the QEMU CPU model must be a name such as max or Skylake-Server (see qemu-x86_64 -cpu help)");
+        var model = QemuUser.Model(name);
+        if (QemuUser.NameProblem(name) is { } bad) return ImplementationLookup.Failed(bad);
         var timeout = ProcessImplementations.Timeout(ProcessImplementations.CurrentOptions) ?? DefaultQemuTimeout;
         if (timeout <= TimeSpan.Zero)
             return ImplementationLookup.Failed($"'{name}': --impl-timeout must be more than 0 seconds");
-        var chosen = Environment.GetEnvironmentVariable(QemuVariable);
-        if (!string.IsNullOrEmpty(chosen) && !File.Exists(chosen))
-            return ImplementationLookup.Failed($"'{name}': {QemuVariable}={chosen}: no such file");
-        var qemu = string.IsNullOrEmpty(chosen) ? FindOnPath(QemuProgram) : Path.GetFullPath(chosen);
-        if (qemu is null)
-            return ImplementationLookup.Found(KernelImplementation.Unavailable(name, $"{QemuProgram} not found on PATH (apt-get install qemu-user, or set {QemuVariable})"));
+        var qemu = QemuUser.Locate(name, out var missing, out var error);
+        if (error is not null) return ImplementationLookup.Failed(error);
+        if (qemu is null) return ImplementationLookup.Found(KernelImplementation.Unavailable(name, missing!));
         return ImplementationLookup.Found(KernelImplementation.Start(wrapper: [qemu, "-cpu", model], name: name, timeout: timeout)
             .WithEmulatorVersion(VersionLine(qemu)));
     }
@@ -63,8 +59,4 @@ public sealed class KernelImplementations : IImplementationProvider
             return null;
         }
     }
-
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
 }

@@ -13,7 +13,10 @@ public static partial class CpuChecks
 {
     public const string Group = "cpu";
 
-    public static IEnumerable<KernelCheck> Run(HostOracle oracle, ProbeRun probe)
+    /// <summary>Why a check of the host kernel's view says nothing about an emulated CPU.</summary>
+    private const string HostKernelView = "the host kernel's view (user-mode QEMU passes system calls to the host kernel), not the emulated CPU's";
+
+    public static IEnumerable<KernelCheck> Run(HostOracle oracle, ProbeRun probe, bool emulated = false)
     {
         var host = oracle.Host;
         var cpu = host.Cpu;
@@ -36,6 +39,15 @@ public static partial class CpuChecks
         if (host.Xinuse is { } xinuse)
             yield return KernelCheck.Compare(Group, "XGETBV(1) = XINUSE & XCR0: no bit outside XCR0", "R17", true, xinuse.IsSubsetOf(xcr0));
 
+        foreach (var check in CpuidConsistency.Run(host.Cpu)) yield return check;
+
+        if (emulated)
+        {
+            yield return KernelCheck.Skip(Group, "/proc/cpuinfo flags", "R37", $"/proc/cpuinfo is {HostKernelView}");
+            yield return KernelCheck.Skip(Group, "boot log: enabled features, context size, format", "R45", $"dmesg is {HostKernelView}");
+            yield return KernelCheck.Skip(Group, "AT_MINSIGSTKSZ = the oracle's max signal frame size", "R72", $"the auxv and signal frames are QEMU's, not a kernel booted on the emulated CPU");
+            yield break;
+        }
         foreach (var check in CpuinfoFlags(host, boot)) yield return check;
         foreach (var check in BootLog(host, boot)) yield return check;
 

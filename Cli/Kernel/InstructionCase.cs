@@ -1,6 +1,7 @@
 using Xsave.Contract;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Machine;
+using Xsave.Properties.Generators;
 
 namespace Xsave.Cli.Kernel;
 
@@ -20,7 +21,8 @@ public static class InstructionCases
 {
     /// <summary>
     /// The register state every case starts from, as a standard image with XSTATE_BV = XCR0: FCW 0x027F (not the
-    /// init value, so x87 is in use), MXCSR 0x1F80, XMMn = 16 × (0x10 + n), every other component filled with 0x20 + i.
+    /// init value, so x87 is in use), MXCSR 0x1F80, XMMn = 16 × (0x10 + n), every other component filled with 0x20 + i
+    /// in its register bytes (<see cref="RegisterFields"/>: zeros beyond PKRU and BNDCFGU/BNDSTATUS).
     /// </summary>
     public static byte[] State(CpuModel cpu, ICpuArchitecture arch, FeatureMask xcr0)
     {
@@ -29,7 +31,11 @@ public static class InstructionCases
         BitConverter.TryWriteBytes(image.AsSpan(24, 4), MachineState.InitMxcsr);
         for (int n = 0; n < 16; n++) image.AsSpan(160 + 16 * n, 16).Fill((byte)(0x10 + n));
         foreach (var c in arch.StandardLayout(xcr0).Placements.Where(c => c.Index >= 2))
+        {
             image.AsSpan(c.Offset, c.Size).Fill((byte)(0x20 + c.Index));
+            // PKRU and BNDCSR hold only their registers on a CPU (docs/findings.md F5).
+            RegisterFields.Canonicalize(c.Index, image.AsSpan(c.Offset, c.Size));
+        }
         BitConverter.TryWriteBytes(image.AsSpan(512, 8), xcr0.Bits);
         return image;
     }

@@ -3,6 +3,9 @@ namespace Xsave.Cli.Kernel;
 /// <summary>The outcome of a whole run: the host as detected and every check.</summary>
 public sealed record KernelRun(HostFacts? Host, string? HostProblem, IReadOnlyList<KernelCheck> Checks)
 {
+    /// <summary>The emulator the probe ran under (kernel --impl qemu-user:MODEL), or null for the live machine.</summary>
+    public string? Emulator { get; init; }
+
     public int Count(CheckResult r) => Checks.Count(c => c.Result == r);
 }
 
@@ -26,7 +29,17 @@ public static class KernelChecks
         (KvmChecks.Group, KvmChecks.Run),
     ];
 
-    public static KernelRun Run(ProbeRunner runner, IReadOnlyCollection<string>? only = null)
+    /// <summary>The groups that need only CPUID, XGETBV and the XSAVE family: what an emulated CPU can answer.</summary>
+    public static readonly IReadOnlySet<string> CpuLevelGroups = new HashSet<string> { CpuChecks.Group, InstructionChecks.Group };
+
+    /// <summary>Why a kernel-level group says nothing about an emulated CPU (issue 13).</summary>
+    public const string EmulatedKernelSkip =
+        "user-mode QEMU passes system calls to the host kernel (and builds signal frames itself): this group would check the host's kernel, not the emulated CPU";
+
+    public static KernelRun Run(ProbeRunner runner, IReadOnlyCollection<string>? only = null) =>
+        RunGroups(runner, only) with { Emulator = runner.Emulator };
+
+    private static KernelRun RunGroups(ProbeRunner runner, IReadOnlyCollection<string>? only)
     {
         if (runner.Unavailable is { } missing)
             return new(null, missing, Groups.Select(g => KernelCheck.Skip(g, "all checks", "-", missing)).ToList());
@@ -38,12 +51,18 @@ public static class KernelChecks
             var why = $"the host could not be described: {problem}";
             return new(null, why, Groups.Select(g => KernelCheck.Skip(g, "all checks", "-", why)).ToList());
         }
+        // Under an emulator the CPU is the emulated one; the microcode line of /proc/cpuinfo is the host's.
+        if (runner.Emulated) host = host with { Cpu = host.Cpu with { MicrocodeRevision = null } };
         var oracle = new HostOracle(host);
         var checks = new List<KernelCheck>();
-        if (Wanted(only, CpuChecks.Group)) checks.AddRange(Guard(CpuChecks.Group, () => CpuChecks.Run(oracle, cpuRun)));
+        if (Wanted(only, CpuChecks.Group)) checks.AddRange(Guard(CpuChecks.Group, () => CpuChecks.Run(oracle, cpuRun, runner.Emulated)));
         if (cpuRun.Failure is { } cpuFailure) checks.Add(KernelCheck.Skip(CpuChecks.Group, "probe group", "-", cpuFailure));
         foreach (var (group, run) in Later)
-            if (Wanted(only, group)) checks.AddRange(Guard(group, () => run(oracle, runner)));
+        {
+            if (!Wanted(only, group)) continue;
+            if (runner.Emulated && !CpuLevelGroups.Contains(group)) checks.Add(KernelCheck.Skip(group, "all checks", "-", EmulatedKernelSkip));
+            else checks.AddRange(Guard(group, () => run(oracle, runner)));
+        }
         return new(host, null, checks);
     }
 

@@ -22,6 +22,15 @@ public sealed class ProbeRunner(string? path, string? unavailable, TimeSpan time
     /// <summary>Why the helper cannot run here, or null when it can.</summary>
     public string? Unavailable { get; } = path is null ? unavailable ?? "native helper not built" : null;
 
+    /// <summary>An emulator command the probe runs under (e.g. qemu-x86_64 -cpu max), empty for the live machine.</summary>
+    public IReadOnlyList<string> Wrapper { get; init; } = [];
+
+    /// <summary>For reports: the emulator and its version when <see cref="Wrapper"/> is set.</summary>
+    public string? Emulator { get; init; }
+
+    /// <summary>The probe runs under an emulator: only the CPU-level groups describe the emulated CPU.</summary>
+    public bool Emulated => Wrapper.Count > 0;
+
     /// <summary>The helper beside the runner's assembly, or the build's reason why there is none.</summary>
     public static ProbeRunner Locate(TimeSpan? timeout = null)
     {
@@ -35,10 +44,14 @@ public sealed class ProbeRunner(string? path, string? unavailable, TimeSpan time
         return new(null, $"native helper not built: {reason}", timeout ?? DefaultTimeout);
     }
 
+    /// <summary>The same probe run under <paramref name="wrapper"/> (an emulator command).</summary>
+    public ProbeRunner WithWrapper(IReadOnlyList<string> wrapper, string emulator) =>
+        new(path, Unavailable, timeout) { Wrapper = wrapper, Emulator = emulator };
+
     public ProbeRun Run(string group, IEnumerable<string>? input = null)
     {
         if (path is null) return new(group, [], Unavailable);
-        var start = new ProcessStartInfo(path, [group])
+        var start = new ProcessStartInfo(Emulated ? Wrapper[0] : path, Emulated ? [.. Wrapper.Skip(1), path, group] : [group])
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
@@ -49,7 +62,7 @@ public sealed class ProbeRunner(string? path, string? unavailable, TimeSpan time
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
-            return new(group, [], $"could not start {path}: {e.Message}");
+            return new(group, [], $"could not start {start.FileName}: {e.Message}");
         }
         using (process)
         {

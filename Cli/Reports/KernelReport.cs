@@ -28,6 +28,8 @@ public sealed record KernelReport
         [JsonPropertyName("root"), JsonPropertyOrder(9)] public bool? Root { get; init; }
         [JsonPropertyName("dmesg"), JsonPropertyOrder(10)] public string? Dmesg { get; init; }
         [JsonPropertyName("config"), JsonPropertyOrder(11)] public IReadOnlyList<string>? Config { get; init; }
+        /// <summary>The emulator the CPU-level groups ran under (kernel --impl qemu-user:MODEL); null on the live machine.</summary>
+        [JsonPropertyName("emulator"), JsonPropertyOrder(12)] public string? Emulator { get; init; }
     }
 
     public sealed record CheckEntry
@@ -60,7 +62,7 @@ public sealed record KernelReport
         return new()
         {
             Host = h is null
-                ? new HostSection { Available = false, Problem = run.HostProblem }
+                ? new HostSection { Available = false, Problem = run.HostProblem, Emulator = run.Emulator }
                 : new HostSection
                 {
                     Available = true,
@@ -75,6 +77,7 @@ public sealed record KernelReport
                     Root = h.Root,
                     Dmesg = h.FpuLog is null ? h.DmesgProblem : "readable",
                     Config = h.ConfigNotes,
+                    Emulator = run.Emulator,
                 },
             Checks = run.Checks.Select(c => new CheckEntry
             {

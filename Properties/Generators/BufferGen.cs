@@ -217,6 +217,9 @@ public static class BufferGen
         // A real CPU holds only the x87 register fields: what it loads from the image is given in that form (X87Fields).
         if (ctx.FixedMachine is { X87RegisterFieldsOnly: true }) X87Fields.Canonicalize(bytes);
         foreach (var c in spec.Corruptions) Apply(bytes, c);
+        // Likewise PKRU and BNDCSR hold only their registers, and BNDPRESERVE goes with BNDCFGU.EN (F5, F8), where an
+        // XRSTOR of the final header would read them.
+        if (ctx.FixedMachine is not null) RegisterFields.CanonicalizeArea(cpu, bytes);
 
         int length = Math.Clamp(spec.Length ?? full, 0, full);
         // A real CPU's aligned operand ends at a page boundary only when its length is a multiple of 64 (FixedMachine).

@@ -18,6 +18,8 @@ namespace Xsave.Properties.Generators;
 /// <param name="Xcr0">A fixed XCR0, or null for any legal value.</param>
 /// <param name="Xss">A fixed IA32_XSS, or null for any supported value.</param>
 /// <param name="X87RegisterFieldsOnly">x87 contents hold only register fields (<see cref="X87Fields"/>), as a real CPU does.</param>
+/// <param name="RegisterFieldsOnly">PKRU and BNDCSR hold only their register bytes, BNDPRESERVE set with BNDCFGU.EN
+/// (<see cref="RegisterFields"/>, F5/F8), as a CPU does: every fixed machine.</param>
 public sealed record MachineConstraints(
     bool Runnable = false,
     bool ValidMxcsr = false,
@@ -25,7 +27,8 @@ public sealed record MachineConstraints(
     int? Cpl = null,
     FeatureMask? Xcr0 = null,
     FeatureMask? Xss = null,
-    bool X87RegisterFieldsOnly = false)
+    bool X87RegisterFieldsOnly = false,
+    bool RegisterFieldsOnly = false)
 {
     public static MachineConstraints Any { get; } = new();
 
@@ -37,7 +40,7 @@ public sealed record MachineConstraints(
     public MachineConstraints On(FixedMachine? machine) => machine is null ? this : this with
     {
         Runnable = true, ValidMxcsr = true, NoXfd = NoXfd || machine.Xfd.IsEmpty, Cpl = machine.Cpl, Xcr0 = machine.Xcr0,
-        X87RegisterFieldsOnly = machine.X87RegisterFieldsOnly,
+        X87RegisterFieldsOnly = machine.X87RegisterFieldsOnly, RegisterFieldsOnly = true,
     };
 }
 
@@ -93,10 +96,18 @@ public static class MachineGen
                from bytes in contents
                from stale in staleInUse
                from tracked in mxcsrTracked
-               select Build(held, constraints.X87RegisterFieldsOnly ? [X87Fields.Canonical(bytes[0]), .. bytes[1..]] : bytes, stale, mx, tracked) with
+               select Build(held, Canonical(held, bytes, constraints), stale, mx, tracked) with
                {
                    Xcr0 = x0, Xss = ss, Xfd = fd, XfdErr = err, Cpl = level, Cr4Osxsave = os, Cr0Ts = t,
                };
+    }
+
+    /// <summary>Contents as a fixed machine holds them: x87 (F1) and PKRU/BNDCSR (F5, F8) register fields only.</summary>
+    private static byte[][] Canonical(int[] held, byte[][] contents, MachineConstraints constraints)
+    {
+        if (!constraints.X87RegisterFieldsOnly && !constraints.RegisterFieldsOnly) return contents;
+        return [.. held.Select((i, k) => i == 0 && constraints.X87RegisterFieldsOnly ? X87Fields.Canonical(contents[k])
+            : constraints.RegisterFieldsOnly ? RegisterFields.Canonical(i, contents[k]) : contents[k])];
     }
 
     private static MachineState Build(int[] held, byte[][] contents, bool[] staleInUse, uint mxcsr, bool mxcsrTracked)
@@ -208,6 +219,7 @@ public static class MachineGen
                     int k = FirstDifference(i, bytes);
                     var one = OneByte(i, bytes.Length, k, 1);
                     if (i == 0 && constraints.X87RegisterFieldsOnly) X87Fields.Canonicalize(one);
+                    if (constraints.RegisterFieldsOnly) RegisterFields.Canonicalize(i, one);
                     yield return s.WithRawComponent(i, one);
                 }
                 yield return s.WithRawComponent(i, MachineState.InitImage(i, bytes.Length)) with

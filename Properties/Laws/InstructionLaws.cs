@@ -21,7 +21,7 @@ public static class InstructionLaws
             ctx => InstructionGen.Arbitrary(ctx, InstructionGen.AnyOperation(ctx), MachineConstraints.Any),
             (ctx, x) =>
             {
-                var (mine, want) = (Run(ctx.Subject, x), Run(ctx.Reference, x));
+                var (mine, want) = (Run(ctx.Subject, x), RegisterFieldLatitude.Want(ctx, x));
                 return SameOutcome(mine, want);
             },
             (ctx, x) => new Evidence(Differential.Answer(() => Summary.Of(Run(ctx.Subject, x))), Differential.Answer(() => Summary.Of(Run(ctx.Reference, x)))));

@@ -24,7 +24,7 @@ public static class XrstorDefectLaws
             ctx => InstructionGen.Arbitrary(ctx, Cases(ctx), new MachineConstraints(Runnable: true, ValidMxcsr: true)),
             (ctx, x) =>
             {
-                var want = InstructionLaws.Run(ctx.Reference, x);
+                var want = RegisterFieldLatitude.Want(ctx, x);
                 return InstructionLaws.SameOutcome(InstructionLaws.Run(ctx.Subject, x), want).In(want.Succeeded ? "restored" : "faulted");
             }).Declares("restored", "faulted");
     }

@@ -23,6 +23,8 @@ internal static class FixedMachineFit
         foreach (var s in states)
             if (s.Xcr0 != machine.Xcr0 || s.Cpl != machine.Cpl || !s.Cr4Osxsave || s.Cr0Ts || s.Xfd != machine.Xfd)
                 return $"the case's state ({s}) is not one {context.Subject.Name} can take (XCR0 {machine.Xcr0}, CPL {machine.Cpl})";
+        foreach (var s in states)
+            if (RegisterFields.Misfit(s) is { } why) return $"the case's state is not one {context.Subject.Name} can take: {why}";
         return operation is InitOp or ResetOp && !machine.InitReset ? $"{context.Subject.Name} cannot take INIT/RESET" : null;
     }
 }

@@ -18,6 +18,11 @@ static volatile int g_phase;            /* 0 loading, 1 the instruction, 2 savin
 static volatile int g_signal, g_code, g_fault_phase, g_frame_xstate;
 static uint8_t *volatile g_frame_copy;
 
+/* The fault handler's stack, zeroed before every run: the signal frame's bytes the saver does not write (reserved
+ * bytes of the x87 image, BNDCSR beyond its registers: QEMU's XSAVE writes only the registers) read as zero instead of
+ * whatever an earlier frame left on the stack (docs/findings.md F5). */
+static uint8_t g_altstack[1 << 16] __attribute__((aligned(64)));
+
 /* A clean image (XSTATE_BV = 0, MXCSR = 1F80H) restored after every run, so C code never sees the tested state. */
 static uint8_t g_clean[4096] __attribute__((aligned(64)));
 
@@ -45,8 +50,10 @@ int run_init(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fault;
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
+    stack_t ss = { .ss_sp = g_altstack, .ss_size = sizeof g_altstack, .ss_flags = 0 };
+    if (sigaltstack(&ss, NULL)) return -1;
     if (sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGILL, &sa, NULL) || sigaction(SIGBUS, &sa, NULL)) return -1;
     uint32_t mxcsr = 0x1F80;
     memcpy(g_clean + 24, &mxcsr, 4);
@@ -78,6 +85,7 @@ int run_op(struct run *r, const char **why)
     static uint8_t frame[AREA_MAX] __attribute__((aligned(64)));
     uint32_t retlo = 0, rethi = 0, inlo = 0, inhi = 0;
     g_frame_copy = frame;
+    memset(g_altstack, 0, sizeof g_altstack);
     g_signal = 0;
     g_phase = 0;
     r->signal = 0;
