@@ -7,14 +7,13 @@ namespace Xsave.Optimized;
 
 /// <summary>
 /// The default system under test. Per-CPU tables are built once per CPU model (the kernel builds them once per boot)
-/// and kept for the life of this object.
+/// and kept while the model is among the last ones asked for.
 /// </summary>
 public sealed class OptimizedImplementation : IXstateImplementation
 {
     public const string ImplementationName = "optimized";
 
-    // Keyed by the model object and dropped with it: property runs create thousands of synthetic CPUs.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<CpuModel, OptimizedCpuArchitecture> _booted = new();
+    private readonly BootedCpus _booted = new();
 
     public string Name => ImplementationName;
 
@@ -25,7 +24,7 @@ public sealed class OptimizedImplementation : IXstateImplementation
 
     public ICpuArchitecture Architecture(CpuModel cpu)
     {
-        return _booted.GetValue(cpu, static c => new OptimizedCpuArchitecture(c));
+        return _booted.For(cpu);
     }
 
     /// <summary>A fresh kernel: fpu__init_system on <paramref name="cpu"/> (Linux.Fpu.BootTables), process 1, no vCPU.</summary>

@@ -67,6 +67,10 @@ public abstract class ConformanceProperty(string name, LawKind kind, IReadOnlyLi
     /// <summary>Check one given input (a stored counterexample).</summary>
     public abstract Property CheckInput(PropertyContext context, object input);
 
+    /// <summary>The law's cases without FsCheck's per-case machinery, for the gate's loop; null when the law is only
+    /// an FsCheck property (it then runs through FsCheck's runner, as every law does to shrink a failure).</summary>
+    public virtual ICaseSource? Cases(PropertyContext context) => null;
+
     public abstract JsonNode EncodeInput(object input);
 
     public abstract bool TryDecodeInput(JsonElement json, out object? input, out string? error);
@@ -90,32 +94,61 @@ public interface IInputCodec<T>
     bool TryDecode(JsonElement json, out T? input, out string? error);
 }
 
-/// <summary>A property over inputs of type <typeparamref name="T"/>.</summary>
-public sealed class Law<T>(
-    string name,
-    LawKind kind,
-    IReadOnlyList<string> rules,
-    ContractPart needs,
-    string description,
-    Func<PropertyContext, Arbitrary<T>> inputs,
-    IInputCodec<T> codec,
-    Func<PropertyContext, T, Property> holds,
-    Func<PropertyContext, T, Evidence>? observe = null)
-    : ConformanceProperty(name, kind, rules, needs, description) where T : class
+/// <summary>A law's cases one at a time: the input FsCheck's generator gives for a seed and size, and its verdict.</summary>
+public interface ICaseSource
 {
-    public override Evidence? Observe(PropertyContext context, object input) => observe?.Invoke(context, (T)input);
+    /// <summary>Generates the input exactly as FsCheck's runner would at (<paramref name="rnd"/>, <paramref name="size"/>)
+    /// and checks it. An exception is the case's failure (FsCheck reports it the same way when it re-runs the case).</summary>
+    CaseResult Check(Rnd rnd, int size, out object? input);
+}
 
-    public override Property Build(PropertyContext context) => Prop.ForAll(inputs(context), x => holds(context, x));
+/// <summary>A property over inputs of type <typeparamref name="T"/>: each case gives a <see cref="CaseResult"/>, or (for
+/// laws written against FsCheck directly) a <see cref="Property"/>, which only FsCheck's runner can judge.</summary>
+public sealed class Law<T> : ConformanceProperty where T : class
+{
+    private readonly Func<PropertyContext, Arbitrary<T>> _inputs;
+    private readonly IInputCodec<T> _codec;
+    private readonly Func<PropertyContext, T, CaseResult>? _check;
+    private readonly Func<PropertyContext, T, Property> _holds;
+    private readonly Func<PropertyContext, T, Evidence>? _observe;
+
+    public Law(string name, LawKind kind, IReadOnlyList<string> rules, ContractPart needs, string description,
+        Func<PropertyContext, Arbitrary<T>> inputs, IInputCodec<T> codec, Func<PropertyContext, T, CaseResult> check,
+        Func<PropertyContext, T, Evidence>? observe = null)
+        : this(name, kind, rules, needs, description, inputs, codec, (ctx, x) => check(ctx, x).ToProperty(), observe) => _check = check;
+
+    public Law(string name, LawKind kind, IReadOnlyList<string> rules, ContractPart needs, string description,
+        Func<PropertyContext, Arbitrary<T>> inputs, IInputCodec<T> codec, Func<PropertyContext, T, Property> holds,
+        Func<PropertyContext, T, Evidence>? observe = null)
+        : base(name, kind, rules, needs, description) => (_inputs, _codec, _holds, _observe) = (inputs, codec, holds, observe);
+
+    public override Evidence? Observe(PropertyContext context, object input) => _observe?.Invoke(context, (T)input);
+
+    public override Property Build(PropertyContext context) => Prop.ForAll(_inputs(context), x => _holds(context, x));
 
     public override Property CheckInput(PropertyContext context, object input) =>
-        Prop.ForAll(Arb.From(Gen.Constant((T)input)), x => holds(context, x));
+        Prop.ForAll(Arb.From(Gen.Constant((T)input)), x => _holds(context, x));
 
-    public override JsonNode EncodeInput(object input) => codec.Encode((T)input);
+    public override ICaseSource? Cases(PropertyContext context) =>
+        _check is { } check ? new Source(_inputs(context).Generator, x => check(context, x)) : null;
+
+    public override JsonNode EncodeInput(object input) => _codec.Encode((T)input);
 
     public override bool TryDecodeInput(JsonElement json, out object? input, out string? error)
     {
-        var ok = codec.TryDecode(json, out var value, out error);
+        var ok = _codec.TryDecode(json, out var value, out error);
         input = value;
         return ok;
+    }
+
+    private sealed class Source(Gen<T> generator, Func<T, CaseResult> check) : ICaseSource
+    {
+        public CaseResult Check(Rnd rnd, int size, out object? input)
+        {
+            // Prop.ForAll's first step: the generator run at the case's size and Rnd (FsCheck's Gen.bind).
+            var value = Gen.Sample(generator, 1, rnd, size)[0];
+            input = value;
+            return check(value);
+        }
     }
 }

@@ -43,8 +43,7 @@ public sealed record FpStateSnapshot(
     string RegsSha256)
 {
     /// <summary>The first 16 hex digits (uppercase) of the SHA-256 of the whole register buffer.</summary>
-    public static string HashOf(ReadOnlySpan<byte> regs) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(regs))[..16];
+    public static string HashOf(ReadOnlySpan<byte> regs) => RegsHashes.Of(regs);
 }
 
 /// <summary>One vCPU: its registers as KVM tracks them, its guest FPU container (R50) and the fpstate behind it.</summary>

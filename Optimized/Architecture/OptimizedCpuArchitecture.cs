@@ -12,13 +12,9 @@ namespace Xsave.Optimized.Architecture;
 public sealed class OptimizedCpuArchitecture : ICpuArchitecture
 {
     private readonly XstateTables _t;
-    private readonly InstructionEngine _instructions;
+    private InstructionEngine? _instructions; // built on the first instruction: most CPUs are only asked for layouts
 
-    public OptimizedCpuArchitecture(CpuModel cpu)
-    {
-        _t = new XstateTables(cpu);
-        _instructions = new InstructionEngine(new CpuFacts(_t));
-    }
+    public OptimizedCpuArchitecture(CpuModel cpu) => _t = new XstateTables(cpu);
 
     public CpuModel Cpu => _t.Cpu;
     public XstateTables Tables => _t;
@@ -28,27 +24,21 @@ public sealed class OptimizedCpuArchitecture : ICpuArchitecture
     public int CompactedSize(FeatureMask xcompBv) => _t.CompactedSize(xcompBv.Bits);
 
     /// <summary>Layouts already built, by component set: a layout is immutable, so a repeated query costs a lookup and
-    /// allocates nothing (as the kernel keeps its offset tables from boot). Bounded: past it, layouts are built fresh.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, XsaveLayout> _standard = new(), _compacted = new();
-
-    private const int CachedLayouts = 4096;
+    /// allocates nothing (as the kernel keeps its offset tables from boot). Made on the first query.</summary>
+    private LayoutCache? _standard, _compacted;
 
     public XsaveLayout StandardLayout(FeatureMask xcr0)
     {
         ulong present = xcr0.Bits & _t.SupportedXcr0;
-        if (_standard.TryGetValue(present, out var known)) return known;
-        var layout = BuildStandardLayout(present);
-        if (_standard.Count < CachedLayouts) _standard.TryAdd(present, layout);
-        return layout;
+        var cache = _standard ??= new LayoutCache();
+        return cache.TryGet(present, out var known) ? known : cache.Add(present, BuildStandardLayout(present));
     }
 
     public XsaveLayout CompactedLayout(FeatureMask xcompBv)
     {
         ulong c = xcompBv.Bits & ~(1UL << 63);
-        if (_compacted.TryGetValue(c, out var known)) return known;
-        var layout = BuildCompactedLayout(c);
-        if (_compacted.Count < CachedLayouts) _compacted.TryAdd(c, layout);
-        return layout;
+        var cache = _compacted ??= new LayoutCache();
+        return cache.TryGet(c, out var known) ? known : cache.Add(c, BuildCompactedLayout(c));
     }
 
     private XsaveLayout BuildStandardLayout(ulong present)
@@ -99,5 +89,6 @@ public sealed class OptimizedCpuArchitecture : ICpuArchitecture
 
     public ValidityResult CheckXfd(FeatureMask value) => RegisterChecks.CheckXfd(value.Bits, _t.XfdCapable, Cpu.HasXfd);
 
-    public InstructionOutcome Execute(MachineState state, ArchOperation operation) => _instructions.Execute(state, operation);
+    public InstructionOutcome Execute(MachineState state, ArchOperation operation) =>
+        (_instructions ??= new InstructionEngine(new CpuFacts(_t))).Execute(state, operation);
 }

@@ -25,31 +25,34 @@ public sealed class XstateTables
         Cpu = cpu;
         SupportedXcr0 = cpu.SupportedXcr0.Bits;
         SupportedXss = cpu.SupportedXss.Bits;
-        for (int i = 2; i < 63; i++)
+        foreach (var (i, regs) in cpu.Leaf0D) // the enumerated sub-leaves; a missing one reads as zeros (R4)
         {
-            var regs = cpu.SubLeaf(i);
+            if (i is < 2 or > 62) continue;
             _size[i] = (int)regs.Eax;
             _standardOffset[i] = (int)regs.Ebx;
             if ((regs.Ecx & 2) != 0) Aligned64 |= 1UL << i;
             if ((regs.Ecx & 4) != 0) XfdCapable |= 1UL << i;
         }
 
-        ulong standardUser = SupportedXcr0 & ExtendedBits;
+        // Each byte value v is v without its lowest bit plus that bit: one step per entry, in increasing v, as the
+        // kernel fills its tables once at boot (a CPU is booted per generated case, so this is on the gate's path).
+        ulong standardUser = SupportedXcr0 & ExtendedBits, enumerated = 0;
+        for (int i = 2; i < 63; i++)
+            if (_size[i] != 0 || _standardOffset[i] != 0) enumerated |= 1UL << i;
         for (int b = 0; b < 8; b++)
-            for (int v = 0; v < 256; v++)
+        {
+            if (((enumerated >> (b * 8)) & 0xFF) == 0) continue; // every entry of the row is 0, as allocated
+            int row = b << 8;
+            for (int v = 1; v < 256; v++)
             {
-                int sum = 0, end = 0;
-                for (int k = 0; k < 8; k++)
-                {
-                    if ((v & (1 << k)) == 0) continue;
-                    int i = b * 8 + k;
-                    if (((ExtendedBits >> i) & 1) == 0) continue;
-                    sum += _size[i];
-                    if (((standardUser >> i) & 1) != 0) end = Math.Max(end, _standardOffset[i] + _size[i]);
-                }
-                _sizeSum[b << 8 | v] = sum;
-                _standardEnd[b << 8 | v] = end;
+                int k = BitOperations.TrailingZeroCount(v), i = b * 8 + k, rest = row | (v & (v - 1));
+                bool sized = ((ExtendedBits >> i) & 1) != 0;
+                _sizeSum[row | v] = _sizeSum[rest] + (sized ? _size[i] : 0);
+                _standardEnd[row | v] = sized && ((standardUser >> i) & 1) != 0
+                    ? Math.Max(_standardEnd[rest], _standardOffset[i] + _size[i])
+                    : _standardEnd[rest];
             }
+        }
     }
 
     public CpuModel Cpu { get; }

@@ -22,7 +22,7 @@ public sealed class KernelSession
         Kernel = ImplementationFault.Guard(impl.Name, "boot", () => impl.Boot(cpu, config));
         // A boot that died has no user space (IKernel): nothing exists, so no operation is applied.
         if (Kernel.Boot.Failed) Shape = WorldShape.Empty;
-        Initial = Snapshot("boot");
+        Initial = Snapshot(-1);
     }
 
     public IKernel Kernel { get; }
@@ -41,13 +41,22 @@ public sealed class KernelSession
         int index = _applied.Count;
         _applied.Add(op);
         if (Kernel.Boot.Failed)
-            return new KernelStep(index, op, null, KernelStep.NotBootedReason, Snapshot($"step {index}"));
+            return new KernelStep(index, op, null, KernelStep.NotBootedReason, Snapshot(index));
         if (!Shape.Accepts(op))
-            return new KernelStep(index, op, null, KernelStep.NotAppliedReason, Snapshot($"step {index}"));
-        var outcome = ImplementationFault.Guard(_impl.Name, $"step {index} {Contract.Linux.Operations.OpText.Describe(op)}", () => Kernel.Apply(op));
+            return new KernelStep(index, op, null, KernelStep.NotAppliedReason, Snapshot(index));
+        KernelOutcome outcome;
+        try
+        {
+            outcome = Kernel.Apply(op);
+        }
+        catch (Exception e) when (e is not (ImplementationFault or OutOfMemoryException))
+        {
+            // Described only here: formatting every step's text cost more than many of the steps.
+            throw new ImplementationFault(_impl.Name, $"step {index} {Contract.Linux.Operations.OpText.Describe(op)}", e);
+        }
         if (Took(op, outcome)) Shape = Shape.After(op);
         if (outcome.Data is { } data) LastData = data;
-        return new KernelStep(index, op, outcome, null, Snapshot($"step {index}"));
+        return new KernelStep(index, op, outcome, null, Snapshot(index));
     }
 
     /// <summary>Whether the operation's effect on the names happened: creations that created something, and exec and
@@ -60,5 +69,16 @@ public sealed class KernelSession
         _ => outcome.Result >= 0,
     };
 
-    private KernelSnapshot? Snapshot(string when) => ImplementationFault.Guard(_impl.Name, $"snapshot after {when}", Kernel.Snapshot);
+    /// <summary>The snapshot after step <paramref name="index"/> (-1: after the boot).</summary>
+    private KernelSnapshot? Snapshot(int index)
+    {
+        try
+        {
+            return Kernel.Snapshot();
+        }
+        catch (Exception e) when (e is not (ImplementationFault or OutOfMemoryException))
+        {
+            throw new ImplementationFault(_impl.Name, index < 0 ? "snapshot after boot" : $"snapshot after step {index}", e);
+        }
+    }
 }

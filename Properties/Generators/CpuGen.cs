@@ -11,21 +11,35 @@ namespace Xsave.Properties.Generators;
 /// </summary>
 public static class CpuGen
 {
+    // The parts are made once: inside the query below, a generator written in place would be rebuilt for every CPU
+    // generated (a query's later clauses are lambdas), which cost more than the CPU itself.
+    private static readonly Gen<OffsetStyle> Styles = Gen.Elements(OffsetStyle.Intel, OffsetStyle.Amd, OffsetStyle.Packed);
+    private static readonly Gen<bool> Coin = Gen.Elements(true, false);
+    private static readonly Gen<bool> OneIn3 = Gen.Frequency((1, Gen.Constant(true)), (2, Gen.Constant(false)));
+    private static readonly Gen<bool> OneIn6 = Gen.Frequency((1, Gen.Constant(true)), (5, Gen.Constant(false)));
+    private static readonly Gen<bool> OneIn8 = Gen.Frequency((7, Gen.Constant(false)), (1, Gen.Constant(true)));
+    private static readonly Gen<bool> FourIn5 = Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)));
+    private static readonly Gen<bool> FiveIn6 = Gen.Frequency((5, Gen.Constant(true)), (1, Gen.Constant(false)));
+    private static readonly Gen<bool> ThreeIn4 = Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)));
+    private static readonly Gen<FeatureMask> Supervisors = MaskGen.SubsetOf(FeatureMask.Range(8, 16).Without(9));
+    private static readonly Gen<FeatureMask> ExtraAligned = Gen.Frequency((4, Gen.Constant(FeatureMask.None)),
+        (1, MaskGen.SubsetOf(FeatureMask.Of(XFeature.Pkru, XFeature.CetUser, XFeature.CetKernel, XFeature.Pasid))));
+
     public static Gen<SyntheticCpu> Synthetic { get; } =
-        from style in Gen.Elements(OffsetStyle.Intel, OffsetStyle.Amd, OffsetStyle.Packed)
-        from ymm in Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)))
-        from mpx in Gen.Elements(true, false)
-        from avx512 in Gen.Elements(true, false)
-        from pkru in Gen.Elements(true, false)
-        from amx in Gen.Frequency((1, Gen.Constant(true)), (2, Gen.Constant(false)))
-        from apx in Gen.Frequency((1, Gen.Constant(true)), (5, Gen.Constant(false)))
-        from xsaveopt in Gen.Frequency((5, Gen.Constant(true)), (1, Gen.Constant(false)))
-        from xsavec in Gen.Frequency((5, Gen.Constant(true)), (1, Gen.Constant(false)))
-        from xsaves in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
-        from supervisor in MaskGen.SubsetOf(FeatureMask.Range(8, 16).Without(9))
-        from cetTogether in Gen.Elements(true, false)
-        from extraAligned in Gen.Frequency((4, Gen.Constant(FeatureMask.None)), (1, MaskGen.SubsetOf(FeatureMask.Of(XFeature.Pkru, XFeature.CetUser, XFeature.CetKernel, XFeature.Pasid))))
-        from amxWithoutXfd in Gen.Frequency((7, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from style in Styles
+        from ymm in FourIn5
+        from mpx in Coin
+        from avx512 in Coin
+        from pkru in Coin
+        from amx in OneIn3
+        from apx in OneIn6
+        from xsaveopt in FiveIn6
+        from xsavec in FiveIn6
+        from xsaves in ThreeIn4
+        from supervisor in Supervisors
+        from cetTogether in Coin
+        from extraAligned in ExtraAligned
+        from amxWithoutXfd in OneIn8
         select Build(style, ymm, mpx, avx512, pkru, amx, apx, xsaveopt, xsavec, xsaves, supervisor, cetTogether, extraAligned, amxWithoutXfd);
 
     private static SyntheticCpu Build(OffsetStyle style, bool ymm, bool mpx, bool avx512, bool pkru, bool amx, bool apx,

@@ -59,12 +59,28 @@ public static class KernelOpGen
     /// <paramref name="signals"/> (64-bit kernels: ia32 frames are not modelled).</summary>
     public static Gen<KernelOp> Next(CpuModel cpu, WorldShape shape, bool kvm = true, bool signals = true)
     {
+        // Most operations leave the shape as it was (the same object), so the step after them asks for the very same
+        // generator: it is kept instead of being built again (building it cost more than drawing from it).
+        var last = _lastNext;
+        if (last is not null && ReferenceEquals(last.Cpu, cpu) && ReferenceEquals(last.Shape, shape) && last.Kvm == kvm && last.Signals == signals)
+            return last.Gen;
+        var gen = BuildNext(cpu, shape, kvm, signals);
+        _lastNext = new NextGen(cpu, shape, kvm, signals, gen);
+        return gen;
+    }
+
+    private sealed record NextGen(CpuModel Cpu, WorldShape Shape, bool Kvm, bool Signals, Gen<KernelOp> Gen);
+
+    [ThreadStatic] private static NextGen? _lastNext;
+
+    private static Gen<KernelOp> BuildNext(CpuModel cpu, WorldShape shape, bool kvm, bool signals)
+    {
         var livePids = shape.LiveProcesses.ToArray();
         var pid = Gen.Elements(livePids);
         var thread = from p in pid from t in Gen.Choose(0, shape.ThreadCounts[p - 1] - 1) select (p, t);
         var choices = new List<(int, Gen<KernelOp>)>
         {
-            (8, from p in pid from o in ArchPrctl() select (KernelOp)(o with { Pid = p })),
+            (8, from p in pid from o in ArchPrctlOps select (KernelOp)(o with { Pid = p })),
             (3, from pt in thread from size in SigaltstackSize select (KernelOp)new SigaltstackOp(pt.p, pt.t, size)),
             (3, from pt in thread from err in XfdErrValue select (KernelOp)new XfdFaultOp(pt.p, pt.t, err)),
             (2, from pt in thread from len in IovLen(cpu) select (KernelOp)new PtraceGetXstateOp(pt.p, pt.t, len)),
@@ -114,11 +130,10 @@ public static class KernelOpGen
         return Gen.Frequency(choices.ToArray());
     }
 
-    private static Gen<ArchPrctlOp> ArchPrctl() => Gen.Frequency(
-        (3, from opt in Gen.Elements(GetSupp, GetPerm, GetGuestPerm) from bad in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)))
-            select new ArchPrctlOp(1, opt, bad ? 0UL : UserPointer, bad)),
-        (6, from opt in Gen.Elements(ReqPerm, ReqGuestPerm) from arg in ReqArg select new ArchPrctlOp(1, opt, arg)),
-        (1, from opt in Gen.Elements(GetSupp - 1, ReqGuestPerm + 1) select new ArchPrctlOp(1, opt, UserPointer)));
+    // Made once: written in place inside a query's later clauses they would be rebuilt for every value drawn.
+    private static readonly Gen<bool> OneIn10 = Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)));
+    private static readonly Gen<int> ImageDefect = Gen.Frequency((8, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)), (1, Gen.Constant(3)));
+    private static readonly Gen<uint> ImageMxcsr = Gen.Frequency((8, Gen.Constant(0x1f80u)), (1, Gen.Constant(0x1fc0u)), (1, Gen.Constant(0x11f80u)), (1, Gen.Constant(0x21f80u)));
 
     private static readonly Gen<ulong> ReqArg = Gen.Frequency(
         (8, Gen.Constant(18UL)),
@@ -126,6 +141,12 @@ public static class KernelOpGen
         (2, Gen.Choose(0, 19).Select(i => (ulong)i)),
         (1, Gen.Choose(20, 70).Select(i => (ulong)i)),
         (1, Gen.Elements(ulong.MaxValue, 1UL << 40, 0xffffffffUL)));
+
+    private static readonly Gen<ArchPrctlOp> ArchPrctlOps = Gen.Frequency(
+        (3, from opt in Gen.Elements(GetSupp, GetPerm, GetGuestPerm) from bad in OneIn10
+            select new ArchPrctlOp(1, opt, bad ? 0UL : UserPointer, bad)),
+        (6, from opt in Gen.Elements(ReqPerm, ReqGuestPerm) from arg in ReqArg select new ArchPrctlOp(1, opt, arg)),
+        (1, from opt in Gen.Elements(GetSupp - 1, ReqGuestPerm + 1) select new ArchPrctlOp(1, opt, UserPointer)));
 
     private static readonly Gen<ulong> SigaltstackSize =
         Gen.Elements(0UL, 1024UL, 2048UL, 2400UL, 3376UL, 4096UL, 8192UL, 12288UL, 16384UL, 65536UL);
@@ -158,8 +179,8 @@ public static class KernelOpGen
     /// </summary>
     public static Gen<byte[]> Image(CpuModel cpu, int length) =>
         from bv in Gen.Frequency((6, MaskGen.SubsetOf(cpu.SupportedXcr0)), (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedXcr0))), (1, Gen.Constant(FeatureMask.None)))
-        from defect in Gen.Frequency((8, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)), (1, Gen.Constant(3)))
-        from mxcsr in Gen.Frequency((8, Gen.Constant(0x1f80u)), (1, Gen.Constant(0x1fc0u)), (1, Gen.Constant(0x11f80u)), (1, Gen.Constant(0x21f80u)))
+        from defect in ImageDefect
+        from mxcsr in ImageMxcsr
         from pattern in Gen.Choose(1, 255)
         select BuildImage(cpu, length, bv, defect, mxcsr, (byte)pattern);
 

@@ -137,7 +137,12 @@ public static class MachineGen
         Gen.Elements(MxcsrReservedValues.Where(v => (v & ~cpu.MxcsrMask) != 0).DefaultIfEmpty(0xFFFF_FFFF).ToArray());
 
     /// <summary>Component bytes: init (most), init with one byte changed, or a recognisable pattern.</summary>
-    public static Gen<byte[]> Content(int index, int size)
+    public static Gen<byte[]> Content(int index, int size) => Contents.GetOrAdd((index, size), static k => BuildContent(k.Index, k.Size));
+
+    // A generator per component and size, made once (it is immutable; every machine state asks for one per component).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Index, int Size), Gen<byte[]>> Contents = new();
+
+    private static Gen<byte[]> BuildContent(int index, int size)
     {
         var init = Gen.Fresh(() => MachineState.InitImage(index, size));
         var oneByte = from k in Gen.Choose(0, size - 1)

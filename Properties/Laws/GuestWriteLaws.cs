@@ -59,7 +59,7 @@ public static class GuestWriteLaws
             new GetXsave2Op(0, uabi),
         ]);
 
-    private static Property Holds(PropertyContext ctx, KernelScenario s)
+    private static CaseResult Holds(PropertyContext ctx, KernelScenario s)
     {
         var t = KernelRun.Execute(ctx.Subject, s);
         var cpu = s.Cpu.Cpu;

@@ -141,7 +141,7 @@ public static class InstructionLaws
     // ---- law builders --------------------------------------------------------------------------------------------
 
     internal static ConformanceProperty Case(string name, LawKind kind, string[] rules, string description,
-        Func<PropertyContext, Arbitrary<InstructionCase>> inputs, Func<PropertyContext, InstructionCase, Property> holds,
+        Func<PropertyContext, Arbitrary<InstructionCase>> inputs, Func<PropertyContext, InstructionCase, CaseResult> holds,
         Func<PropertyContext, InstructionCase, Evidence>? observe = null, Func<FixedMachine, string?>? machine = null) =>
         new Law<InstructionCase>(name, kind, rules, ContractPart.Instructions, description, inputs, InstructionCodecs.Case, holds,
             observe ?? ((ctx, x) => new Evidence(Differential.Answer(() => Summary.Of(Run(ctx.Subject, x))), null))) { MachineNeeds = machine };
@@ -261,7 +261,7 @@ public static class InstructionLaws
         return enabled & op.EdxEax & op.Memory.ReadXstateBv() & c.State.Xfd;
     }
 
-    private static Property InitSemantics(PropertyContext ctx, InstructionCase x)
+    private static CaseResult InitSemantics(PropertyContext ctx, InstructionCase x)
     {
         var op = (XsaveFamilyOp)x.Operation;
         var outcome = Run(ctx.Subject, x);
@@ -292,7 +292,7 @@ public static class InstructionLaws
             $"MXCSR 0x{after.Mxcsr:x}, expected 0x{expectedMxcsr:x} ({(compacted ? "compacted" : "standard")} form)"));
     }
 
-    private static Property RoundTripHolds(PropertyContext ctx, RoundTripCase x, bool supervisor)
+    private static CaseResult RoundTripHolds(PropertyContext ctx, RoundTripCase x, bool supervisor)
     {
         var cpu = x.Cpu.Cpu;
         if (supervisor ? !cpu.HasXsaves : !cpu.HasXsavec) return Check.That(true, "the CPU lacks the instruction");
@@ -316,7 +316,7 @@ public static class InstructionLaws
         return property.And(Check.That(after.Mxcsr == expectedMxcsr, $"MXCSR 0x{after.Mxcsr:x}, expected 0x{expectedMxcsr:x}"));
     }
 
-    internal static Property SameOutcome(InstructionOutcome mine, InstructionOutcome want)
+    internal static CaseResult SameOutcome(InstructionOutcome mine, InstructionOutcome want)
     {
         var diffs = want.Differences(mine);
         var extraComponents = mine.UnspecifiedComponents.Except(want.UnspecifiedComponents);

@@ -42,7 +42,7 @@ public static class KernelDifferentialLaws
             (ctx, s) => new Evidence(KernelRun.Execute(ctx.Subject, s).ToJson(), KernelRun.Execute(ctx.Reference, s).ToJson()));
 
     /// <summary>Runs both sides and labels the first step where they part (<see cref="StepComparison"/>).</summary>
-    public static Property Compare(PropertyContext ctx, KernelScenario s)
+    public static CaseResult Compare(PropertyContext ctx, KernelScenario s)
     {
         var subject = KernelRun.Execute(ctx.Subject, s);
         var oracle = KernelRun.Execute(ctx.Reference, s);

@@ -225,10 +225,10 @@ public static class KernelInvariantLaws
         snap.Processes.SelectMany(p => p.Threads.Select(th => ($"p{p.Pid}.t{th.Tid}", th.Fpstate)))
             .Concat(snap.Vcpus.Where(v => v.Alive && v.Fpstate is not null).Select(v => ($"vcpu{v.Id}", v.Fpstate!)));
 
-    private static Property EachAll<T>(IEnumerable<T> items, Func<T, IEnumerable<string?>> check) =>
+    private static CaseResult EachAll<T>(IEnumerable<T> items, Func<T, IEnumerable<string?>> check) =>
         Each(items, x => check(x).FirstOrDefault(m => m is not null));
 
-    internal static Property Each<T>(IEnumerable<T> items, Func<T, string?> check)
+    internal static CaseResult Each<T>(IEnumerable<T> items, Func<T, string?> check)
     {
         foreach (var item in items)
             if (check(item) is { } problem) return Check.That(false, problem);
@@ -236,7 +236,7 @@ public static class KernelInvariantLaws
     }
 
     internal static ConformanceProperty Invariant(string name, string[] rules, ContractPart needs, bool kvm, string description,
-        Func<PropertyContext, KernelScenario, KernelTrace, Property?> holds)
+        Func<PropertyContext, KernelScenario, KernelTrace, CaseResult?> holds)
     {
         var parts = needs | ContractPart.LinuxBoot | (kvm ? ContractPart.Kvm : ContractPart.None);
         return new Law<KernelScenario>(name, LawKind.Invariant, rules, parts, description,

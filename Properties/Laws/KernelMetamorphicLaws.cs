@@ -62,7 +62,7 @@ public static class KernelMetamorphicLaws
             new GetXsave2Op(0, uabi),
         ]);
 
-    private static Property RoundTripHolds(PropertyContext ctx, KernelScenario s)
+    private static CaseResult RoundTripHolds(PropertyContext ctx, KernelScenario s)
     {
         var trace = KernelRun.Execute(ctx.Subject, s);
         // R89: a host without XSAVE hands out a 512-byte FXSAVE image with XSTATE_BV = FPSSE: no round trip to check.

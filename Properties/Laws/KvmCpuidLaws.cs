@@ -34,7 +34,7 @@ public static class KvmCpuidLaws
         select new KernelScenario(cpu, KernelConfig.Default,
             [.. prologue, new KvmRunOp(0, [new GuestXsetbv(0, 0, xcr0.Bits)]), prologue[^1], new GetCpuid2Op(0)]);
 
-    private static Property Holds(PropertyContext ctx, KernelScenario s)
+    private static CaseResult Holds(PropertyContext ctx, KernelScenario s)
     {
         var trace = KernelRun.Execute(ctx.Subject, s);
         // Without XSAVE KVM has no leaf 0xD to fix up; a refused first table or a failed run leaves nothing to re-apply.

@@ -39,7 +39,7 @@ public static class KvmPkruLaws
         select new KernelScenario(cpu, KernelConfig.Default,
             [.. VmmSetup.Prologue(c), .. host is uint h ? new KernelOp[] { new WritePkruOp(1, 0, h) } : [], new KvmRunOp(0, [new GuestWritePkru(guest)]), new GetXsave2Op(0, uabi)]);
 
-    private static Property Holds(PropertyContext ctx, KernelScenario s)
+    private static CaseResult Holds(PropertyContext ctx, KernelScenario s)
     {
         var trace = KernelRun.Execute(ctx.Subject, s);
         var cpu = s.Cpu.Cpu;

@@ -10,11 +10,11 @@ namespace Xsave.Properties.Laws;
 public static class LayoutLaws
 {
     private static ConformanceProperty Law(string name, LawKind kind, string[] rules, ContractPart needs, string description,
-        Func<PropertyContext, Arbitrary<CpuAndMask>> inputs, Func<PropertyContext, CpuAndMask, Property> holds) =>
+        Func<PropertyContext, Arbitrary<CpuAndMask>> inputs, Func<PropertyContext, CpuAndMask, CaseResult> holds) =>
         new Law<CpuAndMask>(name, kind, rules, needs, description, inputs, InputCodecs.CpuAndMask, holds);
 
     private static ConformanceProperty Law(string name, LawKind kind, string[] rules, ContractPart needs, string description,
-        Func<PropertyContext, Arbitrary<CpuAndNestedMasks>> inputs, Func<PropertyContext, CpuAndNestedMasks, Property> holds) =>
+        Func<PropertyContext, Arbitrary<CpuAndNestedMasks>> inputs, Func<PropertyContext, CpuAndNestedMasks, CaseResult> holds) =>
         new Law<CpuAndNestedMasks>(name, kind, rules, needs, description, inputs, InputCodecs.CpuAndNestedMasks, holds);
 
     private static Gen<FeatureMask> Xcr0Like(CpuModel cpu) => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0);

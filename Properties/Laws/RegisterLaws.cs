@@ -10,7 +10,7 @@ namespace Xsave.Properties.Laws;
 public static class RegisterLaws
 {
     private static ConformanceProperty Law(string name, LawKind kind, string[] rules, ContractPart needs, string description,
-        Func<PropertyContext, Arbitrary<CpuAndMask>> inputs, Func<PropertyContext, CpuAndMask, Property> holds) =>
+        Func<PropertyContext, Arbitrary<CpuAndMask>> inputs, Func<PropertyContext, CpuAndMask, CaseResult> holds) =>
         new Law<CpuAndMask>(name, kind, rules, needs, description, inputs, InputCodecs.CpuAndMask, holds);
 
     public static IEnumerable<ConformanceProperty> All()

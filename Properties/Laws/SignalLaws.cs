@@ -98,7 +98,7 @@ public static class SignalLaws
             new SignalDeliverOp(1, 0),
         ]);
 
-    private static Property RoundTripHolds(PropertyContext ctx, KernelScenario s)
+    private static CaseResult RoundTripHolds(PropertyContext ctx, KernelScenario s)
     {
         var t = KernelRun.Execute(ctx.Subject, s);
         var steps = t.Steps;

@@ -52,7 +52,7 @@ public static class XfdDeathLaws
             new VcpuDestroyOp(0),
         ]);
 
-    private static Property DiesAsR87Says(PropertyContext ctx, KernelScenario s)
+    private static CaseResult DiesAsR87Says(PropertyContext ctx, KernelScenario s)
     {
         var t = KernelRun.Execute(ctx.Subject, s);
         // Only where the image kept TILEDATA and the host write was taken does R87's exception arise.

@@ -22,6 +22,8 @@ public static class PropertyRunner
     {
         if (property.SkipReason(context.Subject) is { } reason)
             return new PropertyOutcome(property.Name, Verdict.NotApplicable, 0, 0, TimeSpan.Zero, reason);
+        if (property.Cases(context) is { } cases)
+            return RunCases(property, context, cases, budget);
 
         var runner = new CapturingRunner();
         var config = Config.QuickThrowOnFailure
@@ -47,6 +49,50 @@ public static class PropertyRunner
                 ReplaySeed: f.Item6.Seed, ReplayGamma: f.Item6.Gamma, ReplaySize: f.Item7, Stack: FaultStack(f)),
             _ => new(property.Name, Verdict.HarnessError, runner.Cases, 0, clock.Elapsed, "FsCheck returned no result"),
         };
+    }
+
+    /// <summary>
+    /// The gate's loop: the cases FsCheck's runner would generate for the seed (<see cref="CaseSchedule"/>), each checked
+    /// directly, their branches counted. Only a failing case goes to FsCheck, replayed at its own Rnd and size, to be
+    /// shrunk and reported exactly as a failure found by FsCheck's runner.
+    /// </summary>
+    private static PropertyOutcome RunCases(ConformanceProperty property, PropertyContext context, ICaseSource cases, RunBudget budget)
+    {
+        ulong seed = budget.Seed ?? (ulong)Random.Shared.NextInt64();
+        var schedule = new CaseSchedule(new Rnd(seed, OddGamma(seed)), budget.MaxTests, budget.EndSize);
+        var branches = new Dictionary<string, int>(StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        for (int n = 1; n <= budget.MaxTests; n++)
+        {
+            var (rnd, size) = schedule.Next();
+            CaseResult? result;
+            object? input = null;
+            try
+            {
+                result = cases.Check(rnd, size, out input);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                result = null; // FsCheck catches it again when it re-runs the case, and reports it as the failure
+            }
+            if (result is not { Holds: true })
+                return Shrink(property, context, rnd, size, n, input, clock);
+            foreach (var branch in result.Stamps) branches[branch] = branches.GetValueOrDefault(branch) + 1;
+        }
+        return new(property.Name, Verdict.Pass, budget.MaxTests, 0, clock.Elapsed, Branches: branches);
+    }
+
+    /// <summary>FsCheck re-runs the failing case (the same input, from its Rnd and size) and shrinks it. A case that
+    /// passes when re-run failed only once: the implementation answered the same question two ways.</summary>
+    private static PropertyOutcome Shrink(ConformanceProperty property, PropertyContext context, Rnd rnd, int size, int cases, object? input, Stopwatch clock)
+    {
+        var outcome = Replay(property, context, rnd.Seed, rnd.Gamma, size);
+        clock.Stop();
+        return outcome.Verdict == Verdict.Pass
+            ? new(property.Name, Verdict.HarnessError, cases, 0, clock.Elapsed, Message:
+                $"case {cases} failed, then held when it was run again to be shrunk: the implementation is not deterministic",
+                Original: input is null ? null : [input], Shrunk: input is null ? null : [input], ReplaySeed: rnd.Seed, ReplayGamma: rnd.Gamma, ReplaySize: size)
+            : outcome with { Cases = cases, Elapsed = clock.Elapsed };
     }
 
     /// <summary>Checks one stored input directly (no generation, no shrinking): how regression files are replayed.</summary>

@@ -81,6 +81,17 @@ public class OperationCoverageTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void EveryGeneratedOperation_HasTheAddressItsDescriptorGives()
+    {
+        // KernelOps.Address reads Pid/Tid/Vcpu properties directly where the type has them; the descriptor's argument
+        // values are the reference.
+        var wrong = Ops.Where(op => KernelOps.Address(op) != KernelOps.AddressFromValues(op))
+            .Select(op => $"{OpText.Describe(op)}: {KernelOps.Address(op)} != {KernelOps.AddressFromValues(op)}").Take(10).ToList();
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+        Assert.True(Ops.Select(o => o.GetType()).Distinct().Count() >= KernelOps.All.Count, "every operation kind was compared");
+    }
+
+    [Fact]
     public void EveryGeneratedOperation_RoundTripsThroughTheScenarioFormat()
     {
         var cpu = ScenarioCorpus.Suite.Cpu("intel-sapphirerapids-806f8")!;
