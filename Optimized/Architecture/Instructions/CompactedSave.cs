@@ -30,7 +30,7 @@ internal static class CompactedSave
         }
         // The operand is the whole compacted area of RFBM, init components included (docs/findings.md F2).
         end = Math.Max(end, next);
-        if (end > memory.Length) return PageFault(facts, state, memory, saved, offset);
+        if (end > memory.Length) return PageFault(facts, state, memory, saved | Open(facts, state, memory, rfbm, xcompBv, xsaves), offset);
 
         var area = memory.Bytes.ToArray();
         var span = area.AsSpan();
@@ -60,7 +60,7 @@ internal static class CompactedSave
         ulong xcompBv, ReadOnlySpan<int> offset, bool xsaves, InstructionOutcome outcome)
     {
         ulong either = SaveCommon.EitherInUse(facts, state, rfbm, compacted: true);
-        ulong open = either | (xsaves ? SaveCommon.Unmodified(state, memory, rfbm, xcompBv) : 0);
+        ulong open = Open(facts, state, memory, rfbm, xcompBv, xsaves);
         if (open == 0) return outcome;
         var spans = new ByteSpans(memory.Length);
         for (ulong m = open & facts.Held; m != 0; m &= m - 1)
@@ -72,16 +72,21 @@ internal static class CompactedSave
         return outcome with { UnspecifiedBytes = spans.ToImmutable(), UnspecifiedXstateBv = new(either) };
     }
 
-    /// <summary>#PF: buffer as it was; every byte the save would have written is unspecified.</summary>
-    private static InstructionOutcome PageFault(CpuFacts facts, MachineState state, XsaveBuffer memory, ulong saved, ReadOnlySpan<int> offset)
+    /// <summary>The components whose saving is open (R20a): in their init configuration, or (XSAVES) unmodified.</summary>
+    private static ulong Open(CpuFacts facts, MachineState state, XsaveBuffer memory, ulong rfbm, ulong xcompBv, bool xsaves) =>
+        SaveCommon.EitherInUse(facts, state, rfbm, compacted: true) | (xsaves ? SaveCommon.Unmodified(state, memory, rfbm, xcompBv) : 0);
+
+    /// <summary>#PF: buffer as it was; every byte the save would or may have written (<paramref name="written"/>: saved,
+    /// or open) is unspecified (F11).</summary>
+    private static InstructionOutcome PageFault(CpuFacts facts, MachineState state, XsaveBuffer memory, ulong written, ReadOnlySpan<int> offset)
     {
         var spans = new ByteSpans(memory.Length);
-        for (ulong m = saved; m != 0; m &= m - 1)
+        for (ulong m = written & facts.Held; m != 0; m &= m - 1)
         {
             int i = XsaveArea.Lowest(m);
             SaveCommon.AddComponent(spans, i, i < 2 ? 0 : offset[i], facts.Tables.Size(i));
         }
-        if ((saved & XsaveArea.SseMask) != 0) spans.Add(XsaveArea.Mxcsr, 8);
+        if ((written & XsaveArea.SseMask) != 0) spans.Add(XsaveArea.Mxcsr, 8);
         spans.Add(XsaveArea.XstateBv, 2 * sizeof(ulong));
         return InstructionOutcome.Faulted(Faults.SaveOutside, state, memory) with { UnspecifiedBytes = spans.ToImmutable() };
     }

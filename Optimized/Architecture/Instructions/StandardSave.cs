@@ -23,7 +23,11 @@ internal static class StandardSave
             int i = XsaveArea.Lowest(m);
             end = Math.Max(end, t.StandardOffset(i) + t.Size(i));
         }
-        if (end > memory.Length) return PageFault(facts, state, memory, stored, mxcsr);
+        // R20a: XSTATE_BV[i] of a component in its init configuration may be either value; XSAVEOPT may skip it, and one
+        // unmodified since the XRSTOR from this address (modified optimization, COMPMASK 0).
+        ulong either = SaveCommon.EitherInUse(facts, state, rfbm, compacted: false);
+        ulong skipped = xsaveopt ? either | SaveCommon.Unmodified(state, memory, rfbm, 0) : 0;
+        if (end > memory.Length) return PageFault(facts, state, memory, stored | skipped, mxcsr);
 
         var area = memory.Bytes.ToArray();
         var span = area.AsSpan();
@@ -42,14 +46,11 @@ internal static class StandardSave
         ulong oldBv = XsaveArea.ReadU64(span, XsaveArea.XstateBv);
         XsaveArea.WriteU64(span, XsaveArea.XstateBv, (oldBv & ~rfbm) | (inUse & rfbm));
 
-        // R20a: XSTATE_BV[i] of a component in its init configuration may be either value.
-        ulong either = SaveCommon.EitherInUse(facts, state, rfbm, compacted: false);
         var outcome = InstructionOutcome.Success(state, SaveCommon.Wrap(area, memory.Address)) with { UnspecifiedXstateBv = new(either) };
         if (!xsaveopt) return outcome;
 
-        // R20, R20a: XSAVEOPT may skip those (init optimization) and the ones unmodified since the XRSTOR from this
-        // address (modified optimization, COMPMASK 0); MXCSR is always written. R27: XFD-disabled areas are never touched.
-        ulong skipped = either | SaveCommon.Unmodified(state, memory, rfbm, 0);
+        // R20, R20a: the components XSAVEOPT may skip are unspecified; MXCSR is always written. R27: XFD-disabled areas
+        // are never touched.
         if (skipped == 0) return outcome;
         var spans = new ByteSpans(memory.Length);
         for (ulong m = skipped; m != 0; m &= m - 1)
@@ -61,13 +62,13 @@ internal static class StandardSave
     }
 
     /// <summary>
-    /// #PF: the buffer is returned as it was, but every byte the save would have written is unspecified (hardware may
-    /// have stored part of it before faulting).
+    /// #PF: the buffer is returned as it was, but every byte the save would or may have written (<paramref name="written"/>:
+    /// stored, or skippable by XSAVEOPT) is unspecified (hardware may have stored part of it before faulting; F11).
     /// </summary>
-    private static InstructionOutcome PageFault(CpuFacts facts, MachineState state, XsaveBuffer memory, ulong stored, bool mxcsr)
+    private static InstructionOutcome PageFault(CpuFacts facts, MachineState state, XsaveBuffer memory, ulong written, bool mxcsr)
     {
         var spans = new ByteSpans(memory.Length);
-        for (ulong m = stored; m != 0; m &= m - 1)
+        for (ulong m = written; m != 0; m &= m - 1)
         {
             int i = XsaveArea.Lowest(m);
             SaveCommon.AddComponent(spans, i, i < 2 ? 0 : facts.Tables.StandardOffset(i), facts.Tables.Size(i));

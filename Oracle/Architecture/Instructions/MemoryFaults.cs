@@ -15,7 +15,8 @@ internal static class MemoryFaults
 
     /// <summary>
     /// Step 9 for a save, then the save itself: a #PF leaves the buffer as it was but marks every byte the instruction
-    /// would have written as unspecified (hardware may have written part of it before faulting). On success the bytes
+    /// would have written as unspecified (hardware may have written part of it before faulting), and so every byte it
+    /// may write: the components an init or modified optimization may skip or save (docs/findings.md F11). On success the bytes
     /// and XSTATE_BV bits the architecture leaves open (R20a) are marked. The memory operand is the whole area of
     /// <paramref name="operandSize"/> bytes (the layout's size for RFBM), even where the init or modified optimization
     /// writes less: measured on AMD family 19h, XSAVEC/XSAVEOPT of init components #PF when their space lies outside
@@ -29,7 +30,7 @@ internal static class MemoryFaults
         if (outside is not null)
             return InstructionOutcome.Faulted(
                     new Fault(FaultKind.PF, layoutRule, $"bytes {outside} lie outside the {buffer.Length}-byte buffer"), state, buffer)
-                with { UnspecifiedBytes = Normalize(writes.Ranges, buffer.Length) };
+                with { UnspecifiedBytes = Normalize(writes.Ranges.Concat(unspecified), buffer.Length) };
 
         return InstructionOutcome.Success(state, writes.ApplyTo(buffer)) with
         {

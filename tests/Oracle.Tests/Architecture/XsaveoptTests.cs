@@ -36,6 +36,19 @@ public class XsaveoptTests
     }
 
     [Fact]
+    public void Xsaveopt_PageFault_LeavesTheComponentsItMaySkip_Unspecified()
+    {
+        // F11 (QEMU 7.2 writes the init x87 image before faulting): a #PF leaves unspecified every byte the save may
+        // write, including those of components the init optimization may skip or save (R20). RFBM = 7 reaches the YMM
+        // area (576..832, KO §1a), so a 700-byte buffer faults (F2: the operand is the whole area).
+        var outcome = RunXsaveopt(Cpu, HostCpu.UserState(), 7, HostCpu.CcBuffer(700));
+
+        Assert.Equal(FaultKind.PF, FaultOf(outcome).Kind);
+        foreach (var skippable in new[] { new ByteRange(0, 24), new ByteRange(32, 128), new ByteRange(160, 256) })
+            Assert.Contains(outcome.UnspecifiedBytes, r => r.Offset <= skippable.Offset && r.End >= skippable.End);
+    }
+
+    [Fact]
     public void Xsaveopt_WritesComponentsInUse_LikeXsave()
     {
         // R20: same RFBM and XSTATE_BV formula as XSAVE; components in use are written at their standard offsets.
