@@ -41,7 +41,8 @@ public static class LifecycleLaws
                     }
                     return null;
                 });
-            });
+            },
+            Events(1.0, RunEvents.Exit, RunEvents.Exec, RunEvents.VcpuReleased));
     }
 
     /// <summary>Which processes hold each VM's fds, from the operations alone.</summary>
