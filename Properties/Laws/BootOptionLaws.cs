@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using Xsave.Contract;
 using Xsave.Contract.Implementations;
 using Xsave.Contract.Linux;
 using Xsave.Properties.Comparison;
@@ -48,7 +49,10 @@ public static class BootOptionLaws
         c.ClearCpuid != CpuidFlags.None ? "clearcpuid=" : c.NoXsaves ? "noxsaves" : c.NoXsaveopt ? "noxsaveopt" : "none";
 
     private static Gen<KernelScenario> Scenarios(PropertyContext ctx) =>
-        from cpu in InputGen.Cpus(ctx)
+        // A quarter of the CPUs enumerate AMX without XFD (a VM's), where the boot dies at XSETBV (F3): drawn as every
+        // law's, a failed boot came in about 1% of the cases and some runs met none (issue 16).
+        from cpu in Gen.Frequency((3, InputGen.Cpus(ctx)), (1, InstructionGen.CpusWith(ctx,
+            c => ArchMasks.Xtile.IsSubsetOf(c.SupportedXcr0) && !c.HasXfd, s => s with { User = s.User | ArchMasks.Xtile, Xfd = false })))
         from options in BootOptionsGen.NonEmpty
         select new KernelScenario(cpu, options(KernelConfig.Default),
             [new ArchPrctlOp(1, Uapi.ArchPrctl.GetXcompSupp, 0x7ffd_0000), new KvmGetSupportedCpuidOp(1)]);

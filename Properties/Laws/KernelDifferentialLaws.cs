@@ -39,8 +39,9 @@ public static class KernelDifferentialLaws
             ContractPart.Linux, kvm: true,
             "Along random sequences that also create vCPUs and drive KVM (CPUID, XCRs, MSRs, XSAVE ioctls, KVM_RUN, INIT), every result and state equal the oracle's.",
             // What the KVM paths exist for (issue 16): SET_XSAVE accepted, refused and with XFD armed (H6, H25), the GETs
-            // above 4 KiB (H5), the guest permission before and after a vCPU, runs with guest XFD writes, INIT.
-            new LawCoverage([RunEvents.GuestPermGranted, RunEvents.GuestPermBusy, RunEvents.SetXsaveAccepted, RunEvents.SetXsaveRefused,
+            // above 4 KiB (H5), the guest permission, runs with guest XFD writes, INIT. (The guest permission asked after
+            // KVM_CREATE_VCPU, -EBUSY, comes in 1-5% of the sequences: kernel.kvm.uabi-above-4k.differential asks it on purpose.)
+            new LawCoverage([RunEvents.GuestPermGranted, RunEvents.SetXsaveAccepted, RunEvents.SetXsaveRefused,
                 RunEvents.SetXsaveWithXfd, RunEvents.GetXsaveAbove4k, RunEvents.GetXsave2Above4k, RunEvents.RunCompleted,
                 RunEvents.GuestXfdWrite, RunEvents.HostXfdWrite, RunEvents.VcpuInit], MaxVacuousShare: 1.0));
     }

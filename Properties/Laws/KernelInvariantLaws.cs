@@ -145,7 +145,8 @@ public static class KernelInvariantLaws
                 return a.Xcr0 != b.Xcr0 || a.Xss != b.Xss || a.Xfd != b.Xfd || a.Pkru != b.Pkru || a.Fpstate?.Xfeatures != b.Fpstate?.Xfeatures
                     ? $"INIT on vcpu{init.Vcpu} changed {SnapshotDiff.Fields(a, b)}" : null;
             }),
-            Events(1.0, RunEvents.VcpuInit, RunEvents.VcpuInitNonDefault));
+            Events(1.0, RunEvents.VcpuInit, RunEvents.VcpuInitNonDefault),
+            inputs: ctx => ScenarioGen.Arbitrary(ctx, ScenarioGen.EndingIn(ctx, kvm: true, ScenarioGen.InitTail)));
 
         yield return Invariant("kernel.fpu.load-put-balanced", ["I20", "R86", "H7"], ContractPart.Kvm, kvm: true,
             "Between ioctls no guest FPU is loaded, and no operation trips KVM_BUG (double load or put) — except on a vCPU whose thread died in KVM_RUN (R87, H25), which never put its FPU back.",
@@ -230,7 +231,8 @@ public static class KernelInvariantLaws
                         return null;
                 }
             }),
-            Events(1.0, RunEvents.Fork, RunEvents.ForkDynamic, RunEvents.Exec));
+            Events(1.0, RunEvents.Fork, RunEvents.ForkDynamic, RunEvents.Exec),
+            inputs: ctx => ScenarioGen.Arbitrary(ctx, ScenarioGen.EndingIn(ctx, kvm: true, ScenarioGen.ForkExecTail)));
     }
 
     /// <summary>The user (XCR0) part of a mask: everything but the CPU's supervisor bits and bit 63.</summary>
@@ -256,11 +258,12 @@ public static class KernelInvariantLaws
     /// those events only (<paramref name="vacuousWithoutAny"/>), not when it also holds over every state.
     /// </summary>
     internal static ConformanceProperty Invariant(string name, string[] rules, ContractPart needs, bool kvm, string description,
-        Func<PropertyContext, KernelScenario, KernelTrace, Property?> holds, LawCoverage coverage, bool vacuousWithoutAny = true)
+        Func<PropertyContext, KernelScenario, KernelTrace, Property?> holds, LawCoverage coverage, bool vacuousWithoutAny = true,
+        Func<PropertyContext, Arbitrary<KernelScenario>>? inputs = null)
     {
         var parts = needs | ContractPart.LinuxBoot | (kvm ? ContractPart.Kvm : ContractPart.None);
         return new Law<KernelScenario>(name, LawKind.Invariant, rules, parts, description,
-            ctx => ScenarioGen.Arbitrary(ctx, kvm), KernelScenarioCodec.Instance,
+            inputs ?? (ctx => ScenarioGen.Arbitrary(ctx, kvm)), KernelScenarioCodec.Instance,
             (ctx, s) =>
             {
                 var trace = KernelRun.Execute(ctx.Subject, s);

@@ -42,7 +42,8 @@ public static class LifecycleLaws
                     return null;
                 });
             },
-            Events(1.0, RunEvents.Exit, RunEvents.Exec, RunEvents.VcpuReleased));
+            Events(1.0, RunEvents.Exit, RunEvents.Exec, RunEvents.VcpuReleased),
+            inputs: ctx => Generators.ScenarioGen.Arbitrary(ctx, Generators.ScenarioGen.EndingIn(ctx, kvm: true, Generators.ScenarioGen.ExitTail)));
     }
 
     /// <summary>Which processes hold each VM's fds, from the operations alone.</summary>

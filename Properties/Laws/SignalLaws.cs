@@ -15,7 +15,8 @@ namespace Xsave.Properties.Laws;
 public static class SignalLaws
 {
     private const int Fp = 0, Sse = 1, Ymm = 2, Pkru = (int)XFeature.Pkru;
-    private const string Unchanged = "XSTATE_BV unchanged", Gained = "XSTATE_BV gained forced FP/SSE/PKRU bits";
+    private const string Unchanged = "XSTATE_BV unchanged", Gained = "XSTATE_BV gained forced FP/SSE/PKRU bits",
+        ExtendedKept = "an extended component in use kept its bytes";
     private static readonly FeatureMask Forced = FeatureMask.Of(XFeature.Fp, XFeature.Sse, XFeature.Pkru);
 
     public static IEnumerable<ConformanceProperty> All()
@@ -27,7 +28,7 @@ public static class SignalLaws
                 .Where(HasTail)),
             KernelScenarioCodec.Instance,
             (ctx, s) => RoundTripHolds(ctx, s))
-            .Declares(new LawCoverage([Unchanged, Gained], MaxVacuousShare: 0.1));
+            .Declares(new LawCoverage([Gained, ExtendedKept], MaxVacuousShare: 0.1));
 
         yield return Invariant("kernel.signal.frame-words", ["R72", "H15", "H17"], ContractPart.Uabi, kvm: false,
             "Every delivered frame (XSAVE) is user_size + 4 bytes with sw_reserved {magic1, user_size + 4, user_xfeatures, user_size}, magic2 at user_size, a zero header beyond XSTATE_BV, XSTATE_BV ⊇ FP|SSE (and PKRU with OSPKE, H17), and FCW 0x37F when x87 was in its init state (H15).",
@@ -132,7 +133,8 @@ public static class SignalLaws
         bool mxcsrLive = bvBefore.Contains(Sse) || (!t.Boot.Compacted && bvBefore.Contains(Ymm));
         if (mxcsrLive && !before.AsSpan(24, 4).SequenceEqual(after.AsSpan(24, 4)))
             return Check.That(false, "MXCSR changed by the round trip");
-        return Check.That(true, "round trip").In(gained.IsEmpty ? Unchanged : Gained);
+        var held = Check.That(true, "round trip").In(gained.IsEmpty ? Unchanged : Gained);
+        return bvBefore.Highest >= 2 ? held.In(ExtendedKept) : held;
     }
 
     private static IEnumerable<(int At, int Size)> Ranges(CpuModel cpu, int i) => i switch

@@ -27,7 +27,7 @@ public static class XfdDeathLaws
                     return tr.After.Vcpus[run.Vcpu].FpuLoaded ? null : $"vcpu{run.Vcpu}: the thread died in KVM_RUN yet its guest FPU was put back";
                 });
             },
-            Events(1.0, RunEvents.RunCompleted, RunEvents.HostXfdWrite, RunEvents.ThreadDied));
+            Events(1.0, RunEvents.RunCompleted, RunEvents.HostXfdWrite));
         yield return new Law<KernelScenario>("kernel.xfd.host-write-after-set-xsave-dies", LawKind.Metamorphic,
             ["R87", "I15", "H25"], ContractPart.LinuxBoot | ContractPart.Kvm,
             "On an XFD CPU: KVM_SET_XSAVE with TILEDATA, then a host KVM_SET_MSRS(IA32_XFD = TILEDATA): the next KVM_RUN kills the VMM thread, the guest FPU stays in use, and destroying the vCPU WARNs.",
