@@ -26,7 +26,7 @@ public static class GuestWriteLaws
             "A guest register write in KVM_RUN is #UD when a VEX/EVEX/AMX component is not in the guest XCR0, else #NM with IA32_XFD_ERR = the component when the guest's XFD arms it, else KVM_GET_XSAVE2 shows XSTATE_BV[i] = 1 and the 8 bytes at the component's UABI place; an INIT before the read changes nothing of it.",
             ctx => Arb.From(Writes(Cpus(ctx))),
             KernelScenarioCodec.Instance,
-            Holds).Declares(new LawCoverage(["completed", "#UD", "#NM"], MaxVacuousShare: 0.3));
+            Holds).Declares(new LawCoverage(["completed", "#UD", "#NM"], MaxVacuousShare: 0.3)); // a refused set-up: measured at most 17%
     }
 
     /// <summary>The law's CPUs: as every law's, with the corpus's AMX+XFD CPUs drawn more often (the #NM branch needs
@@ -35,7 +35,7 @@ public static class GuestWriteLaws
     {
         var amx = ctx.CorpusCpus.Where(c => c.SupportedXcr0.Contains(XtileData) && (c.SubLeaf(1).Eax & 0x10) != 0).ToList();
         return ctx.FixedCpu is not null || amx.Count == 0 ? InputGen.Cpus(ctx)
-            : Gen.Frequency((3, InputGen.Cpus(ctx)), (1, Gen.Elements<CpuModel>(amx).Select(c => new CpuCase(c, null))));
+            : Gen.Frequency((2, InputGen.Cpus(ctx)), (1, Gen.Elements<CpuModel>(amx).Select(c => new CpuCase(c, null))));
     }
 
     /// <summary>A VMM prologue (guest AMX permission, the CPU's user features, sub-leaf 1 for XFD), then one KVM_RUN: the

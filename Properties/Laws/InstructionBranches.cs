@@ -20,9 +20,11 @@ internal static class InstructionBranches
     public const string MpxAtInit = "MPX components at INIT", CetAtInit = "CET components at INIT";
     public const string Xcr0BeforeReset = "XCR0 beyond x87 before RESET";
 
-    /// <summary>Every kind of operation the law draws, and both answers of the XSAVE family.</summary>
+    /// <summary>Every kind of operation the law draws, and both answers of the XSAVE family — but a completed restore:
+    /// of arbitrary areas about 3% complete (some runs meet none), and the restore laws of valid images
+    /// (instructions.xrstor.one-defect.differential, init-semantics, the round trips) complete one on purpose.</summary>
     public static LawCoverage AnyOperation { get; } =
-        new([SaveCompleted, SaveFaulted, RestoreCompleted, RestoreFaulted, RegisterAccess, InitOrReset], MaxVacuousShare: 0);
+        new([SaveCompleted, SaveFaulted, RestoreFaulted, RegisterAccess, InitOrReset], MaxVacuousShare: 0);
 
     public static string OfAny(InstructionCase x, InstructionOutcome want) => x.Operation switch
     {

@@ -32,7 +32,8 @@ public static class KernelDifferentialLaws
             "Along random sequences of arch_prctl, sigaltstack, fork, exec, #NM and ptrace, every result and the state after each step equal the oracle's.",
             // What the process paths exist for: permission granted and first use, fork/exec, frames and both kinds of sigreturn, ptrace writes.
             new LawCoverage([RunEvents.PermGranted, RunEvents.PermEopnotsupp, RunEvents.AmxFirstUse, RunEvents.Fork, RunEvents.Exec,
-                RunEvents.SignalFrame, RunEvents.SigreturnAccepted, RunEvents.SigreturnFailed, RunEvents.PtraceGet, RunEvents.PtraceSetAccepted], MaxVacuousShare: 1.0));
+                RunEvents.SignalFrame, RunEvents.SigreturnAccepted, RunEvents.SigreturnFailed, RunEvents.PtraceGet, RunEvents.PtraceSetAccepted],
+                MaxVacuousShare: 0.25)); // short sequences that met none of them: measured at most 12%
 
         yield return SequenceLaw("kernel.kvm.differential",
             ["R73", "R75", "R76", "R77", "R78", "R79", "R80", "R81", "R82", "R83", "R85", "R86", "R87", "R88", "R89", "R90", "R91", "I9", "I13", "I14", "I15", "I16", "I17", "I19", "I20"],
@@ -43,7 +44,8 @@ public static class KernelDifferentialLaws
             // KVM_CREATE_VCPU, -EBUSY, comes in 1-5% of the sequences: kernel.kvm.uabi-above-4k.differential asks it on purpose.)
             new LawCoverage([RunEvents.GuestPermGranted, RunEvents.SetXsaveAccepted, RunEvents.SetXsaveRefused,
                 RunEvents.SetXsaveWithXfd, RunEvents.GetXsaveAbove4k, RunEvents.GetXsave2Above4k, RunEvents.RunCompleted,
-                RunEvents.GuestXfdWrite, RunEvents.HostXfdWrite, RunEvents.VcpuInit], MaxVacuousShare: 1.0));
+                RunEvents.GuestXfdWrite, RunEvents.HostXfdWrite, RunEvents.VcpuInit],
+                MaxVacuousShare: 0.5)); // sequences with no vCPU or none of these outcomes: measured at most 36%
     }
 
     private static ConformanceProperty SequenceLaw(string name, string[] rules, ContractPart needs, bool kvm, string description, LawCoverage coverage) =>

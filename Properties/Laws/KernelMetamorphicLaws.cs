@@ -26,7 +26,7 @@ public static class KernelMetamorphicLaws
                 .Where(x => x.Ops.Count >= 2 && x.Ops[^2] is SetXsaveOp && x.Ops[^1] is GetXsave2Op)),
             KernelScenarioCodec.Instance,
             (ctx, s) => RoundTripHolds(ctx, s))
-            .Declares(new LawCoverage([Compared, ComparedAbove4k], MaxVacuousShare: 0.3));
+            .Declares(new LawCoverage([Compared, ComparedAbove4k], MaxVacuousShare: 0.25)); // hosts without XSAVE, refused images: measured at most 15%
 
         yield return new Law<KernelScenario>("kernel.perm.request-order-independent", LawKind.Metamorphic,
             ["R65", "R67", "I10"], ContractPart.LinuxBoot | ContractPart.LinuxProcess,

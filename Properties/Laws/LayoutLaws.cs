@@ -45,7 +45,7 @@ public static class LayoutLaws
             ctx => InputGen.CpuAndMask(ctx, AnyEnumerated), InputCodecs.CpuAndMask,
             (impl, x) => impl.Architecture(x.Cpu.Cpu).CompactedLayout(x.Mask),
             (x, _) => Alignment(x.Cpu.Cpu, x.Mask))
-            .Declares(new LawCoverage([AlignedPlaced, UnalignedOnly, LegacyOnly], MaxVacuousShare: 0));
+            .Declares(new LawCoverage([AlignedPlaced, UnalignedOnly], MaxVacuousShare: 0));
 
         yield return Differential.Law("layout.sizes.differential", ["R14", "R15", "R46", "I1"], ContractPart.Layout,
             "Standard and compacted sizes of any mask equal the oracle's.",

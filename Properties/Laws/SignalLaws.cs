@@ -28,7 +28,7 @@ public static class SignalLaws
                 .Where(HasTail)),
             KernelScenarioCodec.Instance,
             (ctx, s) => RoundTripHolds(ctx, s))
-            .Declares(new LawCoverage([Gained, ExtendedKept], MaxVacuousShare: 0.1));
+            .Declares(new LawCoverage([Gained, ExtendedKept], MaxVacuousShare: 0.15)); // failed boots: measured at most 4%
 
         yield return Invariant("kernel.signal.frame-words", ["R72", "H15", "H17"], ContractPart.Uabi, kvm: false,
             "Every delivered frame (XSAVE) is user_size + 4 bytes with sw_reserved {magic1, user_size + 4, user_xfeatures, user_size}, magic2 at user_size, a zero header beyond XSTATE_BV, XSTATE_BV ⊇ FP|SSE (and PKRU with OSPKE, H17), and FCW 0x37F when x87 was in its init state (H15).",
@@ -36,7 +36,8 @@ public static class SignalLaws
                 tr.Op is SignalDeliverOp d && tr.Step.Outcome?.Data is { } frame && t.Boot.Xsave
                     ? FrameProblem(t, tr.Before.Processes[d.Pid - 1].Threads[d.Tid].Fpstate, frame) is { } p ? $"step {tr.Step.Index} {OpText.Describe(d)}: {p}" : null
                     : null),
-            Events(1.0, RunEvents.SignalFrame, RunEvents.FrameX87Init, RunEvents.FrameOspke));
+            // Vacuous: sequences without a delivery (32-bit kernels deliver none); measured at most 67%.
+            Events(0.8, RunEvents.SignalFrame, RunEvents.FrameX87Init, RunEvents.FrameOspke));
 
         yield return Invariant("kernel.signal.failed-sigreturn-resets", ["R72", "H16"], ContractPart.Uabi, kvm: false,
             "A sigreturn that fails (SIGSEGV) leaves every user state in its init configuration and PKRU at init_pkru_value (fpu__clear_user_states; H16 \"Reset state for all signal restore failures\").",
@@ -49,7 +50,8 @@ public static class SignalLaws
                 var expected = ospke ? FeatureMask.Of(XFeature.Pkru) : FeatureMask.None;
                 return live == expected ? null : $"step {tr.Step.Index} {OpText.Describe(r)}: SIGSEGV left XSTATE_BV {live} (expected {expected})";
             }),
-            Events(1.0, RunEvents.SigreturnFailed));
+            // Vacuous: sequences without a failed sigreturn; measured at most 69%.
+            Events(0.8, RunEvents.SigreturnFailed));
     }
 
     /// <summary>The round trip's last five steps, which shrinking must keep.</summary>

@@ -42,7 +42,7 @@ public static class UnspecifiedLaws
                     want.UnspecifiedBytes.Any(r => r.Contains(XsaveBuffer.XcompBvOffset))) return property;
                 var broken = mine with { Buffer = mine.Buffer.WithByte(XsaveBuffer.XcompBvOffset, (byte)~mine.Buffer.ReadByte(XsaveBuffer.XcompBvOffset)) };
                 return property.And(Check.That(want.Differences(broken).Count > 0, "a changed XCOMP_BV byte was not reported")).In(XcompBvBroken);
-            }).Declares(new LawCoverage([OpenRewritten, NothingOpen, XcompBvBroken], MaxVacuousShare: 0.3));
+            }).Declares(new LawCoverage([OpenRewritten, NothingOpen, XcompBvBroken], MaxVacuousShare: 0.1)); // a save that wrote no area: none measured
     }
 
     /// <summary>The buffer with every byte of <paramref name="reference"/>'s unspecified ranges inverted and its unspecified XSTATE_BV bits flipped.</summary>

@@ -27,7 +27,8 @@ public static class XfdDeathLaws
                     return tr.After.Vcpus[run.Vcpu].FpuLoaded ? null : $"vcpu{run.Vcpu}: the thread died in KVM_RUN yet its guest FPU was put back";
                 });
             },
-            Events(1.0, RunEvents.RunCompleted, RunEvents.HostXfdWrite));
+            // Vacuous: sequences without a KVM_RUN or host XFD write; measured at most 57%.
+            Events(0.7, RunEvents.RunCompleted, RunEvents.HostXfdWrite));
         yield return new Law<KernelScenario>("kernel.xfd.host-write-after-set-xsave-dies", LawKind.Metamorphic,
             ["R87", "I15", "H25"], ContractPart.LinuxBoot | ContractPart.Kvm,
             "On an XFD CPU: KVM_SET_XSAVE with TILEDATA, then a host KVM_SET_MSRS(IA32_XFD = TILEDATA): the next KVM_RUN kills the VMM thread, the guest FPU stays in use, and destroying the vCPU WARNs.",
@@ -36,7 +37,7 @@ public static class XfdDeathLaws
                 (1, InstructionGen.CpusWith(ctx, c => ArchMasks.Xtile.IsSubsetOf(c.SupportedXcr0) && c.HasXfd,
                     s => s with { User = s.User | ArchMasks.Xtile, Xfd = true }))))),
             KernelScenarioCodec.Instance,
-            DiesAsR87Says).Declares(new LawCoverage([Died], MaxVacuousShare: 0.7));
+            DiesAsR87Says).Declares(new LawCoverage([Died], MaxVacuousShare: 0.65)); // CPUs without AMX and XFD: measured at most 50%
     }
 
     private const int XtileData = 18;
