@@ -26,9 +26,13 @@ public static class InputGen
         ctx.FixedCpu is null ? CpuGen.Shrink(c, ctx.CorpusCpus) : [];
 
     /// <summary>A CPU with a mask drawn by <paramref name="maskFor"/>; shrinks the mask, then the CPU.</summary>
-    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, Func<CpuModel, Gen<FeatureMask>> maskFor)
+    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, Func<CpuModel, Gen<FeatureMask>> maskFor) =>
+        CpuAndMask(ctx, Cpus(ctx), maskFor);
+
+    /// <summary>As above, with the CPUs drawn from <paramref name="cpus"/> (a law steering toward some CPUs).</summary>
+    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, Gen<CpuCase> cpus, Func<CpuModel, Gen<FeatureMask>> maskFor)
     {
-        var gen = from cpu in Cpus(ctx) from mask in maskFor(cpu.Cpu) select new CpuAndMask(cpu, mask);
+        var gen = from cpu in cpus from mask in maskFor(cpu.Cpu) select new CpuAndMask(cpu, mask);
         return Arb.From(gen, x =>
             MaskGen.Shrink(x.Mask).Select(m => x with { Mask = m })
                 .Concat(ShrinkCpu(ctx, x.Cpu).Select(c => x with { Cpu = c })));

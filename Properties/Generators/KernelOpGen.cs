@@ -25,7 +25,8 @@ public static class KernelOpGen
         from policy in Gen.Frequency((6, Gen.Constant(CetSupervisorPolicy.Merged)), (1, Gen.Constant(CetSupervisorPolicy.AllTasks)), (1, Gen.Constant(CetSupervisorPolicy.None)))
         from is64 in Gen.Frequency((12, Gen.Constant(true)), (1, Gen.Constant(false)))
         from options in BootOptionsGen.Options
-        from prologue in kvm ? Gen.Frequency((2, Gen.Constant(new List<KernelOp>())), (1, VmmPrologue(cpu.Cpu))) : Gen.Constant(new List<KernelOp>())
+        // What a program or a VMM does first (SequenceStarts): the dynamic-feature paths need it (issue 16).
+        from prologue in kvm ? SequenceStarts.Kvm(cpu.Cpu, VmmPrologue(cpu.Cpu)) : SequenceStarts.Process
         from ops in Gen.Sized(size => Gen.Choose(1, Math.Max(2, Math.Min(30, size / 3 + 2))))
             .SelectMany(n => Steps(cpu.Cpu, Shape(prologue), n, kvm, signals: is64))
         select new KernelScenario(cpu, options(KernelConfig.Default with { Policy = policy, Is64Bit = is64 }), prologue.Concat(ops).ToList());
@@ -37,8 +38,12 @@ public static class KernelOpGen
     private static Gen<List<KernelOp>> VmmPrologue(CpuModel cpu) =>
         from ask in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
         from entries in CpuidEntries(cpu)
+        // Then, half the time, the guest's XCR0 as QEMU restores it (KVM_SET_XCRS): INIT and the guest paths meet more than x87.
+        from xcrs in Gen.Elements(false, true)
+        let xcr0 = (entries[0].Regs.Eax | ((ulong)entries[0].Regs.Edx << 32)) & cpu.SupportedXcr0.Bits | 1
         select (ask ? new List<KernelOp> { new ArchPrctlOp(1, ReqGuestPerm, 18) } : [])
-            .Concat([new VcpuCreateOp(1), new SetCpuid2Op(0, entries)]).ToList();
+            .Concat([new VcpuCreateOp(1), new SetCpuid2Op(0, entries)])
+            .Concat(xcrs ? [new SetXcrsOp(0, 0, [new XcrEntry(0, xcr0)])] : Array.Empty<KernelOp>()).ToList();
 
     private static WorldShape Shape(IEnumerable<KernelOp> ops) => ops.Aggregate(WorldShape.Initial, (shape, op) => shape.After(op));
 

@@ -19,10 +19,19 @@ public static class Differential
         WriteIndented = false,
     };
 
+    /// <param name="branch">Which of the law's declared branches a case reached, from the input and the oracle's answer
+    /// (the reference decides; issue 16). Null: the law counts nothing.</param>
     public static ConformanceProperty Law<T, TAnswer>(string name, IReadOnlyList<string> rules, ContractPart needs, string description,
-        Func<PropertyContext, Arbitrary<T>> inputs, IInputCodec<T> codec, Func<IXstateImplementation, T, TAnswer> ask) where T : class =>
+        Func<PropertyContext, Arbitrary<T>> inputs, IInputCodec<T> codec, Func<IXstateImplementation, T, TAnswer> ask,
+        Func<T, TAnswer, string>? branch = null) where T : class =>
         new Law<T>(name, LawKind.Differential, rules, needs, description, inputs, codec,
-            (ctx, x) => Check.Same(name, Ask(name, ctx.Subject, x, ask), Ask(name, ctx.Reference, x, ask)),
+            (ctx, x) =>
+            {
+                var mine = Ask(name, ctx.Subject, x, ask);
+                var want = Ask(name, ctx.Reference, x, ask);
+                var same = Check.Same(name, mine, want);
+                return branch is null ? same : same.In(branch(x, want));
+            },
             (ctx, x) => new Evidence(Answer(() => ask(ctx.Subject, x)), Answer(() => ask(ctx.Reference, x))));
 
     /// <summary>One side's answer; an exception is a harness error (<see cref="ImplementationFault"/>), never an answer to compare.</summary>

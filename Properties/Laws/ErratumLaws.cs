@@ -25,8 +25,18 @@ public static class ErratumLaws
             "On AMD family 0x17 parts around the fixed microcode revisions (unknown revision included), boot and " +
             "KVM_GET_SUPPORTED_CPUID agree with the oracle: XSAVES stays only at or above the fix.",
             ctx => Arb.From(Scenarios(ctx)), KernelScenarioCodec.Instance,
-            KernelDifferentialLaws.Compare);
+            (ctx, s) => KernelDifferentialLaws.Compare(ctx, s).In(Branch(s.Cpu.Cpu)))
+            .Declares(new LawCoverage([BelowFix, AtFix, NoRevision], MaxVacuousShare: 0));
     }
+
+    private const string BelowFix = "microcode below the fixed revision", AtFix = "microcode at or above the fixed revision",
+        NoRevision = "microcode revision unknown";
+
+    /// <summary>Which side of erratum_1386_microcode[]'s fixed revision the CPU is on (the input decides).</summary>
+    private static string Branch(CpuModel cpu) =>
+        cpu.MicrocodeRevision is not { } revision ? NoRevision
+        : Parts.FirstOrDefault(p => p.Model == cpu.Model && p.Stepping == cpu.Stepping) is { Revision: > 0 } part && revision < part.Revision ? BelowFix
+        : AtFix;
 
     private static Gen<KernelScenario> Scenarios(PropertyContext ctx)
     {

@@ -22,9 +22,10 @@ public static class InstructionLaws
             (ctx, x) =>
             {
                 var (mine, want) = (Run(ctx.Subject, x), RegisterFieldLatitude.Want(ctx, x));
-                return SameOutcome(mine, want);
+                return SameOutcome(mine, want).In(InstructionBranches.OfAny(x, want));
             },
-            (ctx, x) => new Evidence(Differential.Answer(() => Summary.Of(Run(ctx.Subject, x))), Differential.Answer(() => Summary.Of(Run(ctx.Reference, x)))));
+            (ctx, x) => new Evidence(Differential.Answer(() => Summary.Of(Run(ctx.Subject, x))), Differential.Answer(() => Summary.Of(Run(ctx.Reference, x)))))
+            .Declares(InstructionBranches.AnyOperation);
 
         yield return Case("instructions.xrstor.fault-predicate.differential", LawKind.Differential, ["R23", "R24", "R25", "R27", "I3"],
             "XRSTOR and XRSTORS on random headers (XSTATE_BV outside XCR0, XCOMP_BV bits, bit 63 flips, reserved bytes, MXCSR, CPL): " +
@@ -34,9 +35,11 @@ public static class InstructionLaws
             {
                 var (mine, want) = (Run(ctx.Subject, x), Run(ctx.Reference, x));
                 return Check.That(mine.Fault?.Kind == want.Fault?.Kind,
-                    $"fault: implementation {mine.Fault?.ToString() ?? "none"} != oracle {want.Fault?.ToString() ?? "none"}");
+                    $"fault: implementation {mine.Fault?.ToString() ?? "none"} != oracle {want.Fault?.ToString() ?? "none"}")
+                    .In(want.Fault is null ? InstructionBranches.Restored : InstructionBranches.Faulted);
             },
-            (ctx, x) => new Evidence(Differential.Answer(() => Run(ctx.Subject, x).Fault), Differential.Answer(() => Run(ctx.Reference, x).Fault)));
+            (ctx, x) => new Evidence(Differential.Answer(() => Run(ctx.Subject, x).Fault), Differential.Answer(() => Run(ctx.Reference, x).Fault)))
+            .Declares(new LawCoverage([InstructionBranches.Restored, InstructionBranches.Faulted], MaxVacuousShare: 0));
 
         yield return Case("instructions.xsave.header-update", LawKind.Invariant, ["R19", "R20", "I4"],
             "XSAVE and XSAVEOPT keep every XSTATE_BV bit outside RFBM as it was in memory and never write XCOMP_BV or header bytes 16..63.",
@@ -49,10 +52,12 @@ public static class InstructionLaws
                     return Check.That(false, $"{op.Instruction} faulted on a runnable state and an aligned full-length area: {outcome.Fault}");
                 ulong rfbm = x.State.Xcr0.Bits & op.EdxEax.Bits;
                 ulong oldBv = op.Memory.ReadXstateBv().Bits, newBv = after.ReadXstateBv().Bits;
-                return Check.That((newBv & ~rfbm) == (oldBv & ~rfbm),
+                var property = Check.That((newBv & ~rfbm) == (oldBv & ~rfbm),
                         $"XSTATE_BV bits outside RFBM {rfbm:x} changed: 0x{oldBv:x} -> 0x{newBv:x}")
-                    .And(Check.That(after.Span(XsaveImage.XcompBvOffset, 56).SequenceEqual(op.Memory.Span(XsaveImage.XcompBvOffset, 56)), "XCOMP_BV or header bytes 16..63 were written"));
-            });
+                    .And(Check.That(after.Span(XsaveImage.XcompBvOffset, 56).SequenceEqual(op.Memory.Span(XsaveImage.XcompBvOffset, 56)), "XCOMP_BV or header bytes 16..63 were written"))
+                    .In(op.Instruction.ToString().ToUpperInvariant());
+                return (oldBv & ~rfbm) != 0 ? property.In(InstructionBranches.BitsOutsideRfbm) : property;
+            }).Declares(new LawCoverage(["XSAVE", "XSAVEOPT", InstructionBranches.BitsOutsideRfbm], MaxVacuousShare: 0));
 
         yield return Case("instructions.xsavec.header", LawKind.Invariant, ["R21", "R22", "I4"],
             "XSAVEC and XSAVES write XSTATE_BV ⊆ RFBM and XCOMP_BV = RFBM | bit 63, and never write header bytes 16..63.",
@@ -60,7 +65,7 @@ public static class InstructionLaws
             (ctx, x) =>
             {
                 var op = (XsaveFamilyOp)x.Operation;
-                if (!Supports(x.Cpu.Cpu, op.Instruction)) return Check.That(true, "the CPU lacks the instruction");
+                if (!Supports(x.Cpu.Cpu, op.Instruction)) return Check.Vacuous("the CPU lacks the instruction");
                 var outcome = Run(ctx.Subject, x);
                 if (outcome.Buffer is not { } after || !outcome.Succeeded)
                     return Check.That(false, $"{op.Instruction} faulted on a runnable state and an aligned full-length area: {outcome.Fault}");
@@ -69,8 +74,9 @@ public static class InstructionLaws
                 ulong bv = after.ReadXstateBv().Bits, comp = after.ReadXcompBv().Bits;
                 return Check.That((bv & ~rfbm) == 0, $"XSTATE_BV 0x{bv:x} has bits outside RFBM 0x{rfbm:x}")
                     .And(Check.That(comp == (rfbm | FormatBit), $"XCOMP_BV 0x{comp:x} != RFBM|bit63 0x{rfbm | FormatBit:x}"))
-                    .And(Check.That(after.Span(XsaveImage.ReservedOffset, XsaveImage.ReservedSize).SequenceEqual(op.Memory.Span(XsaveImage.ReservedOffset, XsaveImage.ReservedSize)), "header bytes 16..63 were written"));
-            });
+                    .And(Check.That(after.Span(XsaveImage.ReservedOffset, XsaveImage.ReservedSize).SequenceEqual(op.Memory.Span(XsaveImage.ReservedOffset, XsaveImage.ReservedSize)), "header bytes 16..63 were written"))
+                    .In(op.Instruction.ToString().ToUpperInvariant());
+            }).Declares(new LawCoverage(["XSAVEC", "XSAVES"], MaxVacuousShare: 0)); // CpusWith forces XSAVEC: never vacuous
 
         yield return RoundTrip("instructions.roundtrip.xsavec-xrstor", ["R21", "R24", "R26", "I4"], supervisor: false,
             "XSAVEC into a zeroed area, then compacted XRSTOR with the same mask onto another state with the same XCR0: neither faults, " +
@@ -85,7 +91,9 @@ public static class InstructionLaws
             "and its XINUSE bit unchanged; MXCSR loaded (standard form, RFBM[1]|RFBM[2]) or per SSE (compacted form).",
             ctx => InstructionGen.Arbitrary(ctx, RestoresOfValidImages(ctx), new MachineConstraints(Runnable: true, NoXfd: true, ValidMxcsr: true),
                 keep: SourceMatchesTarget),
-            (ctx, x) => InitSemantics(ctx, x));
+            (ctx, x) => InitSemantics(ctx, x))
+            .Declares(new LawCoverage([InstructionBranches.Initialised, InstructionBranches.OutsideRfbmKept, InstructionBranches.CompactedImage,
+                InstructionBranches.StandardImage], MaxVacuousShare: 0));
 
         yield return Case("instructions.xfd.nm", LawKind.Invariant, ["R27", "I15"],
             "XRSTOR/XRSTORS of a valid image with XSTATE_BV[i] = XFD[i] = RFBM[i] = 1 raises #NM and records i in IA32_XFD_ERR.",
@@ -94,11 +102,15 @@ public static class InstructionLaws
             (ctx, x) =>
             {
                 var disabled = DisabledToLoad(x);
-                if (disabled.IsEmpty) return Check.That(true, "nothing XFD-disabled to load");
+                if (disabled.IsEmpty) return Check.Vacuous("nothing XFD-disabled to load");
                 var outcome = Run(ctx.Subject, x);
                 return Check.That(outcome.Fault?.Kind == FaultKind.NM, $"expected #NM for {disabled}, got {outcome.Fault?.ToString() ?? "no fault"}")
-                    .And(Check.That(disabled.IsSubsetOf(outcome.State.XfdErr), $"IA32_XFD_ERR {outcome.State.XfdErr} lacks {disabled}"));
-            }, machine: m => m.LacksXfd);
+                    .And(Check.That(disabled.IsSubsetOf(outcome.State.XfdErr), $"IA32_XFD_ERR {outcome.State.XfdErr} lacks {disabled}"))
+                    .In(((XsaveFamilyOp)x.Operation).Instruction == XsaveInstruction.Xrstors ? "XRSTORS of disabled state" : "XRSTOR of disabled state");
+            }, machine: m => m.LacksXfd)
+            // The generator saves every XFD-capable component and requests the disabled ones: vacuous only where a fixed
+            // CPU lacks them (not judged there).
+            .Declares(new LawCoverage(["XRSTOR of disabled state", "XRSTORS of disabled state"], MaxVacuousShare: 0.05));
 
         yield return Case("instructions.init.clears-mpx-cet", LawKind.Invariant, ["R29", "I19"],
             "INIT puts exactly the MPX (3, 4) and CET (11, 12) components in their init configuration and keeps every other component, " +
@@ -118,8 +130,11 @@ public static class InstructionLaws
                     property = property.And(Check.That(after.Component(i).AsSpan().SequenceEqual(expected),
                         $"component {i} ({ComponentCatalogue.ShortName(i)}) {(cleared ? "not cleared" : "changed")} by INIT"));
                 }
-                return property;
-            }, machine: m => m.LacksInitReset);
+                var present = x.State.Components.Keys.Aggregate(FeatureMask.None, (m, i) => m.With(i));
+                if (present.Overlaps(ArchMasks.Mpx)) property = property.In(InstructionBranches.MpxAtInit);
+                return present.Overlaps(ArchMasks.Cet) ? property.In(InstructionBranches.CetAtInit) : property;
+            }, machine: m => m.LacksInitReset)
+            .Declares(new LawCoverage([InstructionBranches.MpxAtInit, InstructionBranches.CetAtInit], MaxVacuousShare: 0));
 
         yield return Case("instructions.reset.state", LawKind.Invariant, ["R28", "I19"],
             "RESET leaves XCR0 = 1, IA32_XSS = 0, every component in its init configuration and MXCSR = 1F80H.",
@@ -134,8 +149,10 @@ public static class InstructionLaws
                 return Check.That(after.Xcr0 == FeatureMask.Of(XFeature.Fp), $"XCR0 = {after.Xcr0} after RESET")
                     .And(Check.That(after.Xss.IsEmpty, $"IA32_XSS = {after.Xss} after RESET"))
                     .And(Check.That(notInit.Count == 0, $"components not in init configuration after RESET: {string.Join(",", notInit)}"))
-                    .And(Check.That(after.Mxcsr == MachineState.InitMxcsr, $"MXCSR = 0x{after.Mxcsr:x} after RESET"));
-            }, machine: m => m.LacksInitReset);
+                    .And(Check.That(after.Mxcsr == MachineState.InitMxcsr, $"MXCSR = 0x{after.Mxcsr:x} after RESET"))
+                    .In(x.State.Xcr0 == FeatureMask.Of(XFeature.Fp) ? "XCR0 = x87 before RESET" : InstructionBranches.Xcr0BeforeReset);
+            }, machine: m => m.LacksInitReset)
+            .Declares(new LawCoverage([InstructionBranches.Xcr0BeforeReset], MaxVacuousShare: 0));
     }
 
     // ---- law builders --------------------------------------------------------------------------------------------
@@ -149,7 +166,10 @@ public static class InstructionLaws
     private static ConformanceProperty RoundTrip(string name, string[] rules, bool supervisor, string description) =>
         new Law<RoundTripCase>(name, LawKind.Metamorphic, rules, ContractPart.Instructions, description,
             ctx => InstructionGen.RoundTrips(ctx, supervisor), InstructionCodecs.RoundTrip,
-            (ctx, x) => RoundTripHolds(ctx, x, supervisor)) { MachineNeeds = supervisor ? m => m.LacksCpl0 : null };
+            (ctx, x) => RoundTripHolds(ctx, x, supervisor)) { MachineNeeds = supervisor ? m => m.LacksCpl0 : null }
+        // CpusWith forces the instruction on generated CPUs: never vacuous there.
+        .Declares(new LawCoverage(supervisor ? [InstructionBranches.WholeState, InstructionBranches.PartialRfbm, InstructionBranches.SupervisorInRfbm]
+            : [InstructionBranches.WholeState, InstructionBranches.PartialRfbm], MaxVacuousShare: 0));
 
     internal static InstructionOutcome Run(IXstateImplementation impl, InstructionCase x) =>
         impl.Architecture(x.Cpu.Cpu).Execute(x.State, x.Operation);
@@ -288,14 +308,18 @@ public static class InstructionLaws
         uint expectedMxcsr = compacted
             ? rfbm.Contains(XFeature.Sse) ? (bv.Contains(XFeature.Sse) ? imageMxcsr : MachineState.InitMxcsr) : before.Mxcsr
             : rfbm.Contains(XFeature.Sse) || rfbm.Contains(XFeature.Ymm) ? imageMxcsr : before.Mxcsr;
-        return property.And(Check.That(after.Mxcsr == expectedMxcsr,
-            $"MXCSR 0x{after.Mxcsr:x}, expected 0x{expectedMxcsr:x} ({(compacted ? "compacted" : "standard")} form)"));
+        property = property.And(Check.That(after.Mxcsr == expectedMxcsr,
+            $"MXCSR 0x{after.Mxcsr:x}, expected 0x{expectedMxcsr:x} ({(compacted ? "compacted" : "standard")} form)"))
+            .In(compacted ? InstructionBranches.CompactedImage : InstructionBranches.StandardImage);
+        var present = before.Components.Keys.Aggregate(FeatureMask.None, (m, i) => m.With(i));
+        if ((rfbm & present).Except(bv).Without(63).IsEmpty is false) property = property.In(InstructionBranches.Initialised);
+        return present.Except(rfbm).IsEmpty ? property : property.In(InstructionBranches.OutsideRfbmKept);
     }
 
     private static CaseResult RoundTripHolds(PropertyContext ctx, RoundTripCase x, bool supervisor)
     {
         var cpu = x.Cpu.Cpu;
-        if (supervisor ? !cpu.HasXsaves : !cpu.HasXsavec) return Check.That(true, "the CPU lacks the instruction");
+        if (supervisor ? !cpu.HasXsaves : !cpu.HasXsavec) return Check.Vacuous("the CPU lacks the instruction");
         var arch = ctx.Subject.Architecture(cpu);
         var area = XsaveBuffer.Zeroed(BufferGen.FullLength(cpu));
         var save = arch.Execute(x.Source, new XsaveFamilyOp(supervisor ? XsaveInstruction.Xsaves : XsaveInstruction.Xsavec, x.Mask, area));
@@ -313,7 +337,10 @@ public static class InstructionLaws
                 $"component {i} ({ComponentCatalogue.ShortName(i)}): {(rfbm.Contains(i) ? "not restored as saved" : "outside RFBM but changed")}"));
         }
         uint expectedMxcsr = rfbm.Contains(XFeature.Sse) ? x.Source.Mxcsr : x.Target.Mxcsr;
-        return property.And(Check.That(after.Mxcsr == expectedMxcsr, $"MXCSR 0x{after.Mxcsr:x}, expected 0x{expectedMxcsr:x}"));
+        var enabled = supervisor ? x.Source.Xcr0 | x.Source.Xss : x.Source.Xcr0;
+        property = property.And(Check.That(after.Mxcsr == expectedMxcsr, $"MXCSR 0x{after.Mxcsr:x}, expected 0x{expectedMxcsr:x}"))
+            .In(rfbm == enabled ? InstructionBranches.WholeState : InstructionBranches.PartialRfbm);
+        return rfbm.Overlaps(x.Source.Xss) ? property.In(InstructionBranches.SupervisorInRfbm) : property;
     }
 
     internal static CaseResult SameOutcome(InstructionOutcome mine, InstructionOutcome want)

@@ -36,26 +36,34 @@ public static class LayoutLaws
         yield return Differential.Law("layout.standard.differential", ["R12", "R14", "I1"], ContractPart.Layout,
             "The standard layout (offset and size of every user component, total size) equals the oracle's.",
             ctx => InputGen.CpuAndMask(ctx, Xcr0Like), InputCodecs.CpuAndMask,
-            (impl, x) => impl.Architecture(x.Cpu.Cpu).StandardLayout(x.Mask));
+            (impl, x) => impl.Architecture(x.Cpu.Cpu).StandardLayout(x.Mask),
+            (x, _) => Extended(x.Mask & x.Cpu.Cpu.SupportedXcr0).IsEmpty ? LegacyOnly : WithExtended)
+            .Declares(new LawCoverage([WithExtended, LegacyOnly], MaxVacuousShare: 0));
 
         yield return Differential.Law("layout.compacted.differential", ["R15", "I1"], ContractPart.Layout,
             "The compacted layout for any XCOMP_BV equals the oracle's.",
             ctx => InputGen.CpuAndMask(ctx, AnyEnumerated), InputCodecs.CpuAndMask,
-            (impl, x) => impl.Architecture(x.Cpu.Cpu).CompactedLayout(x.Mask));
+            (impl, x) => impl.Architecture(x.Cpu.Cpu).CompactedLayout(x.Mask),
+            (x, _) => Alignment(x.Cpu.Cpu, x.Mask))
+            .Declares(new LawCoverage([AlignedPlaced, UnalignedOnly], MaxVacuousShare: 0));
 
         yield return Differential.Law("layout.sizes.differential", ["R14", "R15", "R46", "I1"], ContractPart.Layout,
             "Standard and compacted sizes of any mask equal the oracle's.",
             ctx => InputGen.CpuAndMask(ctx, AnyEnumerated), InputCodecs.CpuAndMask,
-            (impl, x) => new SizePair(impl.Architecture(x.Cpu.Cpu).StandardSize(x.Mask), impl.Architecture(x.Cpu.Cpu).CompactedSize(x.Mask)));
+            (impl, x) => new SizePair(impl.Architecture(x.Cpu.Cpu).StandardSize(x.Mask), impl.Architecture(x.Cpu.Cpu).CompactedSize(x.Mask)),
+            (x, _) => HasHole(x.Cpu.Cpu, x.Mask) ? Hole : NoHole)
+            .Declares(new LawCoverage([Hole, NoHole], MaxVacuousShare: 0));
 
         yield return Law("layout.size-monotonic", LawKind.Invariant, ["R14", "R15", "I1"], ContractPart.Layout,
             "A ⊆ B ⇒ size(A) ≤ size(B), in both formats.",
             ctx => InputGen.NestedMasks(ctx, cpu => cpu.SupportedAll), (ctx, x) =>
             {
                 var a = ctx.Subject.Architecture(x.Cpu.Cpu);
-                return Check.That(a.StandardSize(x.Small) <= a.StandardSize(x.Large), "standard size not monotonic")
-                    .And(Check.That(a.CompactedSize(x.Small) <= a.CompactedSize(x.Large), "compacted size not monotonic"));
-            });
+                var property = Check.That(a.StandardSize(x.Small) <= a.StandardSize(x.Large), "standard size not monotonic")
+                    .And(Check.That(a.CompactedSize(x.Small) <= a.CompactedSize(x.Large), "compacted size not monotonic"))
+                    .In(x.Small == x.Large ? EqualMasks : StrictSubset);
+                return x.Large.Overlaps(x.Cpu.Cpu.SupportedXss) ? property.In(WithSupervisor) : property;
+            }).Declares(new LawCoverage([StrictSubset, WithSupervisor], MaxVacuousShare: 0));
 
         yield return Law("layout.compacted.aligned-and-disjoint", LawKind.Invariant, ["R15"], ContractPart.Layout,
             "Compacted components follow each other in ascending order from 576, never overlap, start on 64 bytes when ECX[1] says so, and the size is the last end.",
@@ -71,8 +79,10 @@ public static class LayoutLaws
                     if (cpu.IsAligned64(p.Index) && p.Offset % 64 != 0) return Check.That(false, $"component {p.Index} at {p.Offset} is not 64-byte aligned");
                     end = p.End;
                 }
-                return Check.That(layout.Size == end, $"size {layout.Size} != last end {end}");
-            });
+                var property = Check.That(layout.Size == end, $"size {layout.Size} != last end {end}");
+                if (extended.Any(p => cpu.IsAligned64(p.Index))) property = property.In(AlignedPlaced);
+                return extended.Count >= 2 ? property.In(Several) : property;
+            }).Declares(new LawCoverage([AlignedPlaced, Several], MaxVacuousShare: 0));
 
         yield return Law("layout.standard.size-is-max-end", LawKind.Invariant, ["R14"], ContractPart.Layout,
             "The standard size is the furthest end of any listed component, at least 576; the listed components are exactly the enumerated user bits of the mask.",
@@ -82,9 +92,11 @@ public static class LayoutLaws
                 var layout = ctx.Subject.Architecture(cpu).StandardLayout(x.Mask);
                 int maxEnd = Math.Max(XFeatures.ExtendedRegionStart, layout.Placements.Select(p => p.End).DefaultIfEmpty(0).Max());
                 var listed = layout.Placements.Aggregate(FeatureMask.None, (m, p) => m.With(p.Index));
-                return Check.That(layout.Size == maxEnd, $"size {layout.Size} != max end {maxEnd}")
-                    .And(Check.That(listed == (x.Mask & cpu.SupportedXcr0), $"listed {listed} != mask ∩ supported XCR0 {(x.Mask & cpu.SupportedXcr0)}"));
-            });
+                var property = Check.That(layout.Size == maxEnd, $"size {layout.Size} != max end {maxEnd}")
+                    .And(Check.That(listed == (x.Mask & cpu.SupportedXcr0), $"listed {listed} != mask ∩ supported XCR0 {(x.Mask & cpu.SupportedXcr0)}"))
+                    .In(Extended(x.Mask & cpu.SupportedXcr0).IsEmpty ? LegacyOnly : WithExtended);
+                return x.Mask.IsSubsetOf(cpu.SupportedXcr0) ? property : property.In(Dropped);
+            }).Declares(new LawCoverage([WithExtended, Dropped], MaxVacuousShare: 0));
 
         yield return Law("layout.compacted.append-invariance", LawKind.Metamorphic, ["R15"], ContractPart.Layout,
             "Adding a component numbered above every present one leaves every present component's compacted offset unchanged.",
@@ -105,9 +117,34 @@ public static class LayoutLaws
             ctx => InputGen.CpuAndMask(ctx, AnyEnumerated), (ctx, x) =>
             {
                 var a = ctx.Subject.Architecture(x.Cpu.Cpu);
-                return Check.Same("standard", a.StandardSize(x.Mask), a.StandardLayout(x.Mask).Size)
-                    .And(Check.Same("compacted", a.CompactedSize(x.Mask), a.CompactedLayout(x.Mask).Size));
-            });
+                var property = Check.Same("standard", a.StandardSize(x.Mask), a.StandardLayout(x.Mask).Size)
+                    .And(Check.Same("compacted", a.CompactedSize(x.Mask), a.CompactedLayout(x.Mask).Size))
+                    .In(Extended(x.Mask & x.Cpu.Cpu.SupportedAll).IsEmpty ? LegacyOnly : WithExtended);
+                return x.Mask.Overlaps(x.Cpu.Cpu.SupportedXss) ? property.In(WithSupervisor) : property;
+            }).Declares(new LawCoverage([WithExtended, WithSupervisor], MaxVacuousShare: 0));
+    }
+
+    // ---- branches (issue 16): what each law's cases reached --------------------------------------------------------
+
+    private const string WithExtended = "extended components", LegacyOnly = "legacy region only",
+        AlignedPlaced = "64-byte-aligned component placed", UnalignedOnly = "extended components, none aligned",
+        Hole = "a supported component missing below the top one", NoHole = "no missing component below the top one",
+        StrictSubset = "small ⊊ large", EqualMasks = "small = large", WithSupervisor = "supervisor component",
+        Several = "two or more extended components", Dropped = "bits outside the supported XCR0 ignored";
+
+    private static FeatureMask Extended(FeatureMask m) => m & ~FeatureMask.Of(XFeature.Fp, XFeature.Sse) & ~FeatureMask.Bit(63);
+
+    private static string Alignment(CpuModel cpu, FeatureMask mask)
+    {
+        var present = Extended(mask & cpu.SupportedAll);
+        return present.IsEmpty ? LegacyOnly : present.Indices().Any(cpu.IsAligned64) ? AlignedPlaced : UnalignedOnly;
+    }
+
+    /// <summary>Whether the compacted form skips something the standard one keeps room for (the sizes differ there).</summary>
+    private static bool HasHole(CpuModel cpu, FeatureMask mask)
+    {
+        var present = Extended(mask & cpu.SupportedAll);
+        return !present.IsEmpty && Extended(cpu.SupportedAll).Indices().Any(i => i < present.Highest && !present.Contains(i));
     }
 
     /// <summary>Both sizes of one mask, compared together.</summary>

@@ -25,6 +25,9 @@ public static class PkruLaws
                 }
                 if (t.Initial is { } initial && Check(initial, 1, "at boot") is { } atBoot) return Laws.Check.That(false, atBoot);
                 return Each(t.Transitions(), tr => tr.Op is ExecOp e && tr.Step.Outcome?.Result == 0 ? Check(tr.After, e.Pid, "after execve") : null);
-            });
+            },
+            // Vacuous: the boot state is always checked: only a failed boot is vacuous.
+            Events(0.1, RunEvents.Ospke, RunEvents.NoOspke, RunEvents.ExecOspke), vacuousWithoutAny: false,
+            inputs: ctx => Generators.ScenarioGen.Arbitrary(ctx, Generators.ScenarioGen.EndingIn(ctx, kvm: true, Generators.ScenarioGen.ExecTail)));
     }
 }

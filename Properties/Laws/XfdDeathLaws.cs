@@ -26,16 +26,24 @@ public static class XfdDeathLaws
                     if (!hostXfd) return $"step {tr.Step.Index} {OpText.Describe(tr.Op)}: the thread died without any host XFD write (R87: I15 holds on every other path)";
                     return tr.After.Vcpus[run.Vcpu].FpuLoaded ? null : $"vcpu{run.Vcpu}: the thread died in KVM_RUN yet its guest FPU was put back";
                 });
-            });
+            },
+            // Vacuous: sequences without a KVM_RUN or host XFD write; measured at most 57%. A death itself (its second
+            // clause) needs SET_XSAVE, then the host write, then KVM_RUN, in that order: rare in random sequences, so it
+            // is not declared here — the next law brings it about in every applicable case.
+            Events(0.7, RunEvents.RunCompleted, RunEvents.HostXfdWrite));
         yield return new Law<KernelScenario>("kernel.xfd.host-write-after-set-xsave-dies", LawKind.Metamorphic,
             ["R87", "I15", "H25"], ContractPart.LinuxBoot | ContractPart.Kvm,
             "On an XFD CPU: KVM_SET_XSAVE with TILEDATA, then a host KVM_SET_MSRS(IA32_XFD = TILEDATA): the next KVM_RUN kills the VMM thread, the guest FPU stays in use, and destroying the vCPU WARNs.",
-            ctx => Arb.From(HostXfdAfterSetXsave(InputGen.Cpus(ctx))),
+            // Half the CPUs with AMX and XFD: drawn as every law's, most lacked them and checked nothing.
+            ctx => Arb.From(HostXfdAfterSetXsave(Gen.Frequency((1, InputGen.Cpus(ctx)),
+                (1, InstructionGen.CpusWith(ctx, c => ArchMasks.Xtile.IsSubsetOf(c.SupportedXcr0) && c.HasXfd,
+                    s => s with { User = s.User | ArchMasks.Xtile, Xfd = true }))))),
             KernelScenarioCodec.Instance,
-            DiesAsR87Says);
+            DiesAsR87Says).Declares(new LawCoverage([Died], MaxVacuousShare: 0.65)); // CPUs without AMX and XFD: measured at most 50%
     }
 
     private const int XtileData = 18;
+    private const string Died = "thread died in KVM_RUN after the host XFD write";
 
     private static Gen<KernelScenario> HostXfdAfterSetXsave(Gen<CpuCase> cpus) =>
         from cpu in cpus
@@ -58,12 +66,12 @@ public static class XfdDeathLaws
         // Only where the image kept TILEDATA and the host write was taken does R87's exception arise.
         if (t.Steps.Count < 7 || t.Steps[3].Outcome?.Result != 0 || t.Steps[4].Outcome?.Result != 1
             || t.Steps[4].After?.Vcpus[0].Fpstate?.XstateBv.Contains(XtileData) != true)
-            return Check.That(true, "not applicable");
+            return Check.Vacuous("not applicable");
         var run = t.Steps[5];
         if (run.Outcome?.Signal != KernelSignal.ThreadDied)
             return Check.That(false, $"KVM_RUN with XSTATE_BV ∩ XFD ∋ TILEDATA gave signal {run.Outcome?.Signal?.Name() ?? "none"} (R87: the thread dies)");
         if (run.After?.Vcpus[0].FpuLoaded != true) return Check.That(false, "the guest FPU was put back after the thread died (R87: it stays in_use)");
         var destroy = t.Steps[6].Outcome?.Signal;
-        return Check.That(destroy == KernelSignal.Warn, $"destroy after the death gave {destroy?.Name() ?? "none"} (R87: fpu_free_guest_fpstate WARNs)");
+        return Check.That(destroy == KernelSignal.Warn, $"destroy after the death gave {destroy?.Name() ?? "none"} (R87: fpu_free_guest_fpstate WARNs)").In(Died);
     }
 }

@@ -26,7 +26,7 @@ public static class XrstorDefectLaws
             {
                 var want = RegisterFieldLatitude.Want(ctx, x);
                 return InstructionLaws.SameOutcome(InstructionLaws.Run(ctx.Subject, x), want).In(want.Succeeded ? "restored" : "faulted");
-            }).Declares("restored", "faulted");
+            }).Declares(new LawCoverage(["restored", "faulted"], MaxVacuousShare: 0));
     }
 
     private static Gen<InstructionCase> Cases(PropertyContext ctx) =>

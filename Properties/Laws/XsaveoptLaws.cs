@@ -23,7 +23,7 @@ public static class XsaveoptLaws
             ctx => InstructionGen.Arbitrary(ctx, Cases(ctx), new MachineConstraints(Runnable: true, ValidMxcsr: true)),
             (ctx, x) => InstructionLaws.SameOutcome(InstructionLaws.Run(ctx.Subject, x), RegisterFieldLatitude.Want(ctx, x))
                 .In((x.State.XinUse & x.State.Xcr0).Without(0).Without(1).IsEmpty ? AllInit : Written))
-            .Declares(Written);
+            .Declares(new LawCoverage([Written, AllInit], MaxVacuousShare: 0));
     }
 
     private static Gen<InstructionCase> Cases(PropertyContext ctx) =>
