@@ -121,8 +121,8 @@ public static class CheckCommand
         using var interrupt = new CtrlC(context.Error);
         var engine = new GateEngine();
         var report = settings.Json
-            ? engine.Check(plan!, interrupt.Watch(NoProgress.Instance), interrupt.Token)
-            : CheckView.WithProgress(context, plan!, progress => engine.Check(plan!, interrupt.Watch(progress), interrupt.Token));
+            ? engine.Check(interrupt.Guard(plan!), interrupt.Watch(NoProgress.Instance), interrupt.Token)
+            : CheckView.WithProgress(context, plan!, progress => engine.Check(interrupt.Guard(plan!), interrupt.Watch(progress), interrupt.Token));
         // Known findings of the subject (issue 13): an expected failure is reported as such and does not fail the run.
         report = Gate.Expectations.ExpectedFailures.Apply(report, table, ExpectedTable.VersionOf(plan!.Subject));
 

@@ -17,6 +17,7 @@ public sealed class CtrlC : IDisposable
     private readonly ConcurrentQueue<PropertyReport> _failed = new();
     private readonly TextWriter _error;
     private readonly Action<int> _exit;
+    private Gate.Regressions.RegressionStore? _store;
 
     /// <param name="exit">How the process ends on the second Ctrl-C (tests pass their own).</param>
     public CtrlC(TextWriter error, Action<int>? exit = null, bool listen = true)
@@ -30,6 +31,16 @@ public sealed class CtrlC : IDisposable
 
     /// <summary>The run's progress, with every failed property noted on the way through.</summary>
     public IGateProgress Watch(IGateProgress inner) => new Watching(inner, _failed);
+
+    /// <summary>The run's regression store: a second Ctrl-C closes it and names every file it wrote, including one
+    /// saved for a property that had not finished reporting.</summary>
+    public CheckPlan Guard(CheckPlan plan)
+    {
+        Guard(plan.Store);
+        return plan;
+    }
+
+    public void Guard(Gate.Regressions.RegressionStore store) => _store = store;
 
     private void OnCancel(object? sender, ConsoleCancelEventArgs e)
     {
@@ -45,12 +56,18 @@ public sealed class CtrlC : IDisposable
             _source.Cancel();
             return;
         }
+        // Closing the store first: a save under way finishes, no file is written after the list below.
+        var documented = _store?.Close() ?? [];
         var failed = _failed.ToList();
-        _error.WriteLine($"interrupted twice: stopped at once; {failed.Count} propert{(failed.Count == 1 ? "y" : "ies")} had failed");
+        var unreported = documented.Except(failed.Select(p => p.Regression?.File).OfType<string>()).ToList();
+        int count = failed.Count + unreported.Count;
+        _error.WriteLine($"interrupted twice: stopped at once; {count} propert{(count == 1 ? "y" : "ies")} had failed");
         foreach (var p in failed)
             _error.WriteLine($"failed: {p.Name}" + (p.Regression?.File is { } file ? $"  saved: {GateOptions.Display(file)}" : ""));
+        foreach (var file in unreported)
+            _error.WriteLine($"failed: (still reporting)  saved: {GateOptions.Display(file)}");
         _error.Flush();
-        _exit(failed.Count > 0 ? ExitCodes.CheckFailed : CheckCommand.Interrupted);
+        _exit(count > 0 ? ExitCodes.CheckFailed : CheckCommand.Interrupted);
     }
 
     public void Dispose()

@@ -48,7 +48,36 @@ public sealed class RegressionStore(string directory)
         return false;
     }
 
+    private readonly object _saving = new();
+    private readonly List<string> _documented = [];
+    private bool _closed;
+
+    /// <summary>
+    /// Stops the store: a save already under way finishes first, later ones are refused. Returns every file that
+    /// documents a failure of this run (written or already known), so that a run stopped at once (a second Ctrl-C)
+    /// can name each one, even one its property had not reported yet.
+    /// </summary>
+    public IReadOnlyList<string> Close()
+    {
+        lock (_saving)
+        {
+            _closed = true;
+            return [.. _documented];
+        }
+    }
+
     public SaveOutcome Save(RegressionRecord record, CancellationToken cancellation = default)
+    {
+        lock (_saving)
+        {
+            if (_closed) return new SaveOutcome(SaveStatus.Cancelled, PathFor(record), "the run was stopped before the file was written");
+            var outcome = SaveUnlocked(record, cancellation);
+            if (outcome.File is { } file) _documented.Add(file);
+            return outcome;
+        }
+    }
+
+    private SaveOutcome SaveUnlocked(RegressionRecord record, CancellationToken cancellation)
     {
         var path = PathFor(record);
         if (!File.Exists(path) && SameBug(record) is { } known)

@@ -34,6 +34,30 @@ public class DoubleCtrlCTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SecondInterrupt_NamesAFileSavedBeforeItsPropertyReported_AndStopsLaterSaves()
+    {
+        // The race the real-run test below once lost: a second property's file was written, then the process was
+        // stopped before that property reported; the list named only the first. The store is closed under its lock.
+        using var dir = new TempDirectory();
+        var store = new RegressionStore(dir.Path);
+        var error = new StringWriter();
+        int? exit = null;
+        using var ctrlC = new CtrlC(error, code => exit = code, listen: false);
+        ctrlC.Guard(store);
+        var written = store.Save(new RegressionRecord { Property = "layout.sizes.differential", Input = new System.Text.Json.Nodes.JsonObject { ["mask"] = "0x3" } });
+        Assert.Equal(SaveStatus.Written, written.Status);
+
+        ctrlC.Interrupt();
+        ctrlC.Interrupt();
+
+        Assert.Equal(ExitCodes.CheckFailed, exit);
+        Assert.Contains(Path.GetFileName(written.Path), error.ToString());
+        var late = store.Save(new RegressionRecord { Property = "layout.sizes.differential", Input = new System.Text.Json.Nodes.JsonObject { ["mask"] = "0x7" } });
+        Assert.Equal(SaveStatus.Cancelled, late.Status);
+        Assert.False(File.Exists(late.Path));
+    }
+
+    [Fact]
     public void SecondInterrupt_WithNothingFailed_Exits130()
     {
         int? exit = null;
