@@ -63,6 +63,14 @@ public static class MachineGen
     public static int ImageSize(CpuModel cpu, int index) =>
         index switch { 0 => MachineState.X87ImageSize, 1 => MachineState.SseImageSize, _ => cpu.ComponentSize(index) };
 
+    // Made once (a state is generated per case; these do not depend on the CPU).
+    private static readonly Gen<bool> Always = Gen.Constant(true), Never = Gen.Constant(false);
+    private static readonly Gen<bool> OneIn5 = Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)));
+    private static readonly Gen<bool> FourIn5 = Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)));
+    private static readonly Gen<bool> NineIn10 = Gen.Frequency((9, Gen.Constant(true)), (1, Gen.Constant(false)));
+    private static readonly Gen<bool> OneIn10 = Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)));
+    private static readonly Gen<int> AnyCpl = Gen.Frequency((3, Gen.Constant(0)), (2, Gen.Constant(3)));
+
     /// <summary>A state of <paramref name="cpu"/> within <paramref name="constraints"/>.</summary>
     public static Gen<MachineState> State(CpuModel cpu, MachineConstraints constraints)
     {
@@ -76,14 +84,14 @@ public static class MachineGen
             : Gen.Frequency((2, Gen.Constant(FeatureMask.None)), (1, MaskGen.SubsetOf(xfdCapable)));
         var xfdErr = !cpu.HasXfd ? Gen.Constant(FeatureMask.None)
             : Gen.Frequency((4, Gen.Constant(FeatureMask.None)), (1, MaskGen.SubsetOf(xfdCapable)));
-        var cpl = constraints.Cpl is { } c ? Gen.Constant(c) : Gen.Frequency((3, Gen.Constant(0)), (2, Gen.Constant(3)));
-        var osxsave = constraints.Runnable ? Gen.Constant(true) : Gen.Frequency((9, Gen.Constant(true)), (1, Gen.Constant(false)));
-        var ts = constraints.Runnable ? Gen.Constant(false) : Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)));
+        var cpl = constraints.Cpl is { } c ? Gen.Constant(c) : AnyCpl;
+        var osxsave = constraints.Runnable ? Always : NineIn10;
+        var ts = constraints.Runnable ? Never : OneIn10;
         var mxcsr = Mxcsr(cpu, constraints.ValidMxcsr);
         var contents = Gen.CollectToArray(held.Select(i => Content(i, ImageSize(cpu, i))));
-        var staleInUse = Gen.ArrayOf(Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true))), held.Length);
+        var staleInUse = Gen.ArrayOf(OneIn5, held.Length);
         // R17: XINUSE[1] may be 0 even when MXCSR != 1F80H (Zen 5 sets it, KO §1c): now and then it is clear.
-        var mxcsrTracked = Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)));
+        var mxcsrTracked = FourIn5;
 
         return from x0 in xcr0
                from ss in xss

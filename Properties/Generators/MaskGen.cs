@@ -32,16 +32,30 @@ public static class MaskGen
     public static Gen<FeatureMask> SubsetOf(FeatureMask mask)
     {
         var bits = mask.Indices().ToArray();
-        return Gen.ArrayOf(Gen.Elements(true, false), bits.Length)
-            .Select(take => new FeatureMask(bits.Where((_, k) => take[k]).Aggregate(0UL, (m, b) => m | (1UL << b))));
+        return Gen.ArrayOf(Coin, bits.Length).Select(take =>
+        {
+            ulong subset = 0;
+            for (int k = 0; k < bits.Length; k++)
+                if (take[k]) subset |= 1UL << bits[k];
+            return new FeatureMask(subset);
+        });
     }
+
+    // Made once: the masks of every generated case are drawn from it.
+    private static readonly Gen<bool> Coin = Gen.Elements(true, false);
 
     /// <summary>A value XSETBV accepts on a CPU supporting <paramref name="supported"/> (x87 and whole groups).</summary>
     public static Gen<FeatureMask> LegalXcr0(FeatureMask supported)
     {
         var groups = Xcr0Groups.Where(g => g.IsSubsetOf(supported)).ToArray();
-        return Gen.ArrayOf(Gen.Elements(true, false), groups.Length)
-            .Select(take => groups.Where((_, k) => take[k]).Aggregate(FeatureMask.Of(XFeature.Fp) & supported, (m, g) => m | g));
+        var x87 = FeatureMask.Of(XFeature.Fp) & supported;
+        return Gen.ArrayOf(Coin, groups.Length).Select(take =>
+        {
+            var value = x87;
+            for (int k = 0; k < groups.Length; k++)
+                if (take[k]) value |= groups[k];
+            return value;
+        });
     }
 
     /// <summary>A legal value with one bit flipped (any of the 64).</summary>
