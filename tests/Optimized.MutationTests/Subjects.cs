@@ -16,6 +16,18 @@ internal static class Subjects
 
     public static IReadOnlyList<CpuModel> CleanCpus { get; } = Corpus.Profiles.Where(p => p.Clean).Select(p => p.ToCpuModel()).ToList();
 
+    /// <summary>
+    /// One CPU per distinct XSAVE enumeration (every leaf 0xD sub-leaf, the feature flags, MXCSR_MASK): neither
+    /// architecture part reads family, model, stepping or microcode, so CPUs equal here get equal answers. Keeps the
+    /// per-mutant run short (corpus/cpus has 177 profiles).
+    /// </summary>
+    public static IReadOnlyList<CpuModel> DistinctXsaveCpus { get; } = AllCpus.DistinctBy(Signature).ToList();
+
+    public static IReadOnlyList<CpuModel> DistinctCleanXsaveCpus { get; } = CleanCpus.DistinctBy(Signature).ToList();
+
+    private static string Signature(CpuModel cpu) =>
+        string.Join(';', cpu.Leaf0D.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}:{kv.Value}")) + $"|{cpu.Flags}|{cpu.MxcsrMask:x}";
+
     public static (ICpuArchitecture Subject, ICpuArchitecture Reference) Pair(CpuModel cpu) =>
         (Optimized.Architecture(cpu), Oracle.Architecture(cpu));
 }
