@@ -1,4 +1,5 @@
 using Xsave.Contract.Layouts;
+using Xsave.Optimized.Architecture;
 
 namespace Xsave.Optimized.MutationTests.Architecture;
 
@@ -64,6 +65,21 @@ public class LayoutDifferentialTests
     private static void Same(CpuModel cpu, string question, ulong mask, int expected, int actual)
     {
         if (expected != actual) Assert.Fail($"{cpu.Id} {question} of 0x{mask:x}: oracle {expected}, optimized {actual}");
+    }
+
+    /// <summary>The table's per-component offset (what the kernel side of the optimized implementation places components
+    /// with, xfeature_get_offset) equals the oracle's compacted placement of that component.</summary>
+    [Fact]
+    public void CompactedOffsetOfEachComponent_EqualsTheOraclesPlacement()
+    {
+        foreach (var cpu in Subjects.DistinctXsaveCpus)
+        {
+            var tables = ((OptimizedCpuArchitecture)Subjects.Optimized.Architecture(cpu)).Tables;
+            var reference = Subjects.Oracle.Architecture(cpu);
+            foreach (ulong m in MaskSamples.For(cpu, randomCount: 16))
+                foreach (var p in reference.CompactedLayout(new(m)).Placements)
+                    Same(cpu, $"compacted offset of component {p.Index} in", m, p.Offset, tables.CompactedOffset(m & ~(1UL << 63), p.Index));
+        }
     }
 
     private static void AssertSame(CpuModel cpu, string format, ulong mask, XsaveLayout expected, XsaveLayout actual)
