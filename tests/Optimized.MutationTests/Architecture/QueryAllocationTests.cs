@@ -3,7 +3,7 @@ namespace Xsave.Optimized.MutationTests.Architecture;
 /// <summary>
 /// Issue 16's requirement on the optimized queries: size and validity queries, repeated layout queries and rejected-XCR0
 /// checks allocate nothing (the kernel computes its tables once at boot). Measured with the thread's allocation counter
-/// over repeated queries after a first, warming one.
+/// over repeated queries after a first, warming one. Accepted XSS/XFD values return the shared verdict.
 /// </summary>
 public class QueryAllocationTests
 {
@@ -26,6 +26,7 @@ public class QueryAllocationTests
         var cpu = Subjects.AllCpus.Single(c => c.Id == id);
         var arch = Subjects.Optimized.Architecture(cpu);
         ulong all = cpu.SupportedXcr0.Bits | cpu.SupportedXss.Bits;
+        ulong xfd = XfdCapable(cpu);
         long sink = 0;
         Assert.Equal(0, Allocated(() =>
         {
@@ -34,7 +35,12 @@ public class QueryAllocationTests
             sink += arch.CheckXcr0(new(cpu.SupportedXcr0.Bits)).Rejections.Count;
             sink += arch.CheckXcr0(new(0x4)).Rejections.Count;             // refused: x87 missing, AVX without SSE
             sink += arch.CheckXcr0(new(0x1 | (1UL << 62))).Rejections.Count; // refused: unsupported bit
+            sink += arch.CheckXss(new(cpu.SupportedXss.Bits)).Rejections.Count + arch.CheckXss(FeatureMask.None).Rejections.Count;
+            sink += arch.CheckXfd(new(xfd)).Rejections.Count + arch.CheckXfd(FeatureMask.None).Rejections.Count;
         }));
         Assert.NotEqual(0, sink);
     }
+
+    private static ulong XfdCapable(CpuModel cpu) =>
+        Enumerable.Range(2, 61).Where(cpu.IsXfdCapable).Aggregate(0UL, (m, i) => m | (1UL << i));
 }
