@@ -7,7 +7,7 @@ namespace Xsave.Optimized.MutationTests.Architecture;
 /// <summary>
 /// A seeded random walk of instructions on one CPU (SPEC R17-R29): XSETBV/XGETBV/WRMSR with valid and invalid values,
 /// saves into the last buffer (same address: the XSAVEOPT/XSAVES modified optimization, R20a) or fresh ones (short,
-/// misaligned), restores of the last buffer with corrupted headers, register writes, CPL/CR0.TS/CR4.OSXSAVE flips,
+/// misaligned), restores of the last buffer with corrupted headers or cut short, register writes, CPL/CR0.TS/CR4.OSXSAVE flips,
 /// INIT and RESET. Each step asks both implementations; the walk goes on from the oracle's state and memory.
 /// </summary>
 internal sealed class InstructionWalk(CpuModel cpu, int seed)
@@ -125,6 +125,8 @@ internal sealed class InstructionWalk(CpuModel cpu, int seed)
     {
         var source = _last ?? XsaveBuffer.Zeroed(4096);
         if (_r.Next(3) != 0 || source.Length < 576) return source; // a short buffer: XRSTOR #PFs on its header as it is
+        if (_r.Next(4) == 0) // truncated: the header fits, a loaded component may not (#PF on component bytes)
+            return new XsaveBuffer([.. source.Bytes.AsSpan(0, _r.Next(576, source.Length + 1))], source.Address);
         var bytes = source.Bytes.ToArray();
         switch (_r.Next(5))
         {

@@ -62,6 +62,39 @@ public class ModifiedOptimizationTests
         }
     }
 
+    /// <summary>
+    /// XRSTOR clears XMODIFIED only for its RFBM (SDM 13.8.3): two restores from one address, of AVX then of x87/SSE,
+    /// leave all three unmodified, so the XSAVEOPT after them may skip AVX too. Outcomes and latitude equal the oracle's.
+    /// </summary>
+    [Fact]
+    public void TwoPartialRestores_AccumulateTheUnmodifiedSet()
+    {
+        var cpu = Subjects.AllCpus.Single(c => c.Id == Corpus.SapphireRapids);
+        var (subject, reference) = Subjects.Pair(cpu);
+        var state = Written(cpu, MachineState.Init(cpu) with { Xcr0 = cpu.SupportedXcr0 });
+        var memory = XsaveBuffer.Zeroed(16384);
+        ArchOperation[] ops =
+        [
+            new XsaveFamilyOp(XsaveInstruction.Xsave, FeatureMask.All, memory),
+            new XsaveFamilyOp(XsaveInstruction.Xrstor, new(0x4), memory),
+            new XsaveFamilyOp(XsaveInstruction.Xrstor, new(0x3), memory),
+            new XsaveFamilyOp(XsaveInstruction.Xsaveopt, FeatureMask.All, memory),
+        ];
+        InstructionOutcome? last = null;
+        foreach (var template in ops)
+        {
+            var op = last?.Buffer is { } b && template is XsaveFamilyOp f ? f with { Memory = b } : template;
+            var want = reference.Execute(state, op);
+            var mine = subject.Execute(state, op);
+            Assert.Null(want.Fault);
+            Assert.Empty(want.Differences(mine));
+            Assert.Equal(Bytes(want.UnspecifiedBytes), Bytes(mine.UnspecifiedBytes));
+            state = want.State;
+            last = want;
+        }
+        Assert.Contains(Offset(reference, cpu, XsaveInstruction.Xsaveopt, 2), Bytes(last!.UnspecifiedBytes));
+    }
+
     /// <summary>Where the oracle places the component in the save's format (RFBM = every enabled component).</summary>
     private static int Offset(ICpuArchitecture reference, CpuModel cpu, XsaveInstruction save, int component) =>
         (save == XsaveInstruction.Xsaveopt
