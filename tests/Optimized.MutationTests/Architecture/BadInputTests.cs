@@ -14,6 +14,7 @@ public class BadInputTests
     private sealed record UnknownOp : ArchOperation;
 
     public static TheoryData<string> Cases() => ["x87 image of the wrong size", "component the CPU lacks", "CPL 4", "CPL -1", "XCR0 beyond the CPU", "XSS beyond the CPU", "a component missing", "MXCSR bytes in the x87 image",
+        "two problems", "component 62 with no bytes in place of AVX", "null state", "null operation",
         "unknown operation", "no memory operand", "unknown instruction"];
 
     [Theory]
@@ -24,7 +25,7 @@ public class BadInputTests
         var (subject, reference) = Subjects.Pair(Cpu);
         // The oracle refuses a null memory operand with a NullReferenceException (noticed here, left to the oracle's owners).
         Assert.ThrowsAny<Exception>(() => reference.Execute(state, op));
-        var e = Assert.Throws<ArgumentException>(() => subject.Execute(state, op));
+        var e = Assert.ThrowsAny<ArgumentException>(() => subject.Execute(state, op)); // ArgumentNullException for a null
         Assert.Contains(mentions, e.Message);
     }
 
@@ -41,15 +42,18 @@ public class BadInputTests
             "XCR0 beyond the CPU" => (init with { Xcr0 = new(Cpu.SupportedXcr0.Bits | (1UL << 61)) }, save, Cpu.Id),
             "XSS beyond the CPU" => (init with { Xss = new(Cpu.SupportedXss.Bits | (1UL << 61)) }, save, Cpu.Id),
             "a component missing" => (init with { Components = init.Components.Remove(1) }, save, Cpu.Id),
-            "MXCSR bytes in the x87 image" => (init with { Cpl = 4, Components = init.Components.SetItem(0, ImmutableArray.Create(X87WithMxcsr())) }, save, "; "),
+            "MXCSR bytes in the x87 image" => (init with { Components = init.Components.SetItem(0, ImmutableArray.Create(X87WithMxcsr())) }, save, "24..31"),
+            "two problems" => (init with { Cpl = 4, Xss = new(Cpu.SupportedXss.Bits | (1UL << 61)) }, save, "; "),
+            "component 62 with no bytes in place of AVX" => (init with { Components = init.Components.Remove(2).Add(62, []) }, save, Cpu.Id),
+            "null state" => (null!, save, "state"),
+            "null operation" => (init, null!, "operation"),
             "unknown operation" => (init, new UnknownOp(), nameof(UnknownOp)),
             "no memory operand" => (init, save with { Memory = null! }, "memory"),
             _ => (init, save with { Instruction = (XsaveInstruction)99 }, "99"),
         };
     }
 
-    /// <summary>An x87 image with bytes 24..31 set (MXCSR belongs to SSE, R12), in a state with a second problem too, so
-    /// the message lists both, separated.</summary>
+    /// <summary>An x87 image with bytes 24..31 set (MXCSR belongs to SSE, R12).</summary>
     private static byte[] X87WithMxcsr()
     {
         var bytes = MachineState.InitImage(0, MachineState.X87ImageSize);
