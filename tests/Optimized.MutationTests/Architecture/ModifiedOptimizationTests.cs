@@ -64,7 +64,9 @@ public class ModifiedOptimizationTests
 
     /// <summary>
     /// XRSTOR clears XMODIFIED only for its RFBM (SDM 13.8.3): two restores from one address, of AVX then of x87/SSE,
-    /// leave all three unmodified, so the XSAVEOPT after them may skip AVX too. Outcomes and latitude equal the oracle's.
+    /// then XSAVEOPT there. Outcomes and latitude equal the oracle's at each step. Known weakness (BENCHMARKS.md): AVX
+    /// ends up open in the oracle's answer even without the accumulation, so this does not pin the accumulation down
+    /// (Restore.cs:154 mutants survive it).
     /// </summary>
     [Fact]
     public void TwoPartialRestores_AccumulateTheUnmodifiedSet()
