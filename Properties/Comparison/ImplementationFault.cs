@@ -1,5 +1,3 @@
-using Xsave.Contract.Linux;
-using Xsave.Contract.Linux.Operations;
 
 namespace Xsave.Properties.Comparison;
 
@@ -13,11 +11,12 @@ public sealed class ImplementationFault(string implementation, string step, Exce
     public string Implementation { get; } = implementation;
     public string Step { get; } = step;
 
-    public static ImplementationFault At(string implementation, int index, KernelOp op, Exception inner) =>
-        new(implementation, $"step {index} {OpText.Describe(op)}", inner);
-
     /// <summary>Runs <paramref name="ask"/>, turning any exception but this one into an <see cref="ImplementationFault"/>.</summary>
-    public static T Guard<T>(string implementation, string step, Func<T> ask)
+    public static T Guard<T>(string implementation, string step, Func<T> ask) => Guard(implementation, () => step, ask);
+
+    /// <summary>The same, the step described only if <paramref name="ask"/> throws (a kernel session asks at every step,
+    /// and formatting each step's text cost more than many of the steps).</summary>
+    public static T Guard<T>(string implementation, Func<string> step, Func<T> ask)
     {
         try
         {
@@ -25,7 +24,7 @@ public sealed class ImplementationFault(string implementation, string step, Exce
         }
         catch (Exception e) when (e is not (ImplementationFault or OutOfMemoryException))
         {
-            throw new ImplementationFault(implementation, step, e);
+            throw new ImplementationFault(implementation, step(), e);
         }
     }
 }

@@ -44,16 +44,7 @@ public sealed class KernelSession
             return new KernelStep(index, op, null, KernelStep.NotBootedReason, Snapshot(index));
         if (!Shape.Accepts(op))
             return new KernelStep(index, op, null, KernelStep.NotAppliedReason, Snapshot(index));
-        KernelOutcome outcome;
-        try
-        {
-            outcome = Kernel.Apply(op);
-        }
-        catch (Exception e) when (e is not (ImplementationFault or OutOfMemoryException))
-        {
-            // Described only here: formatting every step's text cost more than many of the steps.
-            throw new ImplementationFault(_impl.Name, $"step {index} {Contract.Linux.Operations.OpText.Describe(op)}", e);
-        }
+        var outcome = ImplementationFault.Guard(_impl.Name, () => $"step {index} {Contract.Linux.Operations.OpText.Describe(op)}", () => Kernel.Apply(op));
         if (Took(op, outcome)) Shape = Shape.After(op);
         if (outcome.Data is { } data) LastData = data;
         return new KernelStep(index, op, outcome, null, Snapshot(index));
@@ -70,15 +61,6 @@ public sealed class KernelSession
     };
 
     /// <summary>The snapshot after step <paramref name="index"/> (-1: after the boot).</summary>
-    private KernelSnapshot? Snapshot(int index)
-    {
-        try
-        {
-            return Kernel.Snapshot();
-        }
-        catch (Exception e) when (e is not (ImplementationFault or OutOfMemoryException))
-        {
-            throw new ImplementationFault(_impl.Name, index < 0 ? "snapshot after boot" : $"snapshot after step {index}", e);
-        }
-    }
+    private KernelSnapshot? Snapshot(int index) =>
+        ImplementationFault.Guard(_impl.Name, () => index < 0 ? "snapshot after boot" : $"snapshot after step {index}", Kernel.Snapshot);
 }
