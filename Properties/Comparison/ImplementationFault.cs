@@ -1,4 +1,3 @@
-
 namespace Xsave.Properties.Comparison;
 
 /// <summary>
