@@ -35,7 +35,22 @@ public sealed class CaseResult
     public CaseResult Label(string label) => new(Holds, [.. _labels, label], _stamps);
 
     /// <summary>Counts the case in <paramref name="branch"/>.</summary>
-    public CaseResult In(string branch) => new(Holds, _labels, [.. _stamps, branch]);
+    public CaseResult In(string branch) =>
+        ReferenceEquals(this, Held) ? HeldIn(branch) : new(Holds, _labels, [.. _stamps, branch]);
+
+    // Most cases hold and reach one branch: one result per branch name, shared (results are immutable). Bounded, as
+    // Collect may count arbitrary values.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CaseResult> HeldInBranch = new();
+    private static int _heldInBranchCount; // ConcurrentDictionary.Count takes every lock
+
+    private static CaseResult HeldIn(string branch)
+    {
+        if (HeldInBranch.TryGetValue(branch, out var known)) return known;
+        var made = new CaseResult(true, Nothing, [branch]);
+        if (Volatile.Read(ref _heldInBranchCount) >= 1024 || !HeldInBranch.TryAdd(branch, made)) return made;
+        Interlocked.Increment(ref _heldInBranchCount);
+        return made;
+    }
 
     /// <summary>Counts the case under a value (FsCheck's Collect).</summary>
     public CaseResult Collect(string value) => In(value);

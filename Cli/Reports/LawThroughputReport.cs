@@ -5,8 +5,9 @@ namespace Xsave.Cli.Reports;
 
 /// <summary>
 /// 'bench --laws --json': {"implementation", "baseline": {"name", "cases_per_s"}, "families": [{"family",
-/// "cases_per_s", "ratio"}], "laws": [{"name", "family", "cases", "cases_per_s", "ratio"}]}. A ratio is cases/s over
-/// the baseline's (issue 16's targets: architecture ≥ 1, kernel ≥ 0.12); a family's rate is its cases over its time.
+/// "cases_per_s", "ratio", "target", "met"}], "laws": [{"name", "family", "cases", "cases_per_s", "ratio"}]}. A ratio is
+/// cases/s over the baseline's (issue 16's targets: architecture ≥ 1, kernel ≥ 0.12; null where it sets none); a
+/// family's rate is its cases over its time.
 /// </summary>
 public sealed record LawThroughputReport(
     [property: JsonPropertyName("implementation")] string Implementation,
@@ -21,7 +22,9 @@ public sealed record LawThroughputReport(
         var families = laws.GroupBy(l => l.Family).Select(g =>
         {
             double rate = g.Sum(l => l.Cases) / Math.Max(g.Sum(l => l.Elapsed.TotalSeconds), 1e-9);
-            return new FamilyRateJson(g.Key, Math.Round(rate), Math.Round(rate / baseline, 3));
+            double ratio = Math.Round(rate / baseline, 3);
+            var target = LawThroughput.Target(g.Key);
+            return new FamilyRateJson(g.Key, Math.Round(rate), ratio, target, target is { } t ? ratio >= t : null);
         }).ToList();
         return new(implementation, Json(trivial), families, laws.Select(Json).ToList());
     }
@@ -37,4 +40,6 @@ public sealed record LawRateJson(
 public sealed record FamilyRateJson(
     [property: JsonPropertyName("family")] string Family,
     [property: JsonPropertyName("cases_per_s")] double CasesPerSecond,
-    [property: JsonPropertyName("ratio")] double Ratio);
+    [property: JsonPropertyName("ratio")] double Ratio,
+    [property: JsonPropertyName("target")] double? Target,
+    [property: JsonPropertyName("met")] bool? Met);

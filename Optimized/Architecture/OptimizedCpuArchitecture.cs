@@ -75,14 +75,14 @@ public sealed class OptimizedCpuArchitecture : ICpuArchitecture
     }
 
     /// <summary>Refusals by their set of codes (what the contract compares): built once each, then shared.</summary>
-    private readonly ValidityResult?[] _xcr0Refusals = new ValidityResult?[1 << 7];
+    private ValidityResult?[]? _xcr0Refusals; // made on the first refusal (a race makes two: both are right)
 
     public ValidityResult CheckXcr0(FeatureMask value)
     {
         if (RegisterChecks.IsValidXcr0(value.Bits, _t.SupportedXcr0)) return ValidityResult.Ok;
         int codes = RegisterChecks.Xcr0RefusalCodes(value.Bits, _t.SupportedXcr0);
         // A benign race: two threads may build equal verdicts; either one is kept.
-        return _xcr0Refusals[codes] ??= RegisterChecks.CheckXcr0(value.Bits, _t.SupportedXcr0);
+        return (_xcr0Refusals ??= new ValidityResult?[1 << 7])[codes] ??= RegisterChecks.CheckXcr0(value.Bits, _t.SupportedXcr0);
     }
 
     public ValidityResult CheckXss(FeatureMask value) => RegisterChecks.CheckXss(value.Bits, _t.SupportedXss, Cpu.HasXsaves);

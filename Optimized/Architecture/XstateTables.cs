@@ -5,7 +5,8 @@ namespace Xsave.Optimized.Architecture;
 
 /// <summary>
 /// Per-CPU xstate tables, computed once from CPUID leaf 0xD (the kernel's setup_xstate_cache): sizes, standard
-/// offsets and flag masks, plus byte-sliced lookup tables so that the size of any mask is eight table reads.
+/// offsets and flag masks, plus nibble-sliced lookup tables so that the size of any mask is one table read per four
+/// bits up to its highest component.
 /// </summary>
 public sealed class XstateTables
 {
@@ -15,10 +16,12 @@ public sealed class XstateTables
     private readonly int[] _size = new int[64];
     private readonly int[] _standardOffset = new int[64];
 
-    // _sizeSum[b << 8 | v]: total size of the components whose bits are v in byte b of a mask.
-    private readonly int[] _sizeSum = new int[8 * 256];
-    // _standardEnd[b << 8 | v]: max(offset + size) over user components whose bits are v in byte b.
-    private readonly int[] _standardEnd = new int[8 * 256];
+    // _sizeSum[n << 4 | v]: total size of the components whose bits are v in nibble n of a mask.
+    // _standardEnd[n << 4 | v]: max(offset + size) over user components whose bits are v in nibble n.
+    // Nibbles, and rows only up to the highest nibble with an enumerated component: a CPU is booted per generated
+    // case, and eight full byte rows were most of a boot's time and allocation. Queries mask with _enumerated.
+    private readonly int[] _sizeSum, _standardEnd;
+    private readonly ulong _enumerated;
 
     public XstateTables(CpuModel cpu)
     {
@@ -39,13 +42,17 @@ public sealed class XstateTables
         ulong standardUser = SupportedXcr0 & ExtendedBits, enumerated = 0;
         for (int i = 2; i < 63; i++)
             if (_size[i] != 0 || _standardOffset[i] != 0) enumerated |= 1UL << i;
-        for (int b = 0; b < 8; b++)
+        _enumerated = enumerated;
+        int rows = enumerated == 0 ? 0 : (63 - BitOperations.LeadingZeroCount(enumerated)) / 4 + 1;
+        _sizeSum = new int[rows * 16];
+        _standardEnd = new int[rows * 16];
+        for (int n = 0; n < rows; n++)
         {
-            if (((enumerated >> (b * 8)) & 0xFF) == 0) continue; // every entry of the row is 0, as allocated
-            int row = b << 8;
-            for (int v = 1; v < 256; v++)
+            if (((enumerated >> (n * 4)) & 0xF) == 0) continue; // every entry of the row is 0, as allocated
+            int row = n << 4;
+            for (int v = 1; v < 16; v++)
             {
-                int k = BitOperations.TrailingZeroCount(v), i = b * 8 + k, rest = row | (v & (v - 1));
+                int k = BitOperations.TrailingZeroCount(v), i = n * 4 + k, rest = row | (v & (v - 1));
                 bool sized = ((ExtendedBits >> i) & 1) != 0;
                 _sizeSum[row | v] = _sizeSum[rest] + (sized ? _size[i] : 0);
                 _standardEnd[row | v] = sized && ((standardUser >> i) & 1) != 0
@@ -67,25 +74,21 @@ public sealed class XstateTables
     /// <summary>Sum of the sizes of the components in <paramref name="mask"/> (bits 2..62 only).</summary>
     public int SumSizes(ulong mask)
     {
-        mask &= ExtendedBits;
-        return _sizeSum[(int)(mask & 0xFF)]
-             + _sizeSum[0x100 | (int)((mask >> 8) & 0xFF)]
-             + _sizeSum[0x200 | (int)((mask >> 16) & 0xFF)]
-             + _sizeSum[0x300 | (int)((mask >> 24) & 0xFF)]
-             + _sizeSum[0x400 | (int)((mask >> 32) & 0xFF)]
-             + _sizeSum[0x500 | (int)((mask >> 40) & 0xFF)]
-             + _sizeSum[0x600 | (int)((mask >> 48) & 0xFF)]
-             + _sizeSum[0x700 | (int)((mask >> 56) & 0xFF)];
+        ulong m = mask & ExtendedBits & _enumerated; // other bits have size 0, and no row
+        int sum = 0;
+        for (int row = 0; m != 0; row += 16, m >>= 4)
+            sum += _sizeSum[row | (int)(m & 0xF)];
+        return sum;
     }
 
     /// <summary>Standard-format size: the furthest end of any supported user component, at least 576.</summary>
     public int StandardSize(ulong xcr0)
     {
-        ulong m = xcr0 & SupportedXcr0 & ExtendedBits;
+        ulong m = xcr0 & SupportedXcr0 & ExtendedBits & _enumerated;
         int end = LegacyAndHeader;
-        for (int b = 0; m != 0; b++, m >>= 8)
+        for (int row = 0; m != 0; row += 16, m >>= 4)
         {
-            int e = _standardEnd[b << 8 | (int)(m & 0xFF)];
+            int e = _standardEnd[row | (int)(m & 0xF)];
             if (e > end) end = e;
         }
         return end;

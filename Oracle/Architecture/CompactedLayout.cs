@@ -17,7 +17,7 @@ public static class CompactedLayout
     public static XsaveLayout For(CpuModel cpu, FeatureMask xcompBv)
     {
         var c = xcompBv.Without(XFeatures.CompactedFormatBit);
-        var placements = new List<ComponentPlacement>();
+        var placements = new List<ComponentPlacement>(capacity: c.Count);
         if (c.Contains(XFeature.Fp)) placements.Add(LegacyRegion.X87Placement);
         if (c.Contains(XFeature.Sse)) placements.Add(LegacyRegion.SsePlacement);
 

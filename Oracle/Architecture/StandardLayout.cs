@@ -17,7 +17,7 @@ public static class StandardLayout
     public static XsaveLayout For(CpuModel cpu, FeatureMask mask)
     {
         var present = mask & cpu.SupportedXcr0;
-        var placements = new List<ComponentPlacement>();
+        var placements = new List<ComponentPlacement>(capacity: present.Count);
 
         // R12: x87 and SSE live in the legacy region at fixed offsets.
         if (present.Contains(XFeature.Fp)) placements.Add(LegacyRegion.X87Placement);

@@ -26,4 +26,18 @@ public sealed class ImplementationFault(string implementation, string step, Exce
             throw new ImplementationFault(implementation, step(), e);
         }
     }
+
+    /// <summary>The same with the question's inputs passed along, so that static lambdas allocate nothing per call (the
+    /// differential laws ask two implementations per case).</summary>
+    public static T Guard<TState, T>(string implementation, TState state, Func<TState, string> step, Func<TState, T> ask)
+    {
+        try
+        {
+            return ask(state);
+        }
+        catch (Exception e) when (e is not (ImplementationFault or OutOfMemoryException))
+        {
+            throw new ImplementationFault(implementation, step(state), e);
+        }
+    }
 }

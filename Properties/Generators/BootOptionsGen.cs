@@ -12,24 +12,24 @@ namespace Xsave.Properties.Generators;
 public static class BootOptionsGen
 {
     /// <summary>The single flags clearcpuid= is drawn from, weighted toward the XSAVE family and the xfeature gates.</summary>
-    private static readonly Gen<CpuidFlags> OneFlag = Gen.Frequency(
+    private static readonly Gen<CpuidFlags> OneFlag = Weighted.Of(
         (3, Gen.Elements(CpuidFlags.Xsaves, CpuidFlags.Xsavec, CpuidFlags.Xgetbv1, CpuidFlags.Xfd, CpuidFlags.Avx,
             CpuidFlags.Avx512F, CpuidFlags.AmxTile, CpuidFlags.Pku)),
         (1, Gen.Elements(CpuidFlags.Xsave, CpuidFlags.Xsaveopt, CpuidFlags.Mpx, CpuidFlags.IntelPt, CpuidFlags.Ospke,
             CpuidFlags.Enqcmd, CpuidFlags.Shstk, CpuidFlags.Ibt, CpuidFlags.ArchLbr, CpuidFlags.Fpu, CpuidFlags.Fxsr, CpuidFlags.Sse)));
 
     /// <summary>A change to a configuration: nothing (most often), noxsaves, noxsaveopt, or one or two clearcpuid= flags.</summary>
-    public static Gen<Func<KernelConfig, KernelConfig>> Options { get; } = Gen.Frequency(
+    public static Gen<Func<KernelConfig, KernelConfig>> Options { get; } = Weighted.Of(
         (12, Gen.Constant<Func<KernelConfig, KernelConfig>>(c => c)),
         (5, NonEmptyGen()));
 
     /// <summary>Always at least one option.</summary>
     public static Gen<Func<KernelConfig, KernelConfig>> NonEmpty { get; } = NonEmptyGen();
 
-    private static Gen<Func<KernelConfig, KernelConfig>> NonEmptyGen() => Gen.Frequency(
+    private static Gen<Func<KernelConfig, KernelConfig>> NonEmptyGen() => Weighted.Of(
         (1, Gen.Constant<Func<KernelConfig, KernelConfig>>(c => c with { NoXsaves = true })),
         (1, Gen.Constant<Func<KernelConfig, KernelConfig>>(c => c with { NoXsaveopt = true })),
         (3, from a in OneFlag
-            from b in Gen.Frequency((2, Gen.Constant(CpuidFlags.None)), (1, OneFlag))
+            from b in Weighted.Of((2, Gen.Constant(CpuidFlags.None)), (1, OneFlag))
             select (Func<KernelConfig, KernelConfig>)(c => c with { ClearCpuid = a | b })));
 }

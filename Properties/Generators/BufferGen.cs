@@ -136,16 +136,16 @@ public static class BufferGen
     private static Gen<BufferSpec> Spec(CpuModel cpu, int corruptWeight, int misalignWeight, int shortWeight)
     {
         int full = FullLength(cpu);
-        var corruptions = Gen.Frequency(
+        var corruptions = Weighted.Of(
             (3, Gen.Constant(ImmutableArray<Corruption>.Empty)),
             (corruptWeight, Gen.Choose(1, 2).SelectMany(n => Gen.ArrayOf(Corrupt(cpu), n)).Select(a => ImmutableArray.Create(a))));
-        var misalignment = Gen.Frequency((12, Gen.Constant(0)), (misalignWeight, Gen.Elements(8, 16, 32, 1)));
-        var length = Gen.Frequency(
+        var misalignment = Weighted.Of((12, Gen.Constant(0)), (misalignWeight, Gen.Elements(8, 16, 32, 1)));
+        var length = Weighted.Of(
             (12, Gen.Constant<int?>(null)),
             (shortWeight, Gen.Elements<int?>(0, XsaveImage.XmmRegistersOffset, XsaveImage.XstateBvOffset, XsaveImage.XcompBvOffset,
                 XsaveImage.XcompBvOffset + 7, XsaveImage.ReservedOffset, XsaveImage.MinimumSize - 1, XsaveImage.MinimumSize, full - 64, full - 1)),
             (shortWeight, Gen.Choose(Math.Min(577, full), full).Select(n => (int?)n)));
-        return from b in Gen.Frequency((2, Gen.Constant(BufferBase.Zeroed)), (1, Gen.Constant(BufferBase.Filled)),
+        return from b in Weighted.Of((2, Gen.Constant(BufferBase.Zeroed)), (1, Gen.Constant(BufferBase.Filled)),
                                        (6, Gen.Elements(Bases(cpu).Where(IsSaved).ToArray())))
                from source in Source(cpu)
                from mask in SaveMask(cpu)
@@ -159,25 +159,25 @@ public static class BufferGen
 
     /// <summary>The state a saved image comes from: any XCR0/XSS, valid MXCSR most of the time, no XFD.</summary>
     private static Gen<MachineState> Source(CpuModel cpu) =>
-        Gen.Frequency((4, MachineGen.State(cpu, SourceConstraints with { ValidMxcsr = true })), (1, MachineGen.State(cpu, SourceConstraints)));
+        Weighted.Of((4, MachineGen.State(cpu, SourceConstraints with { ValidMxcsr = true })), (1, MachineGen.State(cpu, SourceConstraints)));
 
     public static MachineConstraints SourceConstraints { get; } = new(Runnable: true, NoXfd: true, Cpl: 0);
 
     /// <summary>EDX:EAX of the save: everything (most common in software), a subset of what is enumerated, or any value.</summary>
     public static Gen<FeatureMask> SaveMask(CpuModel cpu) =>
-        Gen.Frequency((3, Gen.Constant(FeatureMask.All)), (3, MaskGen.SubsetOf(cpu.SupportedAll)), (1, MaskGen.Uniform));
+        Weighted.Of((3, Gen.Constant(FeatureMask.All)), (3, MaskGen.SubsetOf(cpu.SupportedAll)), (1, MaskGen.Uniform));
 
     private static Gen<Corruption> Corrupt(CpuModel cpu)
     {
         // Interesting bits: the enumerated ones, one beyond them, and 63.
         var bits = cpu.SupportedAll.Indices().Append(63).Append(Math.Min(62, cpu.SupportedAll.Highest + 1)).Distinct().ToArray();
-        var bit = Gen.Frequency((4, Gen.Elements(bits)), (1, Gen.Choose(0, 63)));
-        return Gen.Frequency(
+        var bit = Weighted.Of((4, Gen.Elements(bits)), (1, Gen.Choose(0, 63)));
+        return Weighted.Of(
             (3, bit.Select(b => new Corruption(CorruptionKind.XstateBvSet, b, 0))),
             (2, bit.Select(b => new Corruption(CorruptionKind.XstateBvClear, b, 0))),
             (2, bit.Select(b => new Corruption(CorruptionKind.XcompBvSet, Math.Min(b, 62), 0))),
             (3, Gen.Constant(new Corruption(CorruptionKind.FlipFormat, 63, 0))),
-            (2, from k in Gen.Frequency((1, Gen.Choose(8, 23)), (1, Gen.Choose(24, 63)), (1, Gen.Elements(16, 23, 24, 63)))
+            (2, from k in Weighted.Of((1, Gen.Choose(8, 23)), (1, Gen.Choose(24, 63)), (1, Gen.Elements(16, 23, 24, 63)))
                 from v in Gen.Choose(1, 255)
                 select new Corruption(CorruptionKind.HeaderByte, k, (ulong)v)),
             (1, MachineGen.Mxcsr(cpu, validOnly: false).Select(m => new Corruption(CorruptionKind.Mxcsr, 24, m))),

@@ -11,36 +11,26 @@ namespace Xsave.Properties.Generators;
 /// </summary>
 public static class CpuGen
 {
-    // The parts are made once: inside the query below, a generator written in place would be rebuilt for every CPU
-    // generated (a query's later clauses are lambdas), which cost more than the CPU itself.
-    private static readonly Gen<OffsetStyle> Styles = Gen.Elements(OffsetStyle.Intel, OffsetStyle.Amd, OffsetStyle.Packed);
-    private static readonly Gen<bool> Coin = Gen.Elements(true, false);
-    private static readonly Gen<bool> OneIn3 = Gen.Frequency((1, Gen.Constant(true)), (2, Gen.Constant(false)));
-    private static readonly Gen<bool> OneIn6 = Gen.Frequency((1, Gen.Constant(true)), (5, Gen.Constant(false)));
-    private static readonly Gen<bool> OneIn8 = Gen.Frequency((7, Gen.Constant(false)), (1, Gen.Constant(true)));
-    private static readonly Gen<bool> FourIn5 = Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)));
-    private static readonly Gen<bool> FiveIn6 = Gen.Frequency((5, Gen.Constant(true)), (1, Gen.Constant(false)));
-    private static readonly Gen<bool> ThreeIn4 = Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)));
-    private static readonly Gen<FeatureMask> Supervisors = MaskGen.SubsetOf(FeatureMask.Range(8, 16).Without(9));
-    private static readonly Gen<FeatureMask> ExtraAligned = Gen.Frequency((4, Gen.Constant(FeatureMask.None)),
-        (1, MaskGen.SubsetOf(FeatureMask.Of(XFeature.Pkru, XFeature.CetUser, XFeature.CetKernel, XFeature.Pasid))));
+    private static readonly OffsetStyle[] Styles = [OffsetStyle.Intel, OffsetStyle.Amd, OffsetStyle.Packed];
+    private static readonly FeatureMask SupervisorChoices = FeatureMask.Range(8, 16).Without(9);
+    private static readonly FeatureMask AlignableChoices =
+        FeatureMask.Of(XFeature.Pkru, XFeature.CetUser, XFeature.CetKernel, XFeature.Pasid);
 
-    public static Gen<SyntheticCpu> Synthetic { get; } =
-        from style in Styles
-        from ymm in FourIn5
-        from mpx in Coin
-        from avx512 in Coin
-        from pkru in Coin
-        from amx in OneIn3
-        from apx in OneIn6
-        from xsaveopt in FiveIn6
-        from xsavec in FiveIn6
-        from xsaves in ThreeIn4
-        from supervisor in Supervisors
-        from cetTogether in Coin
-        from extraAligned in ExtraAligned
-        from amxWithoutXfd in OneIn8
-        select Build(style, ymm, mpx, avx512, pkru, amx, apx, xsaveopt, xsavec, xsaves, supervisor, cetTogether, extraAligned, amxWithoutXfd);
+    /// <summary>Every choice from one seed (<see cref="SeededDraws"/>): fourteen FsCheck binds cost more than the CPU.</summary>
+    public static Gen<SyntheticCpu> Synthetic { get; } = SeededDraws.From(Draw);
+
+    private static SyntheticCpu Draw(SeededDraws d)
+    {
+        var style = d.Pick(Styles);
+        bool ymm = d.Chance(4, 5), mpx = d.Chance(1, 2), avx512 = d.Chance(1, 2), pkru = d.Chance(1, 2);
+        bool amx = d.Chance(1, 3), apx = d.Chance(1, 6), xsaveopt = d.Chance(5, 6), xsavec = d.Chance(5, 6);
+        bool xsaves = d.Chance(3, 4);
+        var supervisor = MaskGen.Deposit(d.Next(), SupervisorChoices);
+        bool cetTogether = d.Chance(1, 2);
+        var extraAligned = d.Chance(4, 5) ? FeatureMask.None : MaskGen.Deposit(d.Next(), AlignableChoices);
+        bool amxWithoutXfd = d.Chance(1, 8);
+        return Build(style, ymm, mpx, avx512, pkru, amx, apx, xsaveopt, xsavec, xsaves, supervisor, cetTogether, extraAligned, amxWithoutXfd);
+    }
 
     private static SyntheticCpu Build(OffsetStyle style, bool ymm, bool mpx, bool avx512, bool pkru, bool amx, bool apx,
         bool xsaveopt, bool xsavec, bool xsaves, FeatureMask supervisor, bool cetTogether, FeatureMask extraAligned,
@@ -66,7 +56,7 @@ public static class CpuGen
         var synthetic = Synthetic.Select(s => new CpuCase(s.ToCpuModel(), s));
         if (corpus.Count == 0) return synthetic;
         var real = Gen.Elements(corpus.ToArray()).Select(c => new CpuCase(c, null));
-        return Gen.Frequency((1, real), (1, synthetic));
+        return Weighted.Of((1, real), (1, synthetic));
     }
 
     public static Arbitrary<CpuCase> Arbitrary(IReadOnlyList<CpuModel> corpus) =>

@@ -22,13 +22,13 @@ public static class InstructionGen
         var real = ctx.CorpusCpus.Where(wanted).ToArray();
         return real.Length == 0
             ? synthetic
-            : Gen.Frequency((1, Gen.Elements(real).Select(c => new CpuCase(c, null))), (1, synthetic));
+            : Weighted.Of((1, Gen.Elements(real).Select(c => new CpuCase(c, null))), (1, synthetic));
     }
 
     public static bool HasXfdComponent(CpuModel cpu) => cpu.HasXfd && cpu.SupportedXcr0.Indices().Any(cpu.IsXfdCapable);
 
     /// <summary>Instruction masks: all ones (what software mostly uses), an enumerated subset, a legal XCR0, anything.</summary>
-    public static Gen<FeatureMask> EdxEax(CpuModel cpu) => Gen.Frequency(
+    public static Gen<FeatureMask> EdxEax(CpuModel cpu) => Weighted.Of(
         (3, Gen.Constant(FeatureMask.All)),
         (3, MaskGen.SubsetOf(cpu.SupportedAll)),
         (1, MaskGen.LegalXcr0(cpu.SupportedXcr0)),
@@ -43,7 +43,7 @@ public static class InstructionGen
     public static Gen<InstructionCase> AnyOperation(PropertyContext ctx) =>
         from cpu in InputGen.Cpus(ctx)
         from state in MachineGen.State(cpu.Cpu, MachineConstraints.Any.On(ctx.FixedMachine))
-        from kind in Gen.Frequency((12, Gen.Constant(0)), (2, Gen.Constant(1)), (2, Gen.Constant(2)), (2, Gen.Constant(3)),
+        from kind in Weighted.Of((12, Gen.Constant(0)), (2, Gen.Constant(1)), (2, Gen.Constant(2)), (2, Gen.Constant(3)),
                                    (ctx.FixedMachine is { InitReset: false } ? 0 : 1, Gen.Constant(4)),
                                    (ctx.FixedMachine is { InitReset: false } ? 0 : 1, Gen.Constant(5)))
         from c in kind switch
@@ -66,20 +66,20 @@ public static class InstructionGen
         spec.Source is { } source ? spec with { Source = source with { Xcr0 = state.Xcr0, Xss = state.Xss } } : spec;
 
     public static Gen<ArchOperation> Xsetbv(CpuModel cpu) =>
-        from ecx in Gen.Frequency((8, Gen.Constant(0u)), (1, Gen.Constant(1u)), (1, Gen.Choose(0, int.MaxValue).Select(n => (uint)n)))
+        from ecx in Weighted.Of((8, Gen.Constant(0u)), (1, Gen.Constant(1u)), (1, Gen.Choose(0, int.MaxValue).Select(n => (uint)n)))
         from value in MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)
         select (ArchOperation)new XsetbvOp(ecx, value);
 
     public static Gen<ArchOperation> Xgetbv() =>
-        Gen.Frequency((3, Gen.Constant(0u)), (3, Gen.Constant(1u)), (1, Gen.Constant(2u)), (1, Gen.Choose(0, int.MaxValue).Select(n => (uint)n)))
+        Weighted.Of((3, Gen.Constant(0u)), (3, Gen.Constant(1u)), (1, Gen.Constant(2u)), (1, Gen.Choose(0, int.MaxValue).Select(n => (uint)n)))
             .Select(ecx => (ArchOperation)new XgetbvOp(ecx));
 
     public static Gen<ArchOperation> Wrmsr(CpuModel cpu)
     {
         var xfdCapable = new FeatureMask(cpu.SupportedXcr0.Indices().Where(cpu.IsXfdCapable).Aggregate(0UL, (m, i) => m | (1UL << i)));
-        var msr = Gen.Frequency((3, Gen.Constant(ArchMsr.Xss)), (3, Gen.Constant(ArchMsr.Xfd)), (2, Gen.Constant(ArchMsr.XfdErr)),
+        var msr = Weighted.Of((3, Gen.Constant(ArchMsr.Xss)), (3, Gen.Constant(ArchMsr.Xfd)), (2, Gen.Constant(ArchMsr.XfdErr)),
             (1, Gen.Constant((ArchMsr)0x10)));
-        var value = Gen.Frequency(
+        var value = Weighted.Of(
             (3, MaskGen.SubsetOf(cpu.SupportedXss)),
             (3, MaskGen.SubsetOf(xfdCapable)),
             (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedAll))),

@@ -22,8 +22,8 @@ public static class KernelOpGen
     /// <summary>Scenarios of up to 30 operations; without <paramref name="kvm"/> only process and ptrace operations.</summary>
     public static Gen<KernelScenario> Scenario(Gen<CpuCase> cpus, bool kvm = true) =>
         from cpu in cpus
-        from policy in Gen.Frequency((6, Gen.Constant(CetSupervisorPolicy.Merged)), (1, Gen.Constant(CetSupervisorPolicy.AllTasks)), (1, Gen.Constant(CetSupervisorPolicy.None)))
-        from is64 in Gen.Frequency((12, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from policy in Weighted.Of((6, Gen.Constant(CetSupervisorPolicy.Merged)), (1, Gen.Constant(CetSupervisorPolicy.AllTasks)), (1, Gen.Constant(CetSupervisorPolicy.None)))
+        from is64 in Weighted.Of((12, Gen.Constant(true)), (1, Gen.Constant(false)))
         from options in BootOptionsGen.Options
         // What a program or a VMM does first (SequenceStarts): the dynamic-feature paths need it (issue 16).
         from prologue in kvm ? SequenceStarts.Kvm(cpu.Cpu, VmmPrologue(cpu.Cpu)) : SequenceStarts.Process
@@ -36,7 +36,7 @@ public static class KernelOpGen
     /// leaf 0xD. Random operations follow; without this start the AMX paths (realloc, uABI sizes > 4096) are rare.
     /// </summary>
     private static Gen<List<KernelOp>> VmmPrologue(CpuModel cpu) =>
-        from ask in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from ask in Weighted.Of((3, Gen.Constant(true)), (1, Gen.Constant(false)))
         from entries in CpuidEntries(cpu)
         // Then, half the time, the guest's XCR0 as QEMU restores it (KVM_SET_XCRS): INIT and the guest paths meet more than x87.
         from xcrs in Gen.Elements(false, true)
@@ -105,7 +105,7 @@ public static class KernelOpGen
         if (shape.Processes < WorldShape.MaxProcesses) choices.Add((1, pid.Select(p => (KernelOp)new ForkOp(p))));
         // exit_group of one process while another lives on (the world keeps a process to act on).
         if (livePids.Length > 1) choices.Add((1, pid.Select(p => (KernelOp)new ExitGroupOp(p))));
-        if (!kvm) return Gen.Frequency(choices.ToArray());
+        if (!kvm) return Weighted.Of(choices.ToArray());
         if (shape.Vcpus.Count < WorldShape.MaxVcpus) choices.Add((shape.LiveVcpus.Any() ? 2 : 6, pid.Select(p => (KernelOp)new VcpuCreateOp(p))));
 
         var live = shape.LiveVcpus.ToArray();
@@ -119,7 +119,7 @@ public static class KernelOpGen
             choices.AddRange(
             [
                 (4, from v in vcpu from e in CpuidEntries(cpu) select (KernelOp)new SetCpuid2Op(v, e)),
-                (1, from v in vcpu from nent in Gen.Frequency((9, Gen.Constant(Uapi.KvmMaxCpuidEntries)), (1, Gen.Choose(0, 2))) select (KernelOp)new GetCpuid2Op(v, nent)),
+                (1, from v in vcpu from nent in Weighted.Of((9, Gen.Constant(Uapi.KvmMaxCpuidEntries)), (1, Gen.Choose(0, 2))) select (KernelOp)new GetCpuid2Op(v, nent)),
                 (1, vcpu.Select(v => (KernelOp)new GetXcrsOp(v))),
                 (3, from v in vcpu from x in XcrsArgs(cpu) select (KernelOp)new SetXcrsOp(v, x.Flags, x.Xcrs)),
                 (3, from v in vcpu from m in MsrWrite(cpu) select (KernelOp)new SetMsrOp(v, m.Msr, m.Value)),
@@ -132,22 +132,22 @@ public static class KernelOpGen
                 (1, vcpu.Select(v => (KernelOp)new VcpuDestroyOp(v))),
             ]);
         }
-        return Gen.Frequency(choices.ToArray());
+        return Weighted.Of(choices.ToArray());
     }
 
     // Made once: written in place inside a query's later clauses they would be rebuilt for every value drawn.
-    private static readonly Gen<bool> OneIn10 = Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)));
-    private static readonly Gen<int> ImageDefect = Gen.Frequency((8, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)), (1, Gen.Constant(3)));
-    private static readonly Gen<uint> ImageMxcsr = Gen.Frequency((8, Gen.Constant(0x1f80u)), (1, Gen.Constant(0x1fc0u)), (1, Gen.Constant(0x11f80u)), (1, Gen.Constant(0x21f80u)));
+    private static readonly Gen<bool> OneIn10 = Weighted.Of((9, Gen.Constant(false)), (1, Gen.Constant(true)));
+    private static readonly Gen<int> ImageDefect = Weighted.Of((8, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)), (1, Gen.Constant(3)));
+    private static readonly Gen<uint> ImageMxcsr = Weighted.Of((8, Gen.Constant(0x1f80u)), (1, Gen.Constant(0x1fc0u)), (1, Gen.Constant(0x11f80u)), (1, Gen.Constant(0x21f80u)));
 
-    private static readonly Gen<ulong> ReqArg = Gen.Frequency(
+    private static readonly Gen<ulong> ReqArg = Weighted.Of(
         (8, Gen.Constant(18UL)),
         (1, Gen.Constant(17UL)),
         (2, Gen.Choose(0, 19).Select(i => (ulong)i)),
         (1, Gen.Choose(20, 70).Select(i => (ulong)i)),
         (1, Gen.Elements(ulong.MaxValue, 1UL << 40, 0xffffffffUL)));
 
-    private static readonly Gen<ArchPrctlOp> ArchPrctlOps = Gen.Frequency(
+    private static readonly Gen<ArchPrctlOp> ArchPrctlOps = Weighted.Of(
         (3, from opt in Gen.Elements(GetSupp, GetPerm, GetGuestPerm) from bad in OneIn10
             select new ArchPrctlOp(1, opt, bad ? 0UL : UserPointer, bad)),
         (6, from opt in Gen.Elements(ReqPerm, ReqGuestPerm) from arg in ReqArg select new ArchPrctlOp(1, opt, arg)),
@@ -156,7 +156,7 @@ public static class KernelOpGen
     private static readonly Gen<ulong> SigaltstackSize =
         Gen.Elements(0UL, 1024UL, 2048UL, 2400UL, 3376UL, 4096UL, 8192UL, 12288UL, 16384UL, 65536UL);
 
-    private static readonly Gen<FeatureMask> XfdErrValue = Gen.Frequency(
+    private static readonly Gen<FeatureMask> XfdErrValue = Weighted.Of(
         (6, Gen.Constant(FeatureMask.Of(XFeature.XtileData))),
         (1, Gen.Constant(FeatureMask.None)),
         (1, Gen.Constant(FeatureMask.Of(XFeature.XtileCfg))),
@@ -172,7 +172,7 @@ public static class KernelOpGen
     private static Gen<int> SetIovLen(CpuModel cpu)
     {
         int full = (int)Math.Max(XsaveImage.MinimumSize, cpu.MaxStandardSize);
-        return Gen.Frequency(
+        return Weighted.Of(
             (6, Gen.Constant(full)),
             (1, Gen.Elements(XFeatures.LegacyRegionSize, XsaveImage.MinimumSize, full - 8)),
             (1, Gen.Elements(full - 1, full + 1, full + 8, Uapi.KvmXsaveSize)));
@@ -183,7 +183,7 @@ public static class KernelOpGen
     /// the CPU's user features with a small pattern in each present component; sometimes one header defect.
     /// </summary>
     public static Gen<byte[]> Image(CpuModel cpu, int length) =>
-        from bv in Gen.Frequency((6, MaskGen.SubsetOf(cpu.SupportedXcr0)), (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedXcr0))), (1, Gen.Constant(FeatureMask.None)))
+        from bv in Weighted.Of((6, MaskGen.SubsetOf(cpu.SupportedXcr0)), (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedXcr0))), (1, Gen.Constant(FeatureMask.None)))
         from defect in ImageDefect
         from mxcsr in ImageMxcsr
         from pattern in Gen.Choose(1, 255)
@@ -207,9 +207,9 @@ public static class KernelOpGen
     }
 
     private static Gen<IReadOnlyList<CpuidEntry>> CpuidEntries(CpuModel cpu) =>
-        from eax0 in Gen.Frequency((4, Gen.Constant(cpu.SupportedXcr0)), (4, MaskGen.LegalXcr0(cpu.SupportedXcr0)), (1, MaskGen.SubsetOf(cpu.SupportedXcr0)), (1, Gen.Constant(FeatureMask.None)))
-        from xss in Gen.Frequency((2, Gen.Constant(cpu.SupportedXss)), (1, MaskGen.SubsetOf(cpu.SupportedXss)))
-        from withSub1 in Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from eax0 in Weighted.Of((4, Gen.Constant(cpu.SupportedXcr0)), (4, MaskGen.LegalXcr0(cpu.SupportedXcr0)), (1, MaskGen.SubsetOf(cpu.SupportedXcr0)), (1, Gen.Constant(FeatureMask.None)))
+        from xss in Weighted.Of((2, Gen.Constant(cpu.SupportedXss)), (1, MaskGen.SubsetOf(cpu.SupportedXss)))
+        from withSub1 in Weighted.Of((4, Gen.Constant(true)), (1, Gen.Constant(false)))
         select (IReadOnlyList<CpuidEntry>)(withSub1
             ? [Entry(0, (uint)eax0.Bits, (uint)(eax0.Bits >> 32)), Entry(1, cpu.SubLeaf(1).Eax, 0, (uint)xss.Bits, (uint)(xss.Bits >> 32))]
             : [Entry(0, (uint)eax0.Bits, (uint)(eax0.Bits >> 32))]);
@@ -217,21 +217,21 @@ public static class KernelOpGen
     private static CpuidEntry Entry(uint index, uint eax, uint edxOrEbx, uint ecx = 0, uint edx = 0) =>
         index == 0 ? new(0xD, 0, new CpuidRegs(eax, 0, 0, edxOrEbx)) : new(0xD, index, new CpuidRegs(eax, 0, ecx, edx));
 
-    private static Gen<(uint Flags, IReadOnlyList<XcrEntry> Xcrs)> XcrsArgs(CpuModel cpu) => Gen.Frequency(
+    private static Gen<(uint Flags, IReadOnlyList<XcrEntry> Xcrs)> XcrsArgs(CpuModel cpu) => Weighted.Of(
         (8, MaskGen.NearXcr0Lattice(cpu.SupportedXcr0).Select(x => (0u, (IReadOnlyList<XcrEntry>)[new XcrEntry(0, x.Bits)]))),
         (1, Gen.Constant((1u, (IReadOnlyList<XcrEntry>)[new XcrEntry(0, 1)]))),
         (1, Gen.Constant((0u, (IReadOnlyList<XcrEntry>)Enumerable.Repeat(new XcrEntry(0, 1), 17).ToList()))),
         (1, MaskGen.LegalXcr0(cpu.SupportedXcr0).Select(x => (0u, (IReadOnlyList<XcrEntry>)[new XcrEntry(1, 7), new XcrEntry(0, x.Bits)]))));
 
-    private static Gen<(uint Msr, ulong Value)> MsrWrite(CpuModel cpu) => Gen.Frequency(
+    private static Gen<(uint Msr, ulong Value)> MsrWrite(CpuModel cpu) => Weighted.Of(
         (2, MaskGen.SubsetOf(cpu.SupportedXss).Select(m => (Xss, m.Bits))),
         (1, MaskGen.OneFlipFrom(Gen.Constant(cpu.SupportedXss)).Select(m => (Xss, m.Bits))),
         (3, Gen.Elements(0UL, 1UL << 18, 1UL << 17, (1UL << 18) | (1UL << 17)).Select(v => (Xfd, v))),
         (1, Gen.Elements(0UL, 1UL << 18).Select(v => (XfdErr, v))));
 
-    private static Gen<GuestEvent> GuestEvents(CpuModel cpu) => Gen.Frequency(
-        (4, from x in MaskGen.NearXcr0Lattice(cpu.SupportedXcr0) from cpl in Gen.Frequency((9, Gen.Constant(0)), (1, Gen.Constant(3)))
-            from ecx in Gen.Frequency((9, Gen.Constant(0u)), (1, Gen.Constant(1u))) select (GuestEvent)new GuestXsetbv(cpl, ecx, x.Bits)),
+    private static Gen<GuestEvent> GuestEvents(CpuModel cpu) => Weighted.Of(
+        (4, from x in MaskGen.NearXcr0Lattice(cpu.SupportedXcr0) from cpl in Weighted.Of((9, Gen.Constant(0)), (1, Gen.Constant(3)))
+            from ecx in Weighted.Of((9, Gen.Constant(0u)), (1, Gen.Constant(1u))) select (GuestEvent)new GuestXsetbv(cpl, ecx, x.Bits)),
         (3, MsrWrite(cpu).Select(m => (GuestEvent)new GuestWrmsr(m.Msr, m.Value))),
         (1, Gen.Elements(Xss, Xfd, XfdErr).Select(m => (GuestEvent)new GuestRdmsr(m))),
         (1, Gen.Elements(0u, 0x55555554u).Select(v => (GuestEvent)new GuestWritePkru(v))),
@@ -241,7 +241,7 @@ public static class KernelOpGen
 
     /// <summary>A guest register write: mostly AVX/AVX-512 lanes and tiles (where XCR0 and XFD decide), some x87/SSE.</summary>
     public static Gen<GuestEvent> GuestWrite { get; } =
-        from component in Gen.Frequency((1, Gen.Constant(0)), (1, Gen.Constant(1)), (3, Gen.Constant(2)), (1, Gen.Constant(5)),
+        from component in Weighted.Of((1, Gen.Constant(0)), (1, Gen.Constant(1)), (3, Gen.Constant(2)), (1, Gen.Constant(5)),
             (2, Gen.Constant(6)), (1, Gen.Constant(7)), (1, Gen.Constant(17)), (3, Gen.Constant(18)))
         from lane in Gen.Choose(0, 31)
         from value in Gen.Elements(0x0123_4567_89ab_cdefUL, 0xffff_ffff_ffff_ffffUL, 0x8000_0000_0000_0001UL, 0x5aUL)

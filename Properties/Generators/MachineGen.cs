@@ -65,11 +65,11 @@ public static class MachineGen
 
     // Made once (a state is generated per case; these do not depend on the CPU).
     private static readonly Gen<bool> Always = Gen.Constant(true), Never = Gen.Constant(false);
-    private static readonly Gen<bool> OneIn5 = Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)));
-    private static readonly Gen<bool> FourIn5 = Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)));
-    private static readonly Gen<bool> NineIn10 = Gen.Frequency((9, Gen.Constant(true)), (1, Gen.Constant(false)));
-    private static readonly Gen<bool> OneIn10 = Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)));
-    private static readonly Gen<int> AnyCpl = Gen.Frequency((3, Gen.Constant(0)), (2, Gen.Constant(3)));
+    private static readonly Gen<bool> OneIn5 = Weighted.Of((4, Gen.Constant(false)), (1, Gen.Constant(true)));
+    private static readonly Gen<bool> FourIn5 = Weighted.Of((4, Gen.Constant(true)), (1, Gen.Constant(false)));
+    private static readonly Gen<bool> NineIn10 = Weighted.Of((9, Gen.Constant(true)), (1, Gen.Constant(false)));
+    private static readonly Gen<bool> OneIn10 = Weighted.Of((9, Gen.Constant(false)), (1, Gen.Constant(true)));
+    private static readonly Gen<int> AnyCpl = Weighted.Of((3, Gen.Constant(0)), (2, Gen.Constant(3)));
 
     /// <summary>A state of <paramref name="cpu"/> within <paramref name="constraints"/>.</summary>
     public static Gen<MachineState> State(CpuModel cpu, MachineConstraints constraints)
@@ -79,11 +79,11 @@ public static class MachineGen
         var xssSupported = cpu.HasXsaves ? cpu.SupportedXss : FeatureMask.None;
 
         var xcr0 = constraints.Xcr0 is { } x ? Gen.Constant(x) : MaskGen.LegalXcr0(cpu.SupportedXcr0);
-        var xss = constraints.Xss is { } s ? Gen.Constant(s) : Gen.Frequency((1, Gen.Constant(FeatureMask.None)), (2, MaskGen.SubsetOf(xssSupported)));
+        var xss = constraints.Xss is { } s ? Gen.Constant(s) : Weighted.Of((1, Gen.Constant(FeatureMask.None)), (2, MaskGen.SubsetOf(xssSupported)));
         var xfd = constraints.NoXfd || !cpu.HasXfd ? Gen.Constant(FeatureMask.None)
-            : Gen.Frequency((2, Gen.Constant(FeatureMask.None)), (1, MaskGen.SubsetOf(xfdCapable)));
+            : Weighted.Of((2, Gen.Constant(FeatureMask.None)), (1, MaskGen.SubsetOf(xfdCapable)));
         var xfdErr = !cpu.HasXfd ? Gen.Constant(FeatureMask.None)
-            : Gen.Frequency((4, Gen.Constant(FeatureMask.None)), (1, MaskGen.SubsetOf(xfdCapable)));
+            : Weighted.Of((4, Gen.Constant(FeatureMask.None)), (1, MaskGen.SubsetOf(xfdCapable)));
         var cpl = constraints.Cpl is { } c ? Gen.Constant(c) : AnyCpl;
         var osxsave = constraints.Runnable ? Always : NineIn10;
         var ts = constraints.Runnable ? Never : OneIn10;
@@ -136,8 +136,8 @@ public static class MachineGen
     public static Gen<uint> Mxcsr(CpuModel cpu, bool validOnly)
     {
         var valid = Gen.Elements(MxcsrValidValues.Select(v => v & cpu.MxcsrMask).ToArray());
-        if (validOnly) return Gen.Frequency((4, Gen.Constant(MachineState.InitMxcsr)), (2, valid));
-        return Gen.Frequency((4, Gen.Constant(MachineState.InitMxcsr)), (2, valid), (1, Gen.Elements(MxcsrReservedValues)));
+        if (validOnly) return Weighted.Of((4, Gen.Constant(MachineState.InitMxcsr)), (2, valid));
+        return Weighted.Of((4, Gen.Constant(MachineState.InitMxcsr)), (2, valid), (1, Gen.Elements(MxcsrReservedValues)));
     }
 
     /// <summary>MXCSR values with a bit outside this CPU's MXCSR_MASK: loading one faults (R23, R25).</summary>
@@ -157,7 +157,7 @@ public static class MachineGen
                       from v in Gen.Choose(1, 255)
                       select OneByte(index, size, k, (byte)v);
         var pattern = Gen.Choose(0, 250).Select(seed => Pattern(index, size, seed));
-        return Gen.Frequency((5, init), (3, oneByte), (1, pattern));
+        return Weighted.Of((5, init), (3, oneByte), (1, pattern));
     }
 
     /// <summary>The init image with byte <paramref name="k"/> set (moved out of the x87 MXCSR hole).</summary>

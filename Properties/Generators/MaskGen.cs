@@ -23,39 +23,28 @@ public static class MaskGen
         FeatureMask.Of(XFeature.Lwp),
     ];
 
-    public static Gen<FeatureMask> Uniform { get; } =
-        from hi in Gen.Choose(int.MinValue, int.MaxValue)
-        from lo in Gen.Choose(int.MinValue, int.MaxValue)
-        select new FeatureMask(((ulong)(uint)hi << 32) | (uint)lo);
+    public static Gen<FeatureMask> Uniform { get; } = SeededDraws.Seeds.Select(bits => new FeatureMask(bits));
 
-    /// <summary>Any subset of <paramref name="mask"/>.</summary>
-    public static Gen<FeatureMask> SubsetOf(FeatureMask mask)
+    /// <summary>Any subset of <paramref name="mask"/>, each bit in it with probability 1/2 (one 64-bit draw: these
+    /// generators are built per case, and an array of coin flips cost more to build than to draw).</summary>
+    public static Gen<FeatureMask> SubsetOf(FeatureMask mask) =>
+        mask.IsEmpty ? Gen.Constant(FeatureMask.None) : SeededDraws.Seeds.Select(bits => Deposit(bits, mask));
+
+    /// <summary>The low bits of <paramref name="bits"/> placed, in order, at the set bits of <paramref name="mask"/>
+    /// (BMI2's PDEP): a random subset of the mask from random bits.</summary>
+    public static FeatureMask Deposit(ulong bits, FeatureMask mask)
     {
-        var bits = mask.Indices().ToArray();
-        return Gen.ArrayOf(Coin, bits.Length).Select(take =>
-        {
-            ulong subset = 0;
-            for (int k = 0; k < bits.Length; k++)
-                if (take[k]) subset |= 1UL << bits[k];
-            return new FeatureMask(subset);
-        });
+        ulong result = 0;
+        for (ulong m = mask.Bits; m != 0; m &= m - 1, bits >>= 1)
+            if ((bits & 1) != 0) result |= m & (~m + 1);
+        return new FeatureMask(result);
     }
-
-    // Made once: the masks of every generated case are drawn from it.
-    private static readonly Gen<bool> Coin = Gen.Elements(true, false);
 
     /// <summary>A value XSETBV accepts on a CPU supporting <paramref name="supported"/> (x87 and whole groups).</summary>
     public static Gen<FeatureMask> LegalXcr0(FeatureMask supported)
     {
-        var groups = Xcr0Groups.Where(g => g.IsSubsetOf(supported)).ToArray();
-        var x87 = FeatureMask.Of(XFeature.Fp) & supported;
-        return Gen.ArrayOf(Coin, groups.Length).Select(take =>
-        {
-            var value = x87;
-            for (int k = 0; k < groups.Length; k++)
-                if (take[k]) value |= groups[k];
-            return value;
-        });
+        var legal = new LegalValues(supported);
+        return SeededDraws.Seeds.Select(legal.From);
     }
 
     /// <summary>A legal value with one bit flipped (any of the 64).</summary>
@@ -65,20 +54,57 @@ public static class MaskGen
     /// <summary>A legal value with one bundle (MPX, AVX-512, AMX) half set.</summary>
     public static Gen<FeatureMask> HalfBundleFrom(Gen<FeatureMask> legal) =>
         from m in legal
-        from bundle in Gen.Elements(ArchMasks.Mpx, ArchMasks.Avx512, ArchMasks.Xtile)
+        from bundle in Gen.Elements(HalfBundles)
         from bit in Gen.Elements(bundle.Indices().ToArray())
         select m.Except(bundle).With(bit);
 
-    /// <summary>The XCR0 candidates the register laws use: mostly legal, often one step off, sometimes anything.</summary>
+    private static readonly FeatureMask[] HalfBundles = [ArchMasks.Mpx, ArchMasks.Avx512, ArchMasks.Xtile];
+
+    /// <summary>
+    /// The XCR0 candidates the register laws use: mostly legal (5 in 12), often one bit off (3), one bundle half set
+    /// (2), sometimes any subset of the supported bits (1) or anything (1). From one seed: the generator is built per
+    /// case, inside the CPU's bind, where five combinators cost more than the check.
+    /// </summary>
     public static Gen<FeatureMask> NearXcr0Lattice(FeatureMask supported)
     {
-        var legal = LegalXcr0(supported);
-        return Gen.Frequency(
-            (5, legal),
-            (3, OneFlipFrom(legal)),
-            (2, HalfBundleFrom(legal)),
-            (1, SubsetOf(supported)),
-            (1, Uniform));
+        var legal = new LegalValues(supported);
+        return SeededDraws.From(d => d.Below(12) switch
+        {
+            < 5 => legal.From(d.Next()),
+            < 8 => legal.From(d.Next()) ^ FeatureMask.Bit(d.Below(64)),
+            < 10 => HalfSet(legal.From(d.Next()), d.Pick(HalfBundles), d.Next()),
+            < 11 => Deposit(d.Next(), supported),
+            _ => new FeatureMask(d.Next()),
+        });
+    }
+
+    /// <summary>The bundle cleared from <paramref name="value"/> but for one of its bits.</summary>
+    private static FeatureMask HalfSet(FeatureMask value, FeatureMask bundle, ulong draw) =>
+        value.Except(bundle) | Deposit(1UL << (int)(draw % (ulong)bundle.Count), bundle);
+
+    /// <summary>The legal XCR0 values of a CPU: x87 (when supported) plus any of the whole groups it supports.</summary>
+    private sealed class LegalValues
+    {
+        private readonly FeatureMask[] _groups;
+        private readonly FeatureMask _x87;
+
+        public LegalValues(FeatureMask supported)
+        {
+            _x87 = FeatureMask.Of(XFeature.Fp) & supported;
+            var groups = new List<FeatureMask>(Xcr0Groups.Length);
+            foreach (var g in Xcr0Groups)
+                if (g.IsSubsetOf(supported)) groups.Add(g);
+            _groups = [.. groups];
+        }
+
+        /// <summary>The groups whose bit in <paramref name="take"/> is set.</summary>
+        public FeatureMask From(ulong take)
+        {
+            var value = _x87;
+            for (int k = 0; k < _groups.Length; k++)
+                if (((take >> k) & 1) != 0) value |= _groups[k];
+            return value;
+        }
     }
 
     /// <summary>Shrinks toward fewer bits: clear everything, then clear one bit at a time from the top.</summary>

@@ -76,7 +76,7 @@ public static class ScenarioGen
     /// one CPU in six had them and those paths were met in 1-5% of the sequences (issue 16).
     /// </summary>
     public static Gen<CpuCase> Cpus(PropertyContext ctx) => ctx.FixedCpu is not null ? InputGen.Cpus(ctx)
-        : Gen.Frequency((1, InputGen.Cpus(ctx)),
+        : Weighted.Of((1, InputGen.Cpus(ctx)),
             (1, InstructionGen.CpusWith(ctx, c => ArchMasks.Xtile.IsSubsetOf(c.SupportedXcr0) && c.HasXfd,
                 s => s with { User = s.User | ArchMasks.Xtile, Xfd = true })));
 }

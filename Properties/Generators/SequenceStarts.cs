@@ -17,14 +17,14 @@ public static class SequenceStarts
     private const ulong TileDataBit = 1UL << XtileData;
 
     /// <summary>Process sequences: mostly nothing; else an AMX program's request, sometimes with its first tile use.</summary>
-    public static Gen<List<KernelOp>> Process { get; } = Gen.Frequency(
+    public static Gen<List<KernelOp>> Process { get; } = Weighted.Of(
         (4, Gen.Constant(0).Select(_ => new List<KernelOp>())),
         (1, Gen.Constant(0).Select(_ => new List<KernelOp> { new ArchPrctlOp(1, Uapi.ArchPrctl.ReqXcompPerm, XtileData) })),
         (1, Gen.Constant(0).Select(_ => AmxProgram())));
 
     /// <summary>KVM sequences: nothing, an AMX program, a VMM's usual set-up (<paramref name="vmmPrologue"/>), a VMM
     /// putting a saved vCPU state and running its guest, or a VMM saving a vCPU.</summary>
-    public static Gen<List<KernelOp>> Kvm(CpuModel cpu, Gen<List<KernelOp>> vmmPrologue) => Gen.Frequency(
+    public static Gen<List<KernelOp>> Kvm(CpuModel cpu, Gen<List<KernelOp>> vmmPrologue) => Weighted.Of(
         (2, Gen.Constant(0).Select(_ => new List<KernelOp>())),
         (2, Gen.Constant(0).Select(_ => AmxProgram())),
         (2, vmmPrologue),
@@ -55,7 +55,7 @@ public static class SequenceStarts
     /// <summary>A VMM saving a vCPU (with or without the guest's AMX permission first): KVM_GET_XSAVE, which refuses a
     /// uABI size above 4 KiB (H5), then KVM_CAP_XSAVE2 and KVM_GET_XSAVE2 of that size.</summary>
     private static Gen<List<KernelOp>> SaveState(CpuModel cpu) =>
-        from ask in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from ask in Weighted.Of((3, Gen.Constant(true)), (1, Gen.Constant(false)))
         let prologue = VmmSetup.Prologue(cpu, withSub1: true)
         select (List<KernelOp>)
         [

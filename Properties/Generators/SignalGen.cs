@@ -64,7 +64,7 @@ public static class SignalGen
     }
 
     public static Gen<SigreturnOp> Sigreturn(CpuModel cpu, int pid, int tid) =>
-        Gen.Frequency(
+        Weighted.Of(
             (2, Gen.Constant(new SigreturnOp(pid, tid, []))),
             (6, Gen.Elements(Edits(cpu).ToArray()).Select(e => new SigreturnOp(pid, tid, [], e.At, e.Xor))),
             (1, KernelOpGen.Image(cpu, DefaultUserSize(cpu) + 4).Select(img => new SigreturnOp(pid, tid, img))));

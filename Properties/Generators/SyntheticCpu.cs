@@ -53,17 +53,21 @@ public sealed record SyntheticCpu(
 
     public CpuModel ToCpuModel(string id = "synthetic")
     {
-        var leaf = new Dictionary<int, CpuidRegs>();
+        var leaf = new Dictionary<int, CpuidRegs>(2 + User.Count + Supervisor.Count);
         var offsets = StandardOffsets();
         int maxEnd = 576;
-        foreach (int i in User.Indices().Where(i => i >= 2))
+        for (ulong m = User.Bits & ~3UL; m != 0; m &= m - 1)
         {
+            int i = System.Numerics.BitOperations.TrailingZeroCount(m);
             uint ecx = (uint)((IsAligned(i) ? 2 : 0) | (Xfd && i == 18 ? 4 : 0));
             leaf[i] = new CpuidRegs((uint)SizeOf(i), (uint)offsets[i], ecx, 0);
             maxEnd = Math.Max(maxEnd, offsets[i] + SizeOf(i));
         }
-        foreach (int i in Supervisor.Indices())
+        for (ulong m = Supervisor.Bits; m != 0; m &= m - 1)
+        {
+            int i = System.Numerics.BitOperations.TrailingZeroCount(m);
             leaf[i] = new CpuidRegs((uint)SizeOf(i), 0, (uint)(1 | (IsAligned(i) ? 2 : 0)), 0);
+        }
 
         // Sub-leaf 0: EBX as if the OS had enabled every supported bit, so EBX = ECX (R4).
         leaf[0] = new CpuidRegs((uint)User.Bits, (uint)maxEnd, (uint)maxEnd, (uint)(User.Bits >> 32));
@@ -102,20 +106,18 @@ public sealed record SyntheticCpu(
 
     private bool IsAligned(int i) => i is 17 or 18 || ExtraAligned.Contains(i);
 
-    private Dictionary<int, int> StandardOffsets()
+    /// <summary>Standard offsets by component index (user components 2 and up; 0 elsewhere).</summary>
+    private int[] StandardOffsets()
     {
         var table = Style switch { OffsetStyle.Intel => IntelOffsets, OffsetStyle.Amd => AmdOffsets, _ => null };
-        var result = new Dictionary<int, int>();
-        int next = 576;
-        foreach (int i in User.Indices().Where(i => i >= 2))
+        var result = new int[64];
+        int next = 576; // the furthest end placed so far
+        for (ulong m = User.Bits & ~3UL; m != 0; m &= m - 1)
         {
+            int i = System.Numerics.BitOperations.TrailingZeroCount(m);
             if (table is not null && table.TryGetValue(i, out var fixedOffset)) result[i] = fixedOffset;
-            else
-            {
-                // Packed style, or a component the vendor table has no slot for: after everything placed so far.
-                int end = result.Count == 0 ? next : Math.Max(next, result.Max(kv => kv.Value + SizeOf(kv.Key)));
-                result[i] = (end + 63) & ~63;
-            }
+            // Packed style, or a component the vendor table has no slot for: after everything placed so far.
+            else result[i] = (next + 63) & ~63;
             next = Math.Max(next, result[i] + SizeOf(i));
         }
         return result;

@@ -51,7 +51,7 @@ public static class BootOptionLaws
     private static Gen<KernelScenario> Scenarios(PropertyContext ctx) =>
         // A quarter of the CPUs enumerate AMX without XFD (a VM's), where the boot dies at XSETBV (F3): drawn as every
         // law's, a failed boot came in about 1% of the cases and some runs met none (issue 16).
-        from cpu in Gen.Frequency((3, InputGen.Cpus(ctx)), (1, InstructionGen.CpusWith(ctx,
+        from cpu in Weighted.Of((3, InputGen.Cpus(ctx)), (1, InstructionGen.CpusWith(ctx,
             c => ArchMasks.Xtile.IsSubsetOf(c.SupportedXcr0) && !c.HasXfd, s => s with { User = s.User | ArchMasks.Xtile, Xfd = false })))
         from options in BootOptionsGen.NonEmpty
         select new KernelScenario(cpu, options(KernelConfig.Default),

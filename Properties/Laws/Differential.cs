@@ -36,7 +36,8 @@ public static class Differential
 
     /// <summary>One side's answer; an exception is a harness error (<see cref="ImplementationFault"/>), never an answer to compare.</summary>
     private static TAnswer Ask<T, TAnswer>(string law, IXstateImplementation impl, T input, Func<IXstateImplementation, T, TAnswer> ask) =>
-        ImplementationFault.Guard(impl.Name, $"the question of {law}", () => ask(impl, input));
+        ImplementationFault.Guard(impl.Name, (law, impl, input, ask), static s => $"the question of {s.law}",
+            static s => s.ask(s.impl, s.input));
 
     /// <summary>An answer as JSON, for the evidence of a regression file only: an exception is recorded as what the side
     /// said (the verdict, made by the law itself, is a harness error).</summary>

@@ -35,7 +35,7 @@ public static class GuestWriteLaws
     {
         var amx = ctx.CorpusCpus.Where(c => c.SupportedXcr0.Contains(XtileData) && (c.SubLeaf(1).Eax & 0x10) != 0).ToList();
         return ctx.FixedCpu is not null || amx.Count == 0 ? InputGen.Cpus(ctx)
-            : Gen.Frequency((1, InputGen.Cpus(ctx)), (1, Gen.Elements<CpuModel>(amx).Select(c => new CpuCase(c, null))));
+            : Weighted.Of((1, InputGen.Cpus(ctx)), (1, Gen.Elements<CpuModel>(amx).Select(c => new CpuCase(c, null))));
     }
 
     /// <summary>A VMM prologue (guest AMX permission, the CPU's user features, sub-leaf 1 for XFD), then one KVM_RUN: the
@@ -43,11 +43,11 @@ public static class GuestWriteLaws
     public static Gen<KernelScenario> Writes(Gen<CpuCase> cpus) =>
         from cpu in cpus
         let c = cpu.Cpu
-        from xcr0 in Gen.Frequency((3, Gen.Constant(c.SupportedXcr0)), (2, MaskGen.LegalXcr0(c.SupportedXcr0)))
+        from xcr0 in Weighted.Of((3, Gen.Constant(c.SupportedXcr0)), (2, MaskGen.LegalXcr0(c.SupportedXcr0)))
         // Armed half the time: the #NM branch needs it, and came in 4-9 of 100 cases at one in three (issue 16).
         from armXfd in Gen.Elements(false, true)
         // With the guest's XFD armed, mostly a tile write: the #NM branch needs it (and an AMX CPU).
-        from write in armXfd ? Gen.Frequency((1, KernelOpGen.GuestWrite), (3, Gen.Constant((GuestEvent)new GuestWriteRegister(XtileData, 64, 0x7777)))) : KernelOpGen.GuestWrite
+        from write in armXfd ? Weighted.Of((1, KernelOpGen.GuestWrite), (3, Gen.Constant((GuestEvent)new GuestWriteRegister(XtileData, 64, 0x7777)))) : KernelOpGen.GuestWrite
         from init in Gen.Elements(false, true)
         let uabi = Math.Max(Uapi.KvmXsaveSize, (int)c.MaxStandardSize)
         let exits = new GuestEvent[] { new GuestXsetbv(0, 0, xcr0.Bits) }

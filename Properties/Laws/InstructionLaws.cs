@@ -180,7 +180,7 @@ public static class InstructionLaws
         from cpu in InputGen.Cpus(ctx)
         from state in MachineGen.State(cpu.Cpu, new MachineConstraints(Runnable: true).On(ctx.FixedMachine))
         from instruction in cpu.Cpu.HasXsaves
-            ? Gen.Frequency((3, Gen.Constant(XsaveInstruction.Xrstor)), (1, Gen.Constant(XsaveInstruction.Xrstors)))
+            ? Weighted.Of((3, Gen.Constant(XsaveInstruction.Xrstor)), (1, Gen.Constant(XsaveInstruction.Xrstors)))
             : Gen.Constant(XsaveInstruction.Xrstor)
         from mask in InstructionGen.EdxEax(cpu.Cpu)
         from spec in BufferGen.CorruptHeaders(cpu.Cpu)

@@ -97,7 +97,7 @@ public static class KernelMetamorphicLaws
         from n in Gen.Choose(1, 6)
         from ops in Gen.ListOf(
             from opt in Gen.Elements(ReqPerm, ReqGuestPerm)
-            from arg in Gen.Frequency((4, Gen.Constant(18UL)), (1, Gen.Elements(17UL, 2UL, 19UL, 20UL, 64UL)))
+            from arg in Weighted.Of((4, Gen.Constant(18UL)), (1, Gen.Elements(17UL, 2UL, 19UL, 20UL, 64UL)))
             select (KernelOp)new ArchPrctlOp(1, opt, arg), n)
         select new KernelScenario(cpu, KernelConfig.Default, ops);
 }

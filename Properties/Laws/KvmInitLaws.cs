@@ -31,7 +31,7 @@ public static class KvmInitLaws
     }
 
     private static Gen<KernelScenario> Scenarios(PropertyContext ctx) =>
-        from cpu in Gen.Frequency(
+        from cpu in Weighted.Of(
             (1, InputGen.Cpus(ctx)),
             (1, InstructionGen.CpusWith(ctx, c => Mpx.IsSubsetOf(c.SupportedXcr0), s => s with { User = s.User | Mpx })))
         let c = cpu.Cpu

@@ -24,7 +24,7 @@ public static class KvmPkruLaws
             ["R86a", "R86", "R89", "R61a"], ContractPart.LinuxBoot | ContractPart.LinuxProcess | ContractPart.Kvm,
             "With PKRU in the host XCR0: after a KVM_RUN in which the guest executed WRPKRU v, KVM_GET_XSAVE2 has XSTATE_BV[PKRU] = 1 exactly when the VMM thread's PKRU is non-zero, and then v in the PKRU slot.",
             // Half the CPUs with PKRU: drawn as every law's, half of them lacked it and checked nothing.
-            ctx => Arb.From(Runs(Gen.Frequency((1, InputGen.Cpus(ctx)),
+            ctx => Arb.From(Runs(Weighted.Of((1, InputGen.Cpus(ctx)),
                 (1, InstructionGen.CpusWith(ctx, c => c.SupportedXcr0.Contains(Pkru), s => s with { User = s.User.With(Pkru) }))))),
             KernelScenarioCodec.Instance,
             Holds).Declares(new LawCoverage([HostPkru, HostPkruZero], MaxVacuousShare: 0.5)); // CPUs without PKRU: measured at most 38%

@@ -31,12 +31,12 @@ public static class KvmUabiSizeLaws
         : s.Ops[0] is ArchPrctlOp ? AboveFourK : Locked;
 
     private static Gen<KernelScenario> Scenarios(PropertyContext ctx) =>
-        from cpu in Gen.Frequency(
+        from cpu in Weighted.Of(
             (1, InputGen.Cpus(ctx)),
             (1, InstructionGen.CpusWith(ctx, c => ArchMasks.Xtile.IsSubsetOf(c.SupportedXcr0) && c.HasXfd,
                 s => s with { User = s.User | ArchMasks.Xtile, Xfd = true })))
         let c = cpu.Cpu
-        from permitted in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from permitted in Weighted.Of((3, Gen.Constant(true)), (1, Gen.Constant(false)))
         let prologue = VmmSetup.Prologue(c)
         select new KernelScenario(cpu, KernelConfig.Default,
         [

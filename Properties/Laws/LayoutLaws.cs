@@ -19,7 +19,7 @@ public static class LayoutLaws
 
     private static Gen<FeatureMask> Xcr0Like(CpuModel cpu) => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0);
     private static Gen<FeatureMask> AnyEnumerated(CpuModel cpu) =>
-        Gen.Frequency((4, MaskGen.SubsetOf(cpu.SupportedAll)), (1, MaskGen.Uniform));
+        Weighted.Of((4, MaskGen.SubsetOf(cpu.SupportedAll)), (1, MaskGen.Uniform));
 
     /// <summary>
     /// Masks with room above them: a subset of the components below the CPU's highest one (so one can be appended),
@@ -28,7 +28,7 @@ public static class LayoutLaws
     private static Gen<FeatureMask> BelowTheTop(CpuModel cpu)
     {
         var below = cpu.SupportedAll.Without(cpu.SupportedAll.Highest);
-        return Gen.Frequency((4, MaskGen.SubsetOf(below)), (1, MaskGen.SubsetOf(cpu.SupportedAll)));
+        return Weighted.Of((4, MaskGen.SubsetOf(below)), (1, MaskGen.SubsetOf(cpu.SupportedAll)));
     }
 
     public static IEnumerable<ConformanceProperty> All()

@@ -32,7 +32,7 @@ public static class RegisterLaws
 
         yield return Differential.Law("registers.xss.differential", ["R10"], ContractPart.RegisterValidity,
             "IA32_XSS acceptance equals the oracle's.",
-            ctx => InputGen.CpuAndMask(ctx, cpu => Gen.Frequency(
+            ctx => InputGen.CpuAndMask(ctx, cpu => Weighted.Of(
                     (3, MaskGen.SubsetOf(cpu.SupportedXss)), (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedXss))), (1, MaskGen.Uniform))), InputCodecs.CpuAndMask,
             (impl, x) => impl.Architecture(x.Cpu.Cpu).CheckXss(x.Mask), Verdict).Declares(Both);
 
@@ -40,15 +40,15 @@ public static class RegisterLaws
             "IA32_XFD acceptance equals the oracle's.",
             // Half the CPUs with an XFD-capable component and masks within those components as often as not: drawn
             // from XCR0 alone on any CPU, 1-8 of 100 values were accepted (issue 16).
-            ctx => InputGen.CpuAndMask(ctx, Gen.Frequency((1, InputGen.Cpus(ctx)), (1, InstructionGen.CpusWith(ctx, InstructionGen.HasXfdComponent,
-                    s => s with { User = s.User | ArchMasks.Xtile, Xfd = true }))), cpu => Gen.Frequency(
+            ctx => InputGen.CpuAndMask(ctx, Weighted.Of((1, InputGen.Cpus(ctx)), (1, InstructionGen.CpusWith(ctx, InstructionGen.HasXfdComponent,
+                    s => s with { User = s.User | ArchMasks.Xtile, Xfd = true }))), cpu => Weighted.Of(
                     (2, MaskGen.SubsetOf(cpu.SupportedXcr0)), (2, MaskGen.SubsetOf(XfdCapable(cpu))), (1, MaskGen.Uniform))), InputCodecs.CpuAndMask,
             (impl, x) => impl.Architecture(x.Cpu.Cpu).CheckXfd(x.Mask), Verdict).Declares(Both);
 
         yield return Law("registers.xcr0.accepted-values-are-coherent", LawKind.Invariant, ["R8", "R9", "I18"], ContractPart.RegisterValidity,
             "Every accepted XCR0 has x87, stays within the supported set, and enables MPX, AVX-512 and AMX as whole bundles.",
             // Half the values are legal ones: near the lattice alone, half of them were refused and checked nothing.
-            ctx => InputGen.CpuAndMask(ctx, cpu => Gen.Frequency((1, MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)), (1, MaskGen.LegalXcr0(cpu.SupportedXcr0)))),
+            ctx => InputGen.CpuAndMask(ctx, cpu => Weighted.Of((1, MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)), (1, MaskGen.LegalXcr0(cpu.SupportedXcr0)))),
             (ctx, x) =>
             {
                 if (!ctx.Subject.Architecture(x.Cpu.Cpu).CheckXcr0(x.Mask).Valid) return Check.Vacuous("refused");

@@ -86,7 +86,7 @@ public static class SignalLaws
         let c = cpu.Cpu
         let len = (int)Math.Max(XsaveImage.MinimumSize, c.MaxStandardSize)
         from n in Gen.Choose(0, 4)
-        from prefix in Gen.ListOf(Gen.Frequency(
+        from prefix in Gen.ListOf(Weighted.Of(
             (4, KernelOpGen.Image(c, len).Select(img => (KernelOp)new PtraceSetXstateOp(1, 0, img))),
             (2, Gen.Elements(0u, 0x12u, 0x5555_5554u).Select(v => (KernelOp)new WritePkruOp(1, 0, v))),
             (1, Gen.Constant((KernelOp)new ArchPrctlOp(1, Uapi.ArchPrctl.ReqXcompPerm, 18))),

@@ -35,7 +35,7 @@ public static class XfdDeathLaws
             ["R87", "I15", "H25"], ContractPart.LinuxBoot | ContractPart.Kvm,
             "On an XFD CPU: KVM_SET_XSAVE with TILEDATA, then a host KVM_SET_MSRS(IA32_XFD = TILEDATA): the next KVM_RUN kills the VMM thread, the guest FPU stays in use, and destroying the vCPU WARNs.",
             // Half the CPUs with AMX and XFD: drawn as every law's, most lacked them and checked nothing.
-            ctx => Arb.From(HostXfdAfterSetXsave(Gen.Frequency((1, InputGen.Cpus(ctx)),
+            ctx => Arb.From(HostXfdAfterSetXsave(Weighted.Of((1, InputGen.Cpus(ctx)),
                 (1, InstructionGen.CpusWith(ctx, c => ArchMasks.Xtile.IsSubsetOf(c.SupportedXcr0) && c.HasXfd,
                     s => s with { User = s.User | ArchMasks.Xtile, Xfd = true }))))),
             KernelScenarioCodec.Instance,

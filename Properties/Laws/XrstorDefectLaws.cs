@@ -35,7 +35,7 @@ public static class XrstorDefectLaws
         from state in MachineGen.State(cpu.Cpu, new MachineConstraints(Runnable: true, ValidMxcsr: true).On(ctx.FixedMachine))
         from compacted in cpu.Cpu.HasXsavec ? Gen.Elements(false, true) : Gen.Constant(false)
         from defect in Defect(state.Xcr0, cpu.Cpu)
-        from rfbm in Gen.Frequency((3, Gen.Constant(FeatureMask.All)), (1, MaskGen.SubsetOf(cpu.Cpu.SupportedAll)))
+        from rfbm in Weighted.Of((3, Gen.Constant(FeatureMask.All)), (1, MaskGen.SubsetOf(cpu.Cpu.SupportedAll)))
         let spec = new BufferSpec(compacted ? BufferBase.SavedCompacted : BufferBase.SavedStandard, state, FeatureMask.All,
             defect is null ? [] : [defect], 0, null)
         select InstructionGen.Family(ctx, cpu, state, XsaveInstruction.Xrstor, rfbm, spec);
@@ -44,7 +44,7 @@ public static class XrstorDefectLaws
     {
         var outside = Enumerable.Range(0, 64).Where(i => !xcr0.Contains(i)).ToArray();
         var inside = xcr0.Indices().ToArray();
-        return Gen.Frequency(
+        return Weighted.Of(
             (1, Gen.Constant<Corruption?>(null)),
             (2, MachineGen.ReservedMxcsr(cpu).Select(m => (Corruption?)new Corruption(CorruptionKind.Mxcsr, 24, m))),
             (2, Gen.Constant<Corruption?>(new Corruption(CorruptionKind.FlipFormat, 63, 0))),
