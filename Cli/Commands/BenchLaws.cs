@@ -7,8 +7,9 @@ using Xsave.Properties.Running;
 namespace Xsave.Cli.Commands;
 
 /// <summary>
-/// 'bench --laws N': every law of the gate's catalogue run for N cases against --impl (default optimized) in the gate's
-/// rounds, next to FsCheck's runner on a trivial property, in one process (issue 16's ratios).
+/// 'bench --laws N': every law of the gate's catalogue run against --impl (default optimized) in the gate's rounds of
+/// 100, next to FsCheck's runner on a trivial property, in one process (issue 16's ratios): each warmed up for half of
+/// --seconds, then measured for at least N cases and at least --seconds.
 /// </summary>
 public static class BenchLaws
 {
@@ -28,10 +29,11 @@ public static class BenchLaws
             return ExitCodes.InputError;
         }
         using var owned = propertyContext!.Subject as IDisposable;
-        var trivial = LawThroughput.Trivial(Math.Max(cases, 10_000));
+        var measure = TimeSpan.FromSeconds(settings.Seconds);
+        var trivial = LawThroughput.Trivial(cases, measure);
         var rates = new List<LawRate>();
         foreach (var law in FuzzCatalog.All)
-            if (LawThroughput.Law(law, propertyContext, cases) is { } rate) rates.Add(rate);
+            if (LawThroughput.Law(law, propertyContext, cases, measure) is { } rate) rates.Add(rate);
         var report = LawThroughputReport.Build(propertyContext.Subject.Name, trivial, rates);
         if (settings.Json) JsonReport.Write(context.Out, report);
         else LawThroughputView.Render(context, report);

@@ -20,37 +20,48 @@ public static class LawThroughput
 {
     public const string TrivialName = "fscheck-trivial-two-ulongs";
 
-    /// <summary>FsCheck's runner on (a, b) => a ^ b ^ b == a: the cost of the machinery with nothing to check.</summary>
-    public static LawRate Trivial(int cases)
+    /// <summary>FsCheck's runner on (a, b) => a ^ b ^ b == a: the cost of the machinery with nothing to check. Warmed up
+    /// for half of <paramref name="measure"/>, then measured for at least <paramref name="cases"/> cases and at least
+    /// <paramref name="measure"/> (both sides are compared at the JIT's steady state; a few thousand cases of a fast law
+    /// took less time than the JIT's tiering, and measured the JIT).</summary>
+    public static LawRate Trivial(int cases, TimeSpan measure)
     {
         var pairs = Arb.From(from a in ArbMap.Default.GeneratorFor<ulong>() from b in ArbMap.Default.GeneratorFor<ulong>() select (a, b));
         var property = Prop.ForAll(pairs, p => (p.a ^ p.b ^ p.b) == p.a);
-        Run(property, Math.Min(cases, 1000)); // warm-up: the JIT's optimized tier
+        ulong round = 0;
+        var warm = Stopwatch.StartNew();
+        do Run(property, 100, ++round); while (warm.Elapsed < measure / 2);
         var clock = Stopwatch.StartNew();
         int done = 0;
-        for (ulong round = 0; done < cases; round++)
+        while (done < cases || clock.Elapsed < measure)
         {
-            int n = Math.Min(100, cases - done);
-            Run(property, n, round + 1);
-            done += n;
+            Run(property, 100, ++round);
+            done += 100;
         }
         return new LawRate(TrivialName, "baseline", done, clock.Elapsed);
     }
 
-    /// <summary>A law through <see cref="PropertyRunner"/> in rounds of 100, as the gate runs it; null when it would be
-    /// skipped or does not pass (a rate of a failing law measures shrinking, not checking).</summary>
-    public static LawRate? Law(ConformanceProperty property, PropertyContext context, int cases)
+    /// <summary>A law through <see cref="PropertyRunner"/> in rounds of 100, as the gate runs it, warmed up and measured
+    /// like <see cref="Trivial"/>; null when it would be skipped or does not pass (a rate of a failing law measures
+    /// shrinking, not checking).</summary>
+    public static LawRate? Law(ConformanceProperty property, PropertyContext context, int cases, TimeSpan measure)
     {
         if (property.SkipReason(context.Subject) is not null) return null;
-        if (PropertyRunner.Run(property, context, new RunBudget(Math.Min(cases, 100), 7)).Verdict != Comparison.Verdict.Pass) return null;
+        ulong round = 10;
+        var warm = Stopwatch.StartNew();
+        do
+        {
+            if (PropertyRunner.Run(property, context, new RunBudget(100, ++round)).Verdict != Comparison.Verdict.Pass) return null;
+        }
+        while (warm.Elapsed < measure / 2);
         var clock = Stopwatch.StartNew();
         int done = 0;
-        for (ulong round = 0; done < cases; round++)
+        while (done < cases || clock.Elapsed < measure)
         {
-            var outcome = PropertyRunner.Run(property, context, new RunBudget(Math.Min(100, cases - done), round + 11));
+            var outcome = PropertyRunner.Run(property, context, new RunBudget(100, ++round));
             if (outcome.Verdict != Comparison.Verdict.Pass) return null;
-            done += outcome.Cases;
             if (outcome.Cases == 0) break;
+            done += outcome.Cases;
         }
         return new LawRate(property.Name, Family(property), done, clock.Elapsed);
     }

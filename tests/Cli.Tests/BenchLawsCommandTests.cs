@@ -11,7 +11,7 @@ namespace Xsave.Cli.Tests;
 /// </summary>
 public class BenchLawsCommandTests
 {
-    private static readonly Lazy<CliRun> Run = new(() => CliRun.Of("bench", "--laws", "100", "--json"));
+    private static readonly Lazy<CliRun> Run = new(() => CliRun.Of("bench", "--laws", "100", "--seconds", "0.01", "--json"));
 
     [Fact]
     public void BenchLaws_Json_HasTheBaseline_TheFamiliesWithTheirTargets_AndEveryLaw()
@@ -47,7 +47,7 @@ public class BenchLawsCommandTests
         foreach (var l in laws)
         {
             Assert.Equal(["name", "family", "cases", "cases_per_s", "ratio"], Keys(l));
-            Assert.Equal(100, l.GetProperty("cases").GetInt32());
+            Assert.True(l.GetProperty("cases").GetInt32() >= 100, l.GetProperty("name").GetString()); // at least N cases
             Assert.True(l.GetProperty("cases_per_s").GetDouble() > 0, l.GetProperty("name").GetString());
         }
     }
