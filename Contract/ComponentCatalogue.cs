@@ -51,7 +51,10 @@ public static class ComponentCatalogue
 
     public static ComponentInfo? Find(int index) => Components.FirstOrDefault(c => c.Index == index);
 
-    public static string ShortName(int index) => Find(index)?.ShortName ?? $"bit{index}";
+    public static string ShortName(int index) => index is >= 0 and < 64 ? ShortNames[index] : Find(index)?.ShortName ?? $"bit{index}";
+
+    // Made once: masks are described in every refusal's reason, and formatting "bitN" each time cost more than the check.
+    private static readonly string[] ShortNames = Enumerable.Range(0, 64).Select(i => Find(i)?.ShortName ?? $"bit{i}").ToArray();
 
     /// <summary>Components architecturally enabled through XCR0 (everything that is not supervisor state).</summary>
     public static bool IsXcr0Component(int index) => Find(index)?.Kind is ComponentKind.Legacy or ComponentKind.User

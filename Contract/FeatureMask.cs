@@ -86,6 +86,9 @@ public readonly record struct FeatureMask(ulong Bits) : IComparable<FeatureMask>
     public string Describe()
     {
         if (Bits == 0) return "-";
-        return string.Join("|", Indices().Select(ComponentCatalogue.ShortName));
+        var names = new System.Text.StringBuilder();
+        for (ulong m = Bits; m != 0; m &= m - 1)
+            names.Append(names.Length == 0 ? "" : "|").Append(ComponentCatalogue.ShortName(System.Numerics.BitOperations.TrailingZeroCount(m)));
+        return names.ToString();
     }
 }

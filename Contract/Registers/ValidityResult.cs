@@ -38,6 +38,12 @@ public sealed record ValidityResult(IReadOnlyList<Rejection> Rejections)
     /// <summary>The codes, in the order the rules were checked: what two implementations must agree on.</summary>
     public IEnumerable<RejectionCode> Codes => Rejections.Select(r => r.Code);
 
-    public bool Equals(ValidityResult? other) => other is not null && Codes.SequenceEqual(other.Codes);
+    public bool Equals(ValidityResult? other)
+    {
+        if (other is null || other.Rejections.Count != Rejections.Count) return false;
+        for (int i = 0; i < Rejections.Count; i++)
+            if (Rejections[i].Code != other.Rejections[i].Code) return false;
+        return true;
+    }
     public override int GetHashCode() => Rejections.Count;
 }
