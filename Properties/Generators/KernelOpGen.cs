@@ -26,7 +26,7 @@ public static class KernelOpGen
         from is64 in Weighted.Of((12, Gen.Constant(true)), (1, Gen.Constant(false)))
         from options in BootOptionsGen.Options
         // What a program or a VMM does first (SequenceStarts): the dynamic-feature paths need it (issue 16).
-        from prologue in kvm ? SequenceStarts.Kvm(cpu.Cpu, VmmPrologue(cpu.Cpu)) : SequenceStarts.Process
+        from prologue in kvm ? SequenceStarts.Kvm(cpu.Cpu, VmmPrologue(cpu.Cpu)) : SequenceStarts.Process(signals: is64)
         from ops in Gen.Sized(size => Gen.Choose(1, Math.Max(2, Math.Min(30, size / 3 + 2))))
             .SelectMany(n => Steps(cpu.Cpu, Shape(prologue), n, kvm, signals: is64))
         select new KernelScenario(cpu, options(KernelConfig.Default with { Policy = policy, Is64Bit = is64 }), prologue.Concat(ops).ToList());
