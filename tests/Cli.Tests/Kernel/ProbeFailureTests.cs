@@ -34,7 +34,9 @@ public sealed class ProbeFailureTests
     public void A_hanging_group_is_killed_with_its_children_after_the_timeout()
     {
         RequireProbe();
-        using var probe = new FakeProbe(("sigaltstack", "sleep 300 & sleep 300; wait"));
+        // A duration no other run uses, so that a concurrent test run's sleepers are not mistaken for ours.
+        string duration = $"300.{Random.Shared.Next(100_000, 1_000_000)}";
+        using var probe = new FakeProbe(("sigaltstack", $"sleep {duration} & sleep {duration}; wait"));
         var watch = Stopwatch.StartNew();
 
         var run = KernelChecks.Run(probe.Runner(TimeSpan.FromSeconds(2)), [SigaltstackChecks.Group]);
@@ -43,8 +45,8 @@ public sealed class ProbeFailureTests
         var rows = run.Checks.Where(c => c.Group == SigaltstackChecks.Group).ToList();
         Assert.NotEmpty(rows);
         Assert.All(rows, c => Assert.Contains("hung: killed after 2 s", c.Reason));
-        // Every child of the script was killed with it: no 'sleep 300' outlives the run.
-        var sleepers = Process.GetProcessesByName("sleep").Where(p => Cmdline(p).Contains("300")).ToList();
+        // Every child of the script was killed with it: none of its sleepers outlives the run.
+        var sleepers = Process.GetProcessesByName("sleep").Where(p => Cmdline(p).Contains(duration)).ToList();
         Assert.Empty(sleepers);
     }
 
