@@ -15,17 +15,8 @@ public sealed class ImplementationFault(string implementation, string step, Exce
 
     /// <summary>The same, the step described only if <paramref name="ask"/> throws (a kernel session asks at every step,
     /// and formatting each step's text cost more than many of the steps).</summary>
-    public static T Guard<T>(string implementation, Func<string> step, Func<T> ask)
-    {
-        try
-        {
-            return ask();
-        }
-        catch (Exception e) when (e is not (ImplementationFault or OutOfMemoryException))
-        {
-            throw new ImplementationFault(implementation, step(), e);
-        }
-    }
+    public static T Guard<T>(string implementation, Func<string> step, Func<T> ask) =>
+        Guard(implementation, (step, ask), static s => s.step(), static s => s.ask());
 
     /// <summary>The same with the question's inputs passed along, so that static lambdas allocate nothing per call (the
     /// differential laws ask two implementations per case).</summary>
