@@ -56,8 +56,8 @@ public static class BenchCommand
         var laws = new Option<int?>("--laws")
         {
             Description = "Instead: the gate's throughput, each law in rounds of 100 for at least N cases and --seconds " +
-                          "(after half of --seconds of warm-up), as cases/s and as a ratio to FsCheck's runner on a " +
-                          "trivial property measured the same way in the same run (issue 16).",
+                          "(after a warm-up of every law for --seconds), as cases/s and as a ratio to FsCheck's runner " +
+                          "on a trivial property measured the same way in the same run (issue 16).",
             HelpName = "N",
         };
         var command = new Command(Name, "Quick in-process benchmark: ops/s of the oracle and an implementation (optimized by default) per operation.")

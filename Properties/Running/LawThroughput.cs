@@ -20,17 +20,16 @@ public static class LawThroughput
 {
     public const string TrivialName = "fscheck-trivial-two-ulongs";
 
-    /// <summary>FsCheck's runner on (a, b) => a ^ b ^ b == a: the cost of the machinery with nothing to check. Warmed up
-    /// for half of <paramref name="measure"/>, then measured for at least <paramref name="cases"/> cases and at least
-    /// <paramref name="measure"/> (both sides are compared at the JIT's steady state; a few thousand cases of a fast law
-    /// took less time than the JIT's tiering, and measured the JIT).</summary>
-    public static LawRate Trivial(int cases, TimeSpan measure)
+    /// <summary>FsCheck's runner on (a, b) => a ^ b ^ b == a, the cost of the machinery with nothing to check, warmed up
+    /// for <paramref name="warmUp"/> and then measured for at least <paramref name="cases"/> cases and at least
+    /// <paramref name="measure"/>.</summary>
+    public static LawRate Trivial(int cases, TimeSpan warmUp, TimeSpan measure)
     {
         var pairs = Arb.From(from a in ArbMap.Default.GeneratorFor<ulong>() from b in ArbMap.Default.GeneratorFor<ulong>() select (a, b));
         var property = Prop.ForAll(pairs, p => (p.a ^ p.b ^ p.b) == p.a);
         ulong round = 0;
         var warm = Stopwatch.StartNew();
-        do Run(property, 100, ++round); while (warm.Elapsed < measure / 2);
+        do Run(property, 100, ++round); while (warm.Elapsed < warmUp);
         var clock = Stopwatch.StartNew();
         int done = 0;
         while (done < cases || clock.Elapsed < measure)
@@ -41,19 +40,28 @@ public static class LawThroughput
         return new LawRate(TrivialName, "baseline", done, clock.Elapsed);
     }
 
-    /// <summary>A law through <see cref="PropertyRunner"/> in rounds of 100, as the gate runs it, warmed up and measured
-    /// like <see cref="Trivial"/>; null when it would be skipped or does not pass (a rate of a failing law measures
-    /// shrinking, not checking).</summary>
-    public static LawRate? Law(ConformanceProperty property, PropertyContext context, int cases, TimeSpan measure)
+    /// <summary>Runs a law in the gate's rounds for <paramref name="time"/> (the JIT's warm-up: its tiering of the
+    /// kernels' large code took seconds, and a law measured before it was measured with the JIT). False when the law
+    /// would be skipped or does not pass (a rate of a failing law measures shrinking, not checking).</summary>
+    public static bool WarmUp(ConformanceProperty property, PropertyContext context, TimeSpan time)
     {
-        if (property.SkipReason(context.Subject) is not null) return null;
-        ulong round = 10;
+        if (property.SkipReason(context.Subject) is not null) return false;
+        ulong round = 0;
         var warm = Stopwatch.StartNew();
         do
         {
-            if (PropertyRunner.Run(property, context, new RunBudget(100, ++round)).Verdict != Comparison.Verdict.Pass) return null;
+            if (PropertyRunner.Run(property, context, new RunBudget(100, ++round)).Verdict != Comparison.Verdict.Pass) return false;
         }
-        while (warm.Elapsed < measure / 2);
+        while (warm.Elapsed < time);
+        return true;
+    }
+
+    /// <summary>A law through <see cref="PropertyRunner"/> in rounds of 100, as the gate runs it, for at least
+    /// <paramref name="cases"/> cases and at least <paramref name="measure"/> (after <see cref="WarmUp"/>); null when a
+    /// round does not pass.</summary>
+    public static LawRate? Law(ConformanceProperty property, PropertyContext context, int cases, TimeSpan measure)
+    {
+        ulong round = 1_000_000; // other seeds than the warm-up's
         var clock = Stopwatch.StartNew();
         int done = 0;
         while (done < cases || clock.Elapsed < measure)
