@@ -19,18 +19,16 @@ internal static class CompactedSave
         // R15: walk C = RFBM upward from 576, aligning where CPUID.(0xD,i).ECX[1] says so.
         Span<int> offset = stackalloc int[64];
         int next = XsaveArea.ExtendedStart;
-        int end = XsaveArea.XcompBv + sizeof(ulong); // both header words are always written
         for (ulong m = rfbm & XsaveArea.ExtendedMask; m != 0; m &= m - 1)
         {
             int i = XsaveArea.Lowest(m);
             if (((t.Aligned64 >> i) & 1) != 0) next = XsaveArea.Align64(next);
             offset[i] = next;
-            if (((saved >> i) & 1) != 0) end = Math.Max(end, next + t.Size(i));
             next += t.Size(i);
         }
-        // The operand is the whole compacted area of RFBM, init components included (docs/findings.md F2).
-        end = Math.Max(end, next);
-        if (end > memory.Length) return PageFault(facts, state, memory, saved | Open(facts, state, memory, rfbm, xcompBv, xsaves), offset);
+        // The operand is the whole compacted area of RFBM, init components included (docs/findings.md F2); it ends past
+        // the header and every saved component.
+        if (next > memory.Length) return PageFault(facts, state, memory, saved | Open(facts, state, memory, rfbm, xcompBv, xsaves), offset);
 
         var area = memory.Bytes.ToArray();
         var span = area.AsSpan();
