@@ -22,16 +22,17 @@ public static class SequenceStarts
     /// H16, needed three operations in that order and was missed by one seed in twenty).</summary>
     public static Gen<List<KernelOp>> Process(bool signals) => signals ? WithSignals : WithoutSignals;
 
-    private static readonly Gen<List<KernelOp>> WithoutSignals = Weighted.Of(
-        (4, Gen.Constant(0).Select(_ => new List<KernelOp>())),
-        (1, Gen.Constant(0).Select(_ => new List<KernelOp> { new ArchPrctlOp(1, Uapi.ArchPrctl.ReqXcompPerm, XtileData) })),
-        (1, Gen.Constant(0).Select(_ => AmxProgram())));
-
-    private static readonly Gen<List<KernelOp>> WithSignals = Weighted.Of(
+    private static readonly (int, Gen<List<KernelOp>>)[] ProgramStarts =
+    [
         (4, Gen.Constant(0).Select(_ => new List<KernelOp>())),
         (1, Gen.Constant(0).Select(_ => new List<KernelOp> { new ArchPrctlOp(1, Uapi.ArchPrctl.ReqXcompPerm, XtileData) })),
         (1, Gen.Constant(0).Select(_ => AmxProgram())),
-        (1, Gen.Constant(0).Select(_ => new List<KernelOp> { new SignalDeliverOp(1, 0, false) })));
+    ];
+
+    private static readonly Gen<List<KernelOp>> WithoutSignals = Weighted.Of(ProgramStarts);
+
+    private static readonly Gen<List<KernelOp>> WithSignals = Weighted.Of(
+        [.. ProgramStarts, (1, Gen.Constant(0).Select(_ => new List<KernelOp> { new SignalDeliverOp(1, 0, false) }))]);
 
     /// <summary>KVM sequences: nothing, an AMX program, a VMM's usual set-up (<paramref name="vmmPrologue"/>), a VMM
     /// putting a saved vCPU state and running its guest, or a VMM saving a vCPU.</summary>
