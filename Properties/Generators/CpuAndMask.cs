@@ -25,26 +25,58 @@ public static class InputGen
     private static IEnumerable<CpuCase> ShrinkCpu(PropertyContext ctx, CpuCase c) =>
         ctx.FixedCpu is null ? CpuGen.Shrink(c, ctx.CorpusCpus) : [];
 
-    /// <summary>A CPU with a mask drawn by <paramref name="maskFor"/>; shrinks the mask, then the CPU.</summary>
-    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, Func<CpuModel, Gen<FeatureMask>> maskFor) =>
-        CpuAndMask(ctx, Cpus(ctx), maskFor);
-
-    /// <summary>As above, with the CPUs drawn from <paramref name="cpus"/> (a law steering toward some CPUs).</summary>
-    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, Gen<CpuCase> cpus, Func<CpuModel, Gen<FeatureMask>> maskFor)
+    /// <summary>A CPU with a mask drawn by <paramref name="maskFor"/>, both from one FsCheck draw (the CPUs of
+    /// <see cref="Cpus"/>, with the same odds); shrinks the mask, then the CPU.</summary>
+    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, MaskDraw maskFor)
     {
-        var gen = from cpu in cpus from mask in maskFor(cpu.Cpu) select new CpuAndMask(cpu, mask);
-        return Arb.From(gen, x =>
-            MaskGen.Shrink(x.Mask).Select(m => x with { Mask = m })
-                .Concat(ShrinkCpu(ctx, x.Cpu).Select(c => x with { Cpu = c })));
+        Gen<CpuAndMask> gen;
+        if (ctx.FixedCpu is { } fixedCpu)
+        {
+            var only = new CpuCase(fixedCpu, null);
+            gen = SeededDraws.From(d => new CpuAndMask(only, maskFor(fixedCpu, ref d)));
+        }
+        else
+        {
+            var corpus = ctx.CorpusCpus;
+            gen = SeededDraws.From(d =>
+            {
+                var cpu = CpuGen.Draw(ref d, corpus);
+                return new CpuAndMask(cpu, maskFor(cpu.Cpu, ref d));
+            });
+        }
+        return Arb.From(gen, x => Shrink(ctx, x));
     }
 
-    /// <summary>Two nested masks within what the CPU enumerates (<paramref name="universe"/> of it).</summary>
+    /// <summary>As above, with the CPUs drawn from <paramref name="cpus"/> (a law steering toward some CPUs).</summary>
+    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, Gen<CpuCase> cpus, MaskDraw maskFor)
+    {
+        var gen = from cpu in cpus
+                  from seed in SeededDraws.Seeds
+                  select Masked(cpu, seed, maskFor);
+        return Arb.From(gen, x => Shrink(ctx, x));
+    }
+
+    private static CpuAndMask Masked(CpuCase cpu, ulong seed, MaskDraw maskFor)
+    {
+        var d = new SeededDraws(seed);
+        return new CpuAndMask(cpu, maskFor(cpu.Cpu, ref d));
+    }
+
+    private static IEnumerable<CpuAndMask> Shrink(PropertyContext ctx, CpuAndMask x) =>
+        MaskGen.Shrink(x.Mask).Select(m => x with { Mask = m })
+            .Concat(ShrinkCpu(ctx, x.Cpu).Select(c => x with { Cpu = c }));
+
+    /// <summary>Two nested masks within what the CPU enumerates (<paramref name="universe"/> of it), from one draw.</summary>
     public static Arbitrary<CpuAndNestedMasks> NestedMasks(PropertyContext ctx, Func<CpuModel, FeatureMask> universe)
     {
-        var gen = from cpu in Cpus(ctx)
-                  from large in MaskGen.SubsetOf(universe(cpu.Cpu))
-                  from small in MaskGen.SubsetOf(large)
-                  select new CpuAndNestedMasks(cpu, small, large);
+        var fixedCase = ctx.FixedCpu is { } fixedCpu ? new CpuCase(fixedCpu, null) : null;
+        var corpus = ctx.CorpusCpus;
+        var gen = SeededDraws.From(d =>
+        {
+            var cpu = fixedCase ?? CpuGen.Draw(ref d, corpus);
+            var large = MaskDraws.SubsetOf(universe(cpu.Cpu), ref d);
+            return new CpuAndNestedMasks(cpu, MaskDraws.SubsetOf(large, ref d), large);
+        });
         return Arb.From(gen, x =>
             MaskGen.Shrink(x.Large).Select(l => x with { Large = l, Small = x.Small & l })
                 .Concat(MaskGen.Shrink(x.Small).Select(s => x with { Small = s }))

@@ -17,9 +17,17 @@ public static class CpuGen
         FeatureMask.Of(XFeature.Pkru, XFeature.CetUser, XFeature.CetKernel, XFeature.Pasid);
 
     /// <summary>Every choice from one seed (<see cref="SeededDraws"/>): fourteen FsCheck binds cost more than the CPU.</summary>
-    public static Gen<SyntheticCpu> Synthetic { get; } = SeededDraws.From(Draw);
+    public static Gen<SyntheticCpu> Synthetic { get; } = SeededDraws.From(d => DrawSynthetic(ref d));
 
-    private static SyntheticCpu Draw(SeededDraws d)
+    /// <summary>A real profile or a synthetic CPU, one to one (as <see cref="Any"/>), from seeded draws.</summary>
+    public static CpuCase Draw(ref SeededDraws d, IReadOnlyList<CpuModel> corpus)
+    {
+        if (corpus.Count > 0 && d.Chance(1, 2)) return new CpuCase(d.Pick(corpus), null);
+        var synthetic = DrawSynthetic(ref d);
+        return new CpuCase(synthetic.ToCpuModel(), synthetic);
+    }
+
+    private static SyntheticCpu DrawSynthetic(ref SeededDraws d)
     {
         var style = d.Pick(Styles);
         bool ymm = d.Chance(4, 5), mpx = d.Chance(1, 2), avx512 = d.Chance(1, 2), pkru = d.Chance(1, 2);

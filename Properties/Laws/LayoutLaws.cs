@@ -17,19 +17,19 @@ public static class LayoutLaws
         Func<PropertyContext, Arbitrary<CpuAndNestedMasks>> inputs, Func<PropertyContext, CpuAndNestedMasks, CaseResult> holds) =>
         new Law<CpuAndNestedMasks>(name, kind, rules, needs, description, inputs, InputCodecs.CpuAndNestedMasks, holds);
 
-    private static Gen<FeatureMask> Xcr0Like(CpuModel cpu) => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0);
-    private static Gen<FeatureMask> AnyEnumerated(CpuModel cpu) =>
-        Weighted.Of((4, MaskGen.SubsetOf(cpu.SupportedAll)), (1, MaskGen.Uniform));
+    private static FeatureMask Xcr0Like(CpuModel cpu, ref SeededDraws d) => MaskDraws.NearXcr0Lattice(cpu.SupportedXcr0, ref d);
+
+    /// <summary>Mostly (4 in 5) a subset of what the CPU enumerates, sometimes any value.</summary>
+    private static FeatureMask AnyEnumerated(CpuModel cpu, ref SeededDraws d) =>
+        d.Chance(4, 5) ? MaskDraws.SubsetOf(cpu.SupportedAll, ref d) : MaskDraws.Uniform(ref d);
 
     /// <summary>
     /// Masks with room above them: a subset of the components below the CPU's highest one (so one can be appended),
-    /// sometimes any enumerated subset. Drawn from the whole set, half the masks held the top component.
+    /// sometimes (1 in 5) any enumerated subset. Drawn from the whole set, half the masks held the top component.
     /// </summary>
-    private static Gen<FeatureMask> BelowTheTop(CpuModel cpu)
-    {
-        var below = cpu.SupportedAll.Without(cpu.SupportedAll.Highest);
-        return Weighted.Of((4, MaskGen.SubsetOf(below)), (1, MaskGen.SubsetOf(cpu.SupportedAll)));
-    }
+    private static FeatureMask BelowTheTop(CpuModel cpu, ref SeededDraws d) =>
+        d.Chance(4, 5) ? MaskDraws.SubsetOf(cpu.SupportedAll.Without(cpu.SupportedAll.Highest), ref d)
+            : MaskDraws.SubsetOf(cpu.SupportedAll, ref d);
 
     public static IEnumerable<ConformanceProperty> All()
     {
@@ -137,14 +137,19 @@ public static class LayoutLaws
     private static string Alignment(CpuModel cpu, FeatureMask mask)
     {
         var present = Extended(mask & cpu.SupportedAll);
-        return present.IsEmpty ? LegacyOnly : present.Indices().Any(cpu.IsAligned64) ? AlignedPlaced : UnalignedOnly;
+        if (present.IsEmpty) return LegacyOnly;
+        for (ulong m = present.Bits; m != 0; m &= m - 1)
+            if (cpu.IsAligned64(System.Numerics.BitOperations.TrailingZeroCount(m))) return AlignedPlaced;
+        return UnalignedOnly;
     }
 
     /// <summary>Whether the compacted form skips something the standard one keeps room for (the sizes differ there).</summary>
     private static bool HasHole(CpuModel cpu, FeatureMask mask)
     {
         var present = Extended(mask & cpu.SupportedAll);
-        return !present.IsEmpty && Extended(cpu.SupportedAll).Indices().Any(i => i < present.Highest && !present.Contains(i));
+        if (present.IsEmpty) return false;
+        ulong belowTop = (1UL << present.Highest) - 1;
+        return (Extended(cpu.SupportedAll).Bits & belowTop & ~present.Bits) != 0;
     }
 
     /// <summary>Both sizes of one mask, compared together.</summary>

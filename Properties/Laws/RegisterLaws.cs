@@ -18,8 +18,38 @@ public static class RegisterLaws
     /// <summary>A register law exists for both answers: values the CPU takes and values it refuses (by the oracle).</summary>
     private static readonly LawCoverage Both = new([Accepted, Refused], MaxVacuousShare: 0);
 
-    private static FeatureMask XfdCapable(CpuModel cpu) =>
-        new(cpu.SupportedXcr0.Indices().Where(cpu.IsXfdCapable).Aggregate(0UL, (m, i) => m | (1UL << i)));
+    private static FeatureMask XfdCapable(CpuModel cpu)
+    {
+        var capable = FeatureMask.None;
+        for (ulong m = cpu.SupportedXcr0.Bits; m != 0; m &= m - 1)
+        {
+            int i = System.Numerics.BitOperations.TrailingZeroCount(m);
+            if (cpu.IsXfdCapable(i)) capable = capable.With(i);
+        }
+        return capable;
+    }
+
+    private static FeatureMask NearTheLattice(CpuModel cpu, ref SeededDraws d) => MaskDraws.NearXcr0Lattice(cpu.SupportedXcr0, ref d);
+
+    /// <summary>An XSS subset (3 in 6), one with a bit flipped (2 in 6), any value (1 in 6).</summary>
+    private static FeatureMask XssCandidates(CpuModel cpu, ref SeededDraws d) => d.Below(6) switch
+    {
+        < 3 => MaskDraws.SubsetOf(cpu.SupportedXss, ref d),
+        < 5 => MaskDraws.SubsetOf(cpu.SupportedXss, ref d) ^ FeatureMask.Bit(d.Below(64)),
+        _ => MaskDraws.Uniform(ref d),
+    };
+
+    /// <summary>Within XCR0 (2 in 5), within the XFD-capable components (2 in 5), any value (1 in 5).</summary>
+    private static FeatureMask XfdCandidates(CpuModel cpu, ref SeededDraws d) => d.Below(5) switch
+    {
+        < 2 => MaskDraws.SubsetOf(cpu.SupportedXcr0, ref d),
+        < 4 => MaskDraws.SubsetOf(XfdCapable(cpu), ref d),
+        _ => MaskDraws.Uniform(ref d),
+    };
+
+    /// <summary>Near the lattice or legal, one to one.</summary>
+    private static FeatureMask LegalOrNear(CpuModel cpu, ref SeededDraws d) =>
+        d.Chance(1, 2) ? MaskDraws.NearXcr0Lattice(cpu.SupportedXcr0, ref d) : MaskDraws.LegalXcr0(cpu.SupportedXcr0, ref d);
 
     private static string Verdict(CpuAndMask _, Contract.Registers.ValidityResult want) => want.Valid ? Accepted : Refused;
 
@@ -27,13 +57,12 @@ public static class RegisterLaws
     {
         yield return Differential.Law("registers.xcr0.differential", ["R8", "R9", "I2"], ContractPart.RegisterValidity,
             "XSETBV acceptance, and every reason for a refusal, equal the oracle's for values around the legal lattice.",
-            ctx => InputGen.CpuAndMask(ctx, cpu => MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)), InputCodecs.CpuAndMask,
+            ctx => InputGen.CpuAndMask(ctx, NearTheLattice), InputCodecs.CpuAndMask,
             (impl, x) => impl.Architecture(x.Cpu.Cpu).CheckXcr0(x.Mask), Verdict).Declares(Both);
 
         yield return Differential.Law("registers.xss.differential", ["R10"], ContractPart.RegisterValidity,
             "IA32_XSS acceptance equals the oracle's.",
-            ctx => InputGen.CpuAndMask(ctx, cpu => Weighted.Of(
-                    (3, MaskGen.SubsetOf(cpu.SupportedXss)), (2, MaskGen.OneFlipFrom(MaskGen.SubsetOf(cpu.SupportedXss))), (1, MaskGen.Uniform))), InputCodecs.CpuAndMask,
+            ctx => InputGen.CpuAndMask(ctx, XssCandidates), InputCodecs.CpuAndMask,
             (impl, x) => impl.Architecture(x.Cpu.Cpu).CheckXss(x.Mask), Verdict).Declares(Both);
 
         yield return Differential.Law("registers.xfd.differential", ["R11"], ContractPart.RegisterValidity,
@@ -41,14 +70,13 @@ public static class RegisterLaws
             // Half the CPUs with an XFD-capable component and masks within those components as often as not: drawn
             // from XCR0 alone on any CPU, 1-8 of 100 values were accepted (issue 16).
             ctx => InputGen.CpuAndMask(ctx, Weighted.Of((1, InputGen.Cpus(ctx)), (1, InstructionGen.CpusWith(ctx, InstructionGen.HasXfdComponent,
-                    s => s with { User = s.User | ArchMasks.Xtile, Xfd = true }))), cpu => Weighted.Of(
-                    (2, MaskGen.SubsetOf(cpu.SupportedXcr0)), (2, MaskGen.SubsetOf(XfdCapable(cpu))), (1, MaskGen.Uniform))), InputCodecs.CpuAndMask,
+                    s => s with { User = s.User | ArchMasks.Xtile, Xfd = true }))), XfdCandidates), InputCodecs.CpuAndMask,
             (impl, x) => impl.Architecture(x.Cpu.Cpu).CheckXfd(x.Mask), Verdict).Declares(Both);
 
         yield return Law("registers.xcr0.accepted-values-are-coherent", LawKind.Invariant, ["R8", "R9", "I18"], ContractPart.RegisterValidity,
             "Every accepted XCR0 has x87, stays within the supported set, and enables MPX, AVX-512 and AMX as whole bundles.",
             // Half the values are legal ones: near the lattice alone, half of them were refused and checked nothing.
-            ctx => InputGen.CpuAndMask(ctx, cpu => Weighted.Of((1, MaskGen.NearXcr0Lattice(cpu.SupportedXcr0)), (1, MaskGen.LegalXcr0(cpu.SupportedXcr0)))),
+            ctx => InputGen.CpuAndMask(ctx, LegalOrNear),
             (ctx, x) =>
             {
                 if (!ctx.Subject.Architecture(x.Cpu.Cpu).CheckXcr0(x.Mask).Valid) return Check.Vacuous("refused");

@@ -57,7 +57,7 @@ public class LawCoverageTests
 
     private static ConformanceProperty Law(string name, Func<CpuAndMask, string> branch) =>
         new Law<CpuAndMask>("test." + name, LawKind.Invariant, ["R1"], ContractPart.Layout, "a test law",
-            ctx => InputGen.CpuAndMask(ctx, cpu => MaskGen.SubsetOf(cpu.SupportedAll)), InputCodecs.CpuAndMask,
+            ctx => InputGen.CpuAndMask(ctx, (Xsave.Contract.CpuModel cpu, ref SeededDraws d) => MaskDraws.SubsetOf(cpu.SupportedAll, ref d)), InputCodecs.CpuAndMask,
             (_, x) => true.ToProperty().Classify(true, branch(x)));
 
     private static PropertyReport RunOne(ConformanceProperty law, int maxTests = 100)

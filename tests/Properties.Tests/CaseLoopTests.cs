@@ -31,7 +31,7 @@ public class CaseLoopTests
     }
 
     private static Arbitrary<Input> Inputs(PropertyContext ctx) =>
-        Arb.From(from cpu in InputGen.CpuAndMask(ctx, c => MaskGen.SubsetOf(c.SupportedAll)).Generator
+        Arb.From(from cpu in InputGen.CpuAndMask(ctx, (CpuModel c, ref SeededDraws d) => MaskDraws.SubsetOf(c.SupportedAll, ref d)).Generator
                  from sized in Gen.Sized(n => Gen.ArrayOf(Gen.Choose(0, 1000), n))
                  select new Input(cpu, sized),
             x => MaskGen.Shrink(x.Cpu.Mask).Select(m => x with { Cpu = x.Cpu with { Mask = m } }));
