@@ -9,8 +9,9 @@ namespace Xsave.Cli.Commands;
 /// <summary>
 /// 'bench --laws N': every law of the gate's catalogue run against --impl (default optimized) in the gate's rounds of
 /// 100, next to FsCheck's runner on a trivial property, in one process (issue 16's ratios): all of them warmed up for
-/// --seconds each, then each measured for at least N cases and at least --seconds; the baseline measured before and
-/// after them, the higher one kept.
+/// --seconds each, then each measured for at least N cases and at least --seconds, in rounds alternating with rounds
+/// of the trivial property (each law's ratio is over that baseline); the run's baseline is also measured before and
+/// after them (the higher one reported).
 /// </summary>
 public static class BenchLaws
 {

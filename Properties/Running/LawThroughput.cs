@@ -6,15 +6,17 @@ using Xsave.Contract.Implementations;
 
 namespace Xsave.Properties.Running;
 
-/// <summary>One law's rate in the gate's own loop (rounds of 100 cases, each with its seed), as cases per second.</summary>
-public sealed record LawRate(string Name, string Family, int Cases, TimeSpan Elapsed)
+/// <summary>One law's rate in the gate's own loop (rounds of 100 cases, each with its seed), as cases per second; with
+/// <paramref name="Baseline"/>, FsCheck's trivial property measured in rounds interleaved with the law's.</summary>
+public sealed record LawRate(string Name, string Family, int Cases, TimeSpan Elapsed, LawRate? Baseline = null)
 {
     public double CasesPerSecond => Cases / Math.Max(Elapsed.TotalSeconds, 1e-9);
 }
 
 /// <summary>
 /// The throughput figure that travels between machines (issue 16): each law's cases per second divided by FsCheck's
-/// own runner on a trivial property over two ulongs, both measured in the same process, one after the other.
+/// own runner on a trivial property over two ulongs, both measured in the same process, in alternating rounds (on a
+/// shared machine the load moves within seconds; alternating puts the law and its baseline under the same load).
 /// </summary>
 public static class LawThroughput
 {
@@ -25,8 +27,7 @@ public static class LawThroughput
     /// <paramref name="measure"/>.</summary>
     public static LawRate Trivial(int cases, TimeSpan warmUp, TimeSpan measure)
     {
-        var pairs = Arb.From(from a in ArbMap.Default.GeneratorFor<ulong>() from b in ArbMap.Default.GeneratorFor<ulong>() select (a, b));
-        var property = Prop.ForAll(pairs, p => (p.a ^ p.b ^ p.b) == p.a);
+        var property = TrivialProperty.Value;
         ulong round = 0;
         var warm = Stopwatch.StartNew();
         do Run(property, 100, ++round); while (warm.Elapsed < warmUp);
@@ -56,22 +57,41 @@ public static class LawThroughput
         return true;
     }
 
+    private static readonly Lazy<Property> TrivialProperty = new(() =>
+    {
+        var pairs = Arb.From(from a in ArbMap.Default.GeneratorFor<ulong>() from b in ArbMap.Default.GeneratorFor<ulong>() select (a, b));
+        return Prop.ForAll(pairs, p => (p.a ^ p.b ^ p.b) == p.a);
+    });
+
     /// <summary>A law through <see cref="PropertyRunner"/> in rounds of 100, as the gate runs it, for at least
-    /// <paramref name="cases"/> cases and at least <paramref name="measure"/> (after <see cref="WarmUp"/>); null when a
-    /// round does not pass.</summary>
+    /// <paramref name="cases"/> cases and at least <paramref name="measure"/> of its own time (after
+    /// <see cref="WarmUp"/>); after each of its rounds, rounds of the trivial property until the baseline has had as
+    /// much time as the law (its <see cref="LawRate.Baseline"/>). Null when a round does not pass.</summary>
     public static LawRate? Law(ConformanceProperty property, PropertyContext context, int cases, TimeSpan measure)
     {
-        ulong round = 1_000_000; // other seeds than the warm-up's
-        var clock = Stopwatch.StartNew();
-        int done = 0;
-        while (done < cases || clock.Elapsed < measure)
+        ulong round = 1_000_000, trivialRound = 2_000_000; // other seeds than the warm-ups'
+        var trivial = TrivialProperty.Value;
+        TimeSpan lawTime = TimeSpan.Zero, trivialTime = TimeSpan.Zero;
+        int done = 0, trivialDone = 0;
+        while (done < cases || lawTime < measure)
         {
+            long start = Stopwatch.GetTimestamp();
             var outcome = PropertyRunner.Run(property, context, new RunBudget(100, ++round));
+            lawTime += Stopwatch.GetElapsedTime(start);
             if (outcome.Verdict != Comparison.Verdict.Pass) return null;
             if (outcome.Cases == 0) break;
             done += outcome.Cases;
+            do
+            {
+                start = Stopwatch.GetTimestamp();
+                Run(trivial, 100, ++trivialRound);
+                trivialTime += Stopwatch.GetElapsedTime(start);
+                trivialDone += 100;
+            }
+            while (trivialTime < lawTime);
         }
-        return new LawRate(property.Name, Family(property), done, clock.Elapsed);
+        return new LawRate(property.Name, Family(property), done, lawTime,
+            trivialDone == 0 ? null : new LawRate(TrivialName, "baseline", trivialDone, trivialTime));
     }
 
     /// <summary>The families issue 16 measures: the architecture laws (layouts, sizes, register values: target ratio ≥ 1),

@@ -46,9 +46,13 @@ public class BenchLawsCommandTests
         Assert.Equal(FuzzCatalog.All.Select(p => p.Name).Order(), laws.Select(l => l.GetProperty("name").GetString()!).Order());
         foreach (var l in laws)
         {
-            Assert.Equal(["name", "family", "cases", "cases_per_s", "ratio"], Keys(l));
+            Assert.Equal(["name", "family", "cases", "cases_per_s", "baseline_cases_per_s", "ratio"], Keys(l));
             Assert.True(l.GetProperty("cases").GetInt32() >= 100, l.GetProperty("name").GetString()); // at least N cases
             Assert.True(l.GetProperty("cases_per_s").GetDouble() > 0, l.GetProperty("name").GetString());
+            // The baseline measured in rounds alternating with the law's, and the ratio over it.
+            double baseline = l.GetProperty("baseline_cases_per_s").GetDouble();
+            Assert.True(baseline > 0, l.GetProperty("name").GetString());
+            Assert.Equal(l.GetProperty("cases_per_s").GetDouble() / baseline, l.GetProperty("ratio").GetDouble(), 0.002 + 0.01 * l.GetProperty("ratio").GetDouble());
         }
     }
 

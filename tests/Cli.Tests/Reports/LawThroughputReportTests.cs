@@ -32,6 +32,24 @@ public class LawThroughputReportTests
     }
 
     [Fact]
+    public void Ratio_IsOverTheBaselineMeasuredAlongsideTheLaw_AndTheFamilysIsTheirHarmonicMean()
+    {
+        // The machine's load moved between the two laws: each law's baseline, interleaved with it, saw the same load.
+        var report = LawThroughputReport.Build("optimized", Rate(LawThroughput.TrivialName, "baseline", 1000, 1),
+        [
+            Rate("layout.a", "architecture", 400, 1) with { Baseline = Rate(LawThroughput.TrivialName, "baseline", 500, 1) },   // 0.8
+            Rate("layout.b", "architecture", 900, 1) with { Baseline = Rate(LawThroughput.TrivialName, "baseline", 450, 1) },   // 2.0
+            Rate("layout.c", "architecture", 500, 1),                                                                            // 0.5, the run's baseline
+        ]);
+        Assert.Equal([0.8, 2.0, 0.5], report.Laws.Select(l => l.Ratio));
+        Assert.Equal([500, 450, 1000], report.Laws.Select(l => l.BaselineCasesPerSecond));
+        var architecture = report.Families.Single();
+        Assert.Equal(Math.Round(3 / (1 / 0.8 + 1 / 2.0 + 1 / 0.5), 3), architecture.Ratio); // 0.8: the gate's time for equal cases
+        Assert.Equal(Math.Round(3 / (1 / 400.0 + 1 / 900.0 + 1 / 500.0)), architecture.CasesPerSecond);
+        Assert.False(architecture.Met);
+    }
+
+    [Fact]
     public void Met_IsFalse_BelowTheTarget_AndNull_WithoutOne()
     {
         var report = LawThroughputReport.Build("optimized", Rate(LawThroughput.TrivialName, "baseline", 1000, 1),
