@@ -29,7 +29,17 @@ public sealed record XsaveLayout(XsaveFormat Format, FeatureMask Components, int
 
     public bool Equals(XsaveLayout? other) =>
         other is not null && Format == other.Format && Components == other.Components && Size == other.Size &&
-        Placements.SequenceEqual(other.Placements);
+        SamePlacements(Placements, other.Placements);
+
+    // By index, not SequenceEqual: the two sides' lists are of different types (an array, a List), and laws compare
+    // layouts every case.
+    private static bool SamePlacements(IReadOnlyList<ComponentPlacement> a, IReadOnlyList<ComponentPlacement> b)
+    {
+        if (a.Count != b.Count) return false;
+        for (int i = 0; i < a.Count; i++)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
 
     public override int GetHashCode() => HashCode.Combine(Format, Components, Size, Placements.Count);
 }

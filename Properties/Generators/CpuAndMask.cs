@@ -25,41 +25,40 @@ public static class InputGen
     private static IEnumerable<CpuCase> ShrinkCpu(PropertyContext ctx, CpuCase c) =>
         ctx.FixedCpu is null ? CpuGen.Shrink(c, ctx.CorpusCpus) : [];
 
-    /// <summary>A CPU with a mask drawn by <paramref name="maskFor"/>, both from one FsCheck draw (the CPUs of
-    /// <see cref="Cpus"/>, with the same odds); shrinks the mask, then the CPU.</summary>
-    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, MaskDraw maskFor)
+    /// <summary>The CPUs of <see cref="Cpus"/> as a draw: the subject's fixed CPU, or corpus and synthetic ones one to one.</summary>
+    public static CpuDraw AnyCpu(PropertyContext ctx)
     {
-        Gen<CpuAndMask> gen;
         if (ctx.FixedCpu is { } fixedCpu)
         {
             var only = new CpuCase(fixedCpu, null);
-            gen = SeededDraws.From(d => new CpuAndMask(only, maskFor(fixedCpu, ref d)));
+            return (ref SeededDraws _) => only;
         }
-        else
+        var corpus = ctx.CorpusCpus;
+        return (ref SeededDraws d) => CpuGen.Draw(ref d, corpus);
+    }
+
+    /// <summary>The CPUs of <see cref="InstructionGen.CpusWith"/> as a draw: a fixed CPU as it is, else the corpus
+    /// profiles satisfying <paramref name="wanted"/> and synthetic CPUs forced by <paramref name="force"/>.</summary>
+    public static CpuDraw CpusWith(PropertyContext ctx, Func<CpuModel, bool> wanted, Func<SyntheticCpu, SyntheticCpu> force)
+    {
+        if (ctx.FixedCpu is not null) return AnyCpu(ctx);
+        var real = CorpusFilter.Matching(ctx.CorpusCpus, wanted);
+        return (ref SeededDraws d) => CpuGen.DrawWith(ref d, real, wanted, force);
+    }
+
+    /// <summary>A CPU with a mask drawn by <paramref name="maskFor"/>, both from one FsCheck draw (the CPUs of
+    /// <see cref="Cpus"/>, with the same odds); shrinks the mask, then the CPU.</summary>
+    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, MaskDraw maskFor) => CpuAndMask(ctx, AnyCpu(ctx), maskFor);
+
+    /// <summary>As above, with the CPUs drawn by <paramref name="cpus"/> (a law steering toward some CPUs).</summary>
+    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, CpuDraw cpus, MaskDraw maskFor)
+    {
+        var gen = SeededDraws.From(d =>
         {
-            var corpus = ctx.CorpusCpus;
-            gen = SeededDraws.From(d =>
-            {
-                var cpu = CpuGen.Draw(ref d, corpus);
-                return new CpuAndMask(cpu, maskFor(cpu.Cpu, ref d));
-            });
-        }
+            var cpu = cpus(ref d);
+            return new CpuAndMask(cpu, maskFor(cpu.Cpu, ref d));
+        });
         return Arb.From(gen, x => Shrink(ctx, x));
-    }
-
-    /// <summary>As above, with the CPUs drawn from <paramref name="cpus"/> (a law steering toward some CPUs).</summary>
-    public static Arbitrary<CpuAndMask> CpuAndMask(PropertyContext ctx, Gen<CpuCase> cpus, MaskDraw maskFor)
-    {
-        var gen = from cpu in cpus
-                  from seed in SeededDraws.Seeds
-                  select Masked(cpu, seed, maskFor);
-        return Arb.From(gen, x => Shrink(ctx, x));
-    }
-
-    private static CpuAndMask Masked(CpuCase cpu, ulong seed, MaskDraw maskFor)
-    {
-        var d = new SeededDraws(seed);
-        return new CpuAndMask(cpu, maskFor(cpu.Cpu, ref d));
     }
 
     private static IEnumerable<CpuAndMask> Shrink(PropertyContext ctx, CpuAndMask x) =>
@@ -69,11 +68,10 @@ public static class InputGen
     /// <summary>Two nested masks within what the CPU enumerates (<paramref name="universe"/> of it), from one draw.</summary>
     public static Arbitrary<CpuAndNestedMasks> NestedMasks(PropertyContext ctx, Func<CpuModel, FeatureMask> universe)
     {
-        var fixedCase = ctx.FixedCpu is { } fixedCpu ? new CpuCase(fixedCpu, null) : null;
-        var corpus = ctx.CorpusCpus;
+        var cpus = AnyCpu(ctx);
         var gen = SeededDraws.From(d =>
         {
-            var cpu = fixedCase ?? CpuGen.Draw(ref d, corpus);
+            var cpu = cpus(ref d);
             var large = MaskDraws.SubsetOf(universe(cpu.Cpu), ref d);
             return new CpuAndNestedMasks(cpu, MaskDraws.SubsetOf(large, ref d), large);
         });

@@ -4,6 +4,9 @@ using Xsave.Contract;
 
 namespace Xsave.Properties.Generators;
 
+/// <summary>A CPU drawn from seeded draws: how the architecture laws choose their CPUs (with the mask, one FsCheck draw).</summary>
+public delegate CpuCase CpuDraw(ref SeededDraws d);
+
 /// <summary>
 /// CPU models: every real profile of the corpus, and architecturally valid synthetic ones (bundles whole, no
 /// overlapping standard regions, realistic sizes, alignment/XFD/supervisor flags, vendor-style layouts with and
@@ -25,6 +28,23 @@ public static class CpuGen
         if (corpus.Count > 0 && d.Chance(1, 2)) return new CpuCase(d.Pick(corpus), null);
         var synthetic = DrawSynthetic(ref d);
         return new CpuCase(synthetic.ToCpuModel(), synthetic);
+    }
+
+    /// <summary>
+    /// A real profile among <paramref name="real"/> or a synthetic CPU forced by <paramref name="force"/> to satisfy
+    /// <paramref name="wanted"/>, one to one (as <see cref="InstructionGen.CpusWith"/>), from seeded draws.
+    /// </summary>
+    public static CpuCase DrawWith(ref SeededDraws d, IReadOnlyList<CpuModel> real, Func<CpuModel, bool> wanted,
+        Func<SyntheticCpu, SyntheticCpu> force)
+    {
+        if (real.Count > 0 && d.Chance(1, 2)) return new CpuCase(d.Pick(real), null);
+        for (int attempt = 0; attempt < 1000; attempt++)
+        {
+            var synthetic = force(DrawSynthetic(ref d));
+            var cpu = synthetic.ToCpuModel();
+            if (wanted(cpu)) return new CpuCase(cpu, synthetic);
+        }
+        throw new InvalidOperationException("no synthetic CPU satisfied the law's condition in 1000 draws: its forcing does not make one");
     }
 
     private static SyntheticCpu DrawSynthetic(ref SeededDraws d)

@@ -19,7 +19,7 @@ public static class InstructionGen
     {
         if (ctx.FixedCpu is { } fixedCpu) return Gen.Constant(new CpuCase(fixedCpu, null));
         var synthetic = CpuGen.Synthetic.Select(force).Select(s => new CpuCase(s.ToCpuModel(), s)).Where(c => wanted(c.Cpu));
-        var real = ctx.CorpusCpus.Where(wanted).ToArray();
+        var real = CorpusFilter.Matching(ctx.CorpusCpus, wanted);
         return real.Length == 0
             ? synthetic
             : Weighted.Of((1, Gen.Elements(real).Select(c => new CpuCase(c, null))), (1, synthetic));

@@ -89,4 +89,31 @@ public class MaskDrawTests
         var noCorpus = new SeededDraws(3);
         Assert.False(CpuGen.Draw(ref noCorpus, []).IsReal);
     }
+
+    [Fact]
+    public void DrawWith_GivesOnlyWantedCpus_HalfOfThemReal()
+    {
+        Func<CpuModel, bool> wanted = InstructionGen.HasXfdComponent;
+        var real = CorpusFilter.Matching(CleanCpus, wanted);
+        Assert.NotEmpty(real); // the corpus has AMX parts with XFD
+        Assert.Equal(CleanCpus.Where(wanted), real);
+        var d = new SeededDraws(13);
+        const int n = 4_000;
+        int fromCorpus = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var cpu = CpuGen.DrawWith(ref d, real, wanted, s => s with { User = s.User | ArchMasks.Xtile, Xfd = true });
+            Assert.True(wanted(cpu.Cpu), cpu.ToString());
+            if (cpu.IsReal) fromCorpus++;
+        }
+        Assert.InRange(fromCorpus / (double)n, 0.47, 0.53);
+    }
+
+    [Fact]
+    public void DrawWith_NamesTheProblem_WhenTheForcingCannotSatisfyTheCondition()
+    {
+        var d = new SeededDraws(1);
+        var e = Assert.Throws<InvalidOperationException>(() => CpuGen.DrawWith(ref d, [], _ => false, s => s));
+        Assert.Contains("forcing", e.Message);
+    }
 }
