@@ -68,4 +68,27 @@ public class KvmKernelFpuUseTests
         Assert.Null(steps[^1].Outcome!.Signal);
         Assert.Equal([GuestExit.Read(TileData)], steps[^1].Outcome!.Exits!);
     }
+
+    /// <summary>
+    /// After a host kernel FPU use the registers are reloaded (TIF_NEED_FPU_LOAD cleared before the guest runs on), so
+    /// a guest that fills a tile, arms XFD for it and disarms it again before any save keeps its tile data: XFD alone
+    /// does not discard register contents (R87 drops XSTATE_BV bits only while the state is not resident).
+    /// </summary>
+    [Fact]
+    public void ArmAndDisarmAfterKernelUse_KeepTheTileData()
+    {
+        var steps = KernelDifferential.Run(SapphireRapids,
+        [
+            .. Prologue(),
+            new KvmRunOp(0,
+            [
+                new GuestXsetbv(0, 0, 0x602E7), new HostKernelFpuUse(), new GuestWriteRegister(18, 0, 5),
+                new GuestWrmsr(MsrXfd, TileData), new GuestWrmsr(MsrXfd, 0),
+            ]),
+            new GetXsave2Op(0, 0x2B00),
+        ]);
+        var image = steps[^1].Outcome!.Data!;
+        Assert.Equal(TileData, BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(512)) & TileData);
+        Assert.Equal(5UL, BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(0xB00))); // SPR TILEDATA offset
+    }
 }
