@@ -7,7 +7,8 @@ namespace Xsave.Optimized.MutationTests.Linux;
 /// The WARNs a vCPU raises that no contract outcome reports (the contract's VcpuInitOp always answers 0; a KVM_RUN's
 /// death is reported, its WARN is not), read from the optimized vCPU itself. Expected counts from SPEC.md:
 /// R91 kvm_xstate_reset(INIT) WARNs iff vcpu->wants_to_run ≠ fpstate->in_use (H7: INIT put the guest FPU only if
-/// loaded); R87/H25 the kernel-mode #NM of the entry restore is WARN_ON(!user_mode) before die().
+/// loaded); R87/H25 the kernel-mode #NM of the entry restore is WARN_ON(!user_mode) before die(); R86 no restore (so no
+/// #NM) between guest events unless TIF_NEED_FPU_LOAD is set.
 /// Each INIT case also shows that INIT reached its component loop (CET_U zeroed).
 /// </summary>
 public class KvmVcpuWarnTests
@@ -58,5 +59,23 @@ public class KvmVcpuWarnTests
         Assert.Equal(1, host.R(new SetMsrOp(0, MsrXfd, 1UL << 18)));
         Assert.Equal(KernelSignal.ThreadDied, host.Do(new KvmRunOp(0, [])).Signal);
         Assert.Equal(1, Warnings(host));
+    }
+
+    /// <summary>
+    /// R86: the registers are reloaded between guest events only under TIF_NEED_FPU_LOAD. A guest that arms XFD over a
+    /// live tile gets no restore before its next event, hence no host #NM and no WARN (the put saves under XFD).
+    /// </summary>
+    [Fact]
+    public void XfdArmedOverALiveTile_NoReloadNoWarn()
+    {
+        var cpu = Corpus.Cpu("intel-sapphirerapids-806f8");
+        var host = new KvmHost(cpu);
+        Assert.Equal(0, host.R(new ArchPrctlOp(1, KvmHost.ReqGuestPerm, 18)));
+        Assert.Equal(0, host.NewVcpu(KvmInputs.GuestCpuid(0x602E7, cpu.SubLeaf(1).Eax)));
+        var run = host.Do(new KvmRunOp(0,
+            [new GuestXsetbv(0, 0, 0x602E7), new GuestWriteRegister(18, 0, 5), new GuestWrmsr(MsrXfd, 1UL << 18), new GuestRdmsr(MsrXfd)]));
+        Assert.Equal(GuestExit.Read(1UL << 18), run.Exits![^1]);
+        Assert.Null(run.Signal);
+        Assert.Equal(0, Warnings(host));
     }
 }
