@@ -20,7 +20,7 @@ public class SigreturnSwBytesTests
     private static readonly int User = OracleBoot.UserSize(Skylake);
     private static readonly ulong Features = OracleBoot.Of(Skylake).User.DefaultFeatures.Bits;
 
-    public enum Edit { None, XstateSize576, XstateSize575, XstateSizeAboveUser, ExtendedBelowXstate, Magic1, Magic2, Magic2Cut, FrameOf512, FrameOf511 }
+    public enum Edit { None, XstateSize576, XstateSize575, XstateSizeAboveUser, ExtendedBelowXstate, ExtendedEqualsXstate, Magic1, Magic2, Magic2Cut, FrameOf512, FrameOf511, FxOnlyFrameOf512 }
 
     private static byte[] Build(Edit edit)
     {
@@ -35,11 +35,13 @@ public class SigreturnSwBytesTests
         return edit switch
         {
             Edit.ExtendedBelowXstate => With32(f, SwExtended, (uint)User - 1),
+            Edit.ExtendedEqualsXstate => With32(f, SwExtended, (uint)User),
             Edit.Magic1 => With32(f, SwMagic1, Magic1 ^ 1),
             Edit.Magic2 => With32(f, User, Magic2 ^ 1),
             Edit.Magic2Cut => f[..(User + 3)],
             Edit.FrameOf512 => f[..512],
             Edit.FrameOf511 => f[..511],
+            Edit.FxOnlyFrameOf512 => With32(f, SwMagic1, 0)[..512],
             _ => f,
         };
     }
@@ -50,11 +52,13 @@ public class SigreturnSwBytesTests
     [InlineData(Edit.XstateSize575, false)]      // below it: fx-only
     [InlineData(Edit.XstateSizeAboveUser, false)] // above user_size: fx-only
     [InlineData(Edit.ExtendedBelowXstate, false)] // xstate_size > extended_size: fx-only
+    [InlineData(Edit.ExtendedEqualsXstate, true)] // xstate_size = extended_size: accepted
     [InlineData(Edit.Magic1, false)]
     [InlineData(Edit.Magic2, false)]
     [InlineData(Edit.Magic2Cut, true)]           // magic2 unreadable: SIGSEGV
     [InlineData(Edit.FrameOf512, true)]          // sw bytes readable, magic2 not
     [InlineData(Edit.FrameOf511, true)]          // sw bytes unreadable
+    [InlineData(Edit.FxOnlyFrameOf512, false)]   // no magic1: FXRSTOR of the 512 bytes there are
     public void SwBytes_DecideXrstorOrFxOnly(Edit edit, bool sigsegv)
     {
         var steps = KernelDifferential.Run(Skylake,
