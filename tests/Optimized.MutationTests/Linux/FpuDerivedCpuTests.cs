@@ -162,6 +162,30 @@ public class FpuDerivedCpuTests
     }
 
     /// <summary>
+    /// APX where the architecture puts it on CPUs without MPX: 128 bytes at standard offset 960, below AVX-512's
+    /// components (Sapphire Rapids' enumeration plus leaf 0xD.19). xfeature_uncompact_order then differs from the bit
+    /// order, and the ptrace regset must still place every component at its standard offset (R70, R71).
+    /// </summary>
+    [Fact]
+    public void ApxBelowAvx512_RegsetInOffsetOrder()
+    {
+        var spr = Subjects.AllCpus.Single(c => c.Id == Corpus.SapphireRapids);
+        var leaf0 = spr.SubLeaf(0);
+        var cpu = With(spr, "spr-apx", f => f with { Apx = true },
+            (0, leaf0 with { Eax = leaf0.Eax | 1u << 19 }), (19, new CpuidRegs(128, 960, 0, 0)));
+        var boot = BootObservation.Observe(cpu, KernelConfig.Default);
+        Assert.True(boot.Xsave);
+        Assert.Equal(0xe02e7UL, boot.User.MaxFeatures.Bits);
+        var w = Properties.Tests.Differential.Kernels(cpu, KernelConfig.Default);
+        int full = (int)boot.User.MaxSize;
+        var image = UabiImages.Image(full, 0x802e7);
+        Assert.Equal(0, w.Do(new PtraceSetXstateOp(1, 0, image)).Result);
+        var got = w.Do(new PtraceGetXstateOp(1, 0, full)).Data!;
+        Assert.Equal(image.AsSpan(960, 128).ToArray(), got.AsSpan(960, 128).ToArray());
+        Assert.Equal(image.AsSpan(1088, 64).ToArray(), got.AsSpan(1088, 64).ToArray());
+    }
+
+    /// <summary>
     /// R42: a user component the CPU flags as supervisor (leaf 0xD.2 ECX[0]) without XSAVES (erratum 1386 on Zen 1):
     /// "Got supervisor feature 2, but XSAVES not advertised", XSAVE disabled; with XSAVES kept the check is not made.
     /// </summary>
