@@ -41,6 +41,18 @@ public class FpuDerivedCpuTests
         Assert.Equal(0UL, boot.User.MaxFeatures.Bits);
     }
 
+    /// <summary>
+    /// R43 on a 64-bit build without an FPU (the contract boots any model; x86_64 itself requires one): sizeof(struct
+    /// swregs_state) is 136 bytes there. Only the boot is compared (the oracle does not run tasks on such a host).
+    /// </summary>
+    [Fact]
+    public void NoFpu64_BootSizes()
+    {
+        var w = Properties.Tests.Differential.Kernels(NoFpu, KernelConfig.Default);
+        Assert.Equal("no FPU (math emulation)", w.Boot.DisabledReason);
+        Assert.Equal(136u, w.Boot.Kernel.MaxSize);
+    }
+
     /// <summary>R43: FPU without FXSR: FNSAVE's 112-byte fregs_state, user.legacy_features = FP.</summary>
     [Fact]
     public void FsaveOnly32_FregsSizes()
@@ -159,6 +171,35 @@ public class FpuDerivedCpuTests
         var boot = BootObservation.Observe(SkylakeWithApx(mpx: false), KernelConfig.Default);
         Assert.True(boot.Xsave);
         Assert.Equal(0x80007UL, boot.Xcr0.Bits);
+    }
+
+    /// <summary>
+    /// R42 compares init_fpstate's size with its buffer with "&gt;": Zen 5 with Hi16_ZMM enumerated at 2672 bytes makes
+    /// kernel.default_size 576+256+64+512+2672+16 = 4096 exactly, which fits: XSAVE stays enabled.
+    /// </summary>
+    [Fact]
+    public void InitFpstateExactlyPageSize_Fits()
+    {
+        var zen5 = ObservedHost.Zen5();
+        var cpu = With(zen5, "zen5-hi16zmm-2672", null, (7, zen5.SubLeaf(7) with { Eax = 2672 }),
+            (0, zen5.SubLeaf(0) with { Ebx = 0x580 + 2672, Ecx = 0x580 + 2672 }));
+        var boot = BootObservation.Observe(cpu, KernelConfig.Default);
+        Assert.True(boot.Xsave);
+        Assert.Equal(4096u, boot.Kernel.DefaultSize);
+    }
+
+    /// <summary>
+    /// R38a: erratum_1386_microcode[] names family 17h model 01h stepping 2 only; stepping 1 of that model is not in the
+    /// table, so x86_match_min_microcode_rev fails and XSAVES is cleared whatever the revision.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 0x0800126eu, true)]
+    [InlineData(2, 0x0800126eu, false)]
+    public void Erratum1386_MatchesTheStepping(int stepping, uint revision, bool affected)
+    {
+        var cpu = Zen1 with { Id = "zen1-stepping", Model = 1, Stepping = stepping, MicrocodeRevision = revision };
+        BootObservation.Observe(cpu, KernelConfig.Default);
+        Assert.Equal(!affected, BootTables.Build(cpu, KernelConfig.Default).Has(CpuCaps.Xsaves));
     }
 
     /// <summary>
