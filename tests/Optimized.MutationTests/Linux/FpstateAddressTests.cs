@@ -34,6 +34,25 @@ public class FpstateAddressTests
     }
 
     /// <summary>
+    /// Skylake booted with noxsaves and clearcpuid=xsavec: no compaction, so MPX's BNDREGS sits at its standard offset
+    /// 960 in the kernel buffer, not after YMM; what PTRACE_SETREGSET wrote for YMM and both MPX components reads back.
+    /// </summary>
+    [Fact]
+    public void StandardFormat_MpxAtItsStandardOffset()
+    {
+        var w = Differential.Kernels(Cpu("intel-skylake-506e3"),
+            KernelConfig.Default with { NoXsaves = true, ClearCpuid = CpuidFlags.Xsavec });
+        Assert.False(w.Boot.Compacted);
+        Assert.Equal(1088u, w.Boot.User.MaxSize);
+        var image = UabiImages.Image(1088, 0x1f);
+        Assert.Equal(0, w.Do(new PtraceSetXstateOp(1, 0, image)).Result);
+        var got = w.Do(new PtraceGetXstateOp(1, 0, 1088)).Data!;
+        Assert.Equal(image.AsSpan(576, 256).ToArray(), got.AsSpan(576, 256).ToArray());
+        Assert.Equal(image.AsSpan(960, 128).ToArray(), got.AsSpan(960, 128).ToArray());
+        w.Do(new SignalDeliverOp(1, 0));
+    }
+
+    /// <summary>
     /// YMM written, then a SETREGSET whose XSTATE_BV clears it: copy_uabi_to_xstate leaves the old YMM bytes in the
     /// buffer but XSTATE_BV says init, so the signal frame's YMM area is the init configuration (zeros) and a GET
     /// reports XSTATE_BV without YMM. Zen 1 (compacted) and Sandy Bridge-E (standard).
