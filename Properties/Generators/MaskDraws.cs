@@ -8,7 +8,9 @@ public delegate FeatureMask MaskDraw(CpuModel cpu, ref SeededDraws d);
 
 /// <summary>
 /// The choices of <see cref="MaskGen"/> as plain draws from <see cref="SeededDraws"/>: the same odds, no generator
-/// object. <see cref="MaskGen"/>'s generators of the same names are these, drawn from one FsCheck seed.
+/// object. <see cref="MaskGen.NearXcr0Lattice"/> and <see cref="MaskGen.LegalXcr0"/> are built on these (the first on
+/// the draws of one FsCheck seed, the second on <see cref="Legal"/> of the seed itself), so the kernel laws that use
+/// them draw the values they drew before.
 /// </summary>
 public static class MaskDraws
 {
