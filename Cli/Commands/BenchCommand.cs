@@ -57,7 +57,7 @@ public static class BenchCommand
         {
             Description = "Instead: the gate's throughput, each law in rounds of 100 for at least N cases and --seconds " +
                           "(after a warm-up of every law for --seconds), as cases/s and as a ratio to FsCheck's runner " +
-                          "on a trivial property measured the same way in the same run (issue 16).",
+                          "on a trivial property measured in rounds alternating with the law's (issue 16).",
             HelpName = "N",
         };
         var command = new Command(Name, "Quick in-process benchmark: ops/s of the oracle and an implementation (optimized by default) per operation.")

@@ -78,7 +78,9 @@ public static class CpuGen
         return new SyntheticCpu(style, user, xss, xsaveopt, xsavec, xsaves, amx && !amxWithoutXfd, extraAligned & (user | xss));
     }
 
-    /// <summary>Real profiles (clean ones only: the others have inconsistent enumerations) and synthetic CPUs.</summary>
+    /// <summary>Real profiles (clean ones only: the others have inconsistent enumerations) and synthetic CPUs, one to
+    /// one: the choice <see cref="Draw"/> makes from seeded draws, as a generator (the instruction and kernel laws bind
+    /// on it; moving them to <see cref="Draw"/> would change their case streams).</summary>
     public static Gen<CpuCase> Any(IReadOnlyList<CpuModel> corpus)
     {
         var synthetic = Synthetic.Select(s => new CpuCase(s.ToCpuModel(), s));

@@ -13,7 +13,8 @@ public static class InstructionGen
 {
     /// <summary>
     /// CPUs satisfying <paramref name="wanted"/>: the matching corpus profiles and synthetic CPUs forced to match by
-    /// <paramref name="force"/>. A fixed CPU is used as it is (laws pass trivially when it lacks what they need).
+    /// <paramref name="force"/>. A fixed CPU is used as it is (laws pass trivially when it lacks what they need). The
+    /// same choice as a seeded draw is <see cref="InputGen.CpusWith"/> (the architecture laws').
     /// </summary>
     public static Gen<CpuCase> CpusWith(PropertyContext ctx, Func<CpuModel, bool> wanted, Func<SyntheticCpu, SyntheticCpu> force)
     {
