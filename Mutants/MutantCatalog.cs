@@ -41,5 +41,6 @@ public static class MutantCatalog
         new ExecKeepsSiblingThreads(correct),
         new InitClearsAvxRegisters(correct),
         new ClearCpuidNoClosure(correct),
+        new PtraceSetIgnoresPkru(correct),
     ];
 }
