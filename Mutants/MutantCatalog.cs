@@ -42,5 +42,7 @@ public static class MutantCatalog
         new InitClearsAvxRegisters(correct),
         new ClearCpuidNoClosure(correct),
         new PtraceSetIgnoresPkru(correct),
+        new ApxMpxConflictUnchecked(correct),
+        new LbrInXssWithoutEnumeration(correct),
     ];
 }

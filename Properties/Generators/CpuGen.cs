@@ -47,7 +47,8 @@ public static class CpuGen
         throw new InvalidOperationException("no synthetic CPU satisfied the law's condition in 1000 draws: its forcing does not make one");
     }
 
-    private static SyntheticCpu DrawSynthetic(ref SeededDraws d)
+    /// <summary>One synthetic CPU with the odds of <see cref="Synthetic"/>.</summary>
+    public static SyntheticCpu DrawSynthetic(ref SeededDraws d)
     {
         var style = d.Pick(Styles);
         bool ymm = d.Chance(4, 5), mpx = d.Chance(1, 2), avx512 = d.Chance(1, 2), pkru = d.Chance(1, 2);

@@ -21,6 +21,8 @@ public static class InputCodecs
                 ["xsaveopt"] = s.Xsaveopt, ["xsavec"] = s.Xsavec, ["xsaves"] = s.Xsaves, ["xfd"] = s.Xfd,
                 ["extra_aligned"] = s.ExtraAligned.ToHex(),
             };
+        // Written only when set, so the inputs of CPUs without the quirk (and their files' names) stay as they were.
+        if (c.Synthetic is { ArchLbrFlagOnly: true }) o["synthetic"]!["arch_lbr_flag_only"] = true;
         return o;
     }
 
@@ -43,7 +45,9 @@ public static class InputCodecs
                 return false;
             }
             synthetic = new SyntheticCpu(style, user, sup, s.GetProperty("xsaveopt").GetBoolean(), s.GetProperty("xsavec").GetBoolean(),
-                s.GetProperty("xsaves").GetBoolean(), s.GetProperty("xfd").GetBoolean(), aligned);
+                s.GetProperty("xsaves").GetBoolean(), s.GetProperty("xfd").GetBoolean(), aligned,
+                // Absent in files written before the field existed: those CPUs had no such quirk.
+                s.TryGetProperty("arch_lbr_flag_only", out var lbr) && lbr.ValueKind == JsonValueKind.True);
         }
         cpu = new CpuCase(m!, synthetic);
         return true;

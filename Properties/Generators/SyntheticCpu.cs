@@ -16,6 +16,8 @@ public enum OffsetStyle
 /// <summary>
 /// A synthetic but architecturally valid CPU: which components it enumerates and which XSAVE variants it has.
 /// Shrinking works on this description; <see cref="ToCpuModel"/> turns it into CPUID leaf 0xD.
+/// <paramref name="ArchLbrFlagOnly"/> is a hypervisor's inconsistency, not an architecture: the ARCH_LBR feature flag
+/// without LBR in CPUID(0xD,1) (H12; only <see cref="FirmwareQuirkCpus"/> sets it).
 /// </summary>
 public sealed record SyntheticCpu(
     OffsetStyle Style,
@@ -25,7 +27,8 @@ public sealed record SyntheticCpu(
     bool Xsavec,
     bool Xsaves,
     bool Xfd,
-    FeatureMask ExtraAligned)
+    FeatureMask ExtraAligned,
+    bool ArchLbrFlagOnly = false)
 {
     /// <summary>Sizes from the kernel's structures and real dumps (SPEC R1); LBR at depth 32.</summary>
     public static int SizeOf(int i) => i switch
@@ -49,7 +52,7 @@ public sealed record SyntheticCpu(
 
     /// <summary>Number of optional things this CPU has: what shrinking reduces.</summary>
     public int Weight => User.Count + Supervisor.Count + (Xsaveopt ? 1 : 0) + (Xsavec ? 1 : 0) + (Xsaves ? 1 : 0) +
-                         (Xfd ? 1 : 0) + ExtraAligned.Count + (Style == OffsetStyle.Packed ? 0 : 1);
+                         (Xfd ? 1 : 0) + ExtraAligned.Count + (Style == OffsetStyle.Packed ? 0 : 1) + (ArchLbrFlagOnly ? 1 : 0);
 
     public CpuModel ToCpuModel(string id = "synthetic")
     {
@@ -95,7 +98,7 @@ public sealed record SyntheticCpu(
                 Ibt = Supervisor.Overlaps(ArchMasks.Cet),
                 AmxTile = User.Overlaps(ArchMasks.Xtile),
                 Apx = User.Contains(XFeature.Apx),
-                ArchLbr = Supervisor.Contains(XFeature.Lbr),
+                ArchLbr = Supervisor.Contains(XFeature.Lbr) || ArchLbrFlagOnly,
                 Uintr = Supervisor.Contains(XFeature.Uintr),
                 Hwp = Supervisor.Contains(XFeature.Hwp),
                 Hdc = Supervisor.Contains(XFeature.Hdc),
@@ -125,5 +128,6 @@ public sealed record SyntheticCpu(
 
     public override string ToString() =>
         $"synthetic {Style} user={User.ToHex()} ({User.Describe()}) xss={Supervisor.ToHex()} " +
-        $"xsaveopt={Xsaveopt} xsavec={Xsavec} xsaves={Xsaves} xfd={Xfd}" + (ExtraAligned.IsEmpty ? "" : $" aligned+={ExtraAligned.ToHex()}");
+        $"xsaveopt={Xsaveopt} xsavec={Xsavec} xsaves={Xsaves} xfd={Xfd}" + (ExtraAligned.IsEmpty ? "" : $" aligned+={ExtraAligned.ToHex()}") +
+        (ArchLbrFlagOnly ? " arch-lbr-flag-only" : "");
 }

@@ -48,4 +48,48 @@ public class HostHistoricalMutantTests(ITestOutputHelper output)
         Assert.True(s.Ops.Count <= 2, $"{s.Ops.Count} events: {s}");
         Assert.Contains(s.Ops, op => op is PtraceSetXstateOp);
     }
+
+    // APX and MPX both enumerated (R35): a packed synthetic CPU, so nothing but the enumeration is odd.
+    private static readonly SyntheticCpu ApxAndMpx = new(OffsetStyle.Packed,
+        FeatureMask.Of(XFeature.Fp, XFeature.Sse, XFeature.Ymm, XFeature.BndRegs, XFeature.BndCsr, XFeature.Apx),
+        FeatureMask.None, Xsaveopt: true, Xsavec: true, Xsaves: false, Xfd: false, FeatureMask.None);
+
+    // ARCH_LBR flag, LBR not in CPUID(0xD,1), XSAVES with CET (the kernel writes IA32_XSS).
+    private static readonly SyntheticCpu LbrFlagOnly = new(OffsetStyle.Packed, FeatureMask.Of(XFeature.Fp, XFeature.Sse, XFeature.Ymm),
+        FeatureMask.Of(XFeature.CetUser, XFeature.CetKernel), Xsaveopt: true, Xsavec: true, Xsaves: true, Xfd: false, FeatureMask.None,
+        ArchLbrFlagOnly: true);
+
+    [Fact]
+    public void H21_apx_with_mpx_disables_xsave_and_the_mutant_keeps_it()
+    {
+        var cpu = ApxAndMpx.ToCpuModel();
+        Assert.False(new OptimizedImplementation().Boot(cpu, KernelConfig.Default).Boot.Xsave); // R35
+        Assert.True(new ApxMpxConflictUnchecked(new OptimizedImplementation()).Boot(cpu, KernelConfig.Default).Boot.Xsave);
+    }
+
+    [Fact]
+    public void H12_ia32_xss_gets_no_unenumerated_lbr_and_the_mutant_writes_it()
+    {
+        var cpu = LbrFlagOnly.ToCpuModel();
+        Assert.True(cpu.Flags.ArchLbr);
+        var boot = new OptimizedImplementation().Boot(cpu, KernelConfig.Default).Boot;
+        // R10/R40: XSS holds only what CPUID(0xD,1) enumerates; the CET states are there, so the MSR is written.
+        Assert.True(boot.Xss.IsSubsetOf(cpu.SupportedXss) && !boot.Xss.IsEmpty, boot.Xss.ToHex());
+        var broken = new LbrInXssWithoutEnumeration(new OptimizedImplementation()).Boot(cpu, KernelConfig.Default).Boot;
+        Assert.True(broken.Xss.Contains(XFeature.Lbr));
+    }
+
+    [Theory]
+    [InlineData("mutant:h21-apx-mpx-conflict-unchecked")]
+    [InlineData("mutant:h12-lbr-in-xss-without-enumeration")]
+    public void The_firmware_quirk_mutants_are_caught_by_the_boot_law_on_a_quirky_cpu(string id)
+    {
+        var mutant = MutantCatalog.All(new OptimizedImplementation()).Single(m => m.Name == id);
+        var outcome = MutantRun.Of(output, "kernel.boot.differential", mutant);
+        Assert.Equal(Properties.Comparison.Verdict.Diverge, outcome.Verdict);
+        var shrunk = Assert.IsType<CpuAndMask>(Assert.Single(outcome.Shrunk!));
+        var flags = shrunk.Cpu.Cpu.Flags;
+        Assert.True(id.Contains("h21") ? shrunk.Cpu.Cpu.SupportedXcr0.Contains(XFeature.Apx) : flags.ArchLbr && !shrunk.Cpu.Cpu.SupportedXss.Contains(XFeature.Lbr),
+            shrunk.ToString());
+    }
 }
