@@ -44,5 +44,6 @@ public static class MutantCatalog
         new PtraceSetIgnoresPkru(correct),
         new ApxMpxConflictUnchecked(correct),
         new LbrInXssWithoutEnumeration(correct),
+        new CompactedOffsetsOfMaxFeatures(correct),
     ];
 }

@@ -92,4 +92,14 @@ public class HostHistoricalMutantTests(ITestOutputHelper output)
         Assert.True(id.Contains("h21") ? shrunk.Cpu.Cpu.SupportedXcr0.Contains(XFeature.Apx) : flags.ArchLbr && !shrunk.Cpu.Cpu.SupportedXss.Contains(XFeature.Lbr),
             shrunk.ToString());
     }
+
+    [Fact]
+    public void H2_compacted_offsets_follow_xcomp_bv_and_the_mutant_places_them_as_for_every_feature()
+    {
+        var mask = FeatureMask.Of(XFeature.Fp, XFeature.Sse, XFeature.Ymm, XFeature.Pkru);
+        // R15 by hand from Sapphire Rapids' CPUID: YMM (256 bytes) at 576, PKRU (no alignment bit) right after it.
+        Assert.Equal(832, new OptimizedImplementation().Architecture(Spr).CompactedLayout(mask).Find((int)XFeature.Pkru)!.Value.Offset);
+        var broken = new CompactedOffsetsOfMaxFeatures(new OptimizedImplementation()).Architecture(Spr).CompactedLayout(mask);
+        Assert.NotEqual(832, broken.Find((int)XFeature.Pkru)!.Value.Offset); // after the MPX and AVX-512 components the mask leaves out
+    }
 }
