@@ -58,7 +58,8 @@ public static class KvmAbi
     private const uint IndexedExtendedFunction = 0x8000001D;
 
     /// <summary>The flags an entry of the contract's KVM_SET_CPUID2 table stands for: SIGNIFCANT_INDEX exactly for the
-    /// indexed functions (what KVM_GET_SUPPORTED_CPUID reports and QEMU passes; KVM keeps userspace's flags).</summary>
+    /// indexed functions (what KVM_GET_SUPPORTED_CPUID reports and QEMU passes; KVM keeps userspace's flags, and R78/R79's lookups
+    /// depend on them).</summary>
     public static uint CpuidUserFlags(uint function) =>
         (function < 64 ? (IndexedBasicFunctions >> (int)function & 1) != 0 : function == IndexedExtendedFunction)
             ? CpuidFlagSignificantIndex : 0;

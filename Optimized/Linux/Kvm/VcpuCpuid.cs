@@ -120,7 +120,7 @@ public sealed class VcpuCpuid
         ReadOnlySpan<KvmCpuidEntry2> t = _cpuid;
         int sub0 = KvmCpuidEntry2.Find(t, 0xD, 0);
         int sub1 = KvmCpuidEntry2.Find(t, 0xD, 1);
-        // reverse_cpuid's lookups: (1, 0) for XSAVE, (7, 0) for SHSTK/IBT, (0xD, 1) for XSAVES/XFD; an unflagged
+        // R79, reverse_cpuid's lookups: (1, 0) for XSAVE, (7, 0) for SHSTK/IBT, (0xD, 1) for XSAVES/XFD; an unflagged
         // (non-indexed) leaf 1 entry answers for index 0 whatever its own index.
         int leaf1 = KvmCpuidEntry2.Find(t, 1, 0);
         int leaf7 = KvmCpuidEntry2.Find(t, 7, 0);

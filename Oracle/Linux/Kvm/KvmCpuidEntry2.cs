@@ -17,7 +17,7 @@ public sealed record KvmCpuidEntry2(uint Function, uint Index, uint Flags, uint 
     /// An entry of the contract's KVM_SET_CPUID2 table. kvm_vcpu_ioctl_set_cpuid2 keeps userspace's flags as they are;
     /// the contract's entries have none and stand for entries flagged exactly when the function is indexed, as
     /// KVM_GET_SUPPORTED_CPUID reports them (do_host_cpuid) and QEMU passes them (kvm_x86_build_cpuid) for the leaves
-    /// KVM reads here (1, 7, 0xD, 0x80000008).
+    /// KVM reads here (1, 7, 0xD, 0x80000008). Which entry R78's and R79's lookups find depends on these flags.
     /// </summary>
     public static KvmCpuidEntry2 FromUser(uint function, uint index, uint eax, uint ebx, uint ecx, uint edx) =>
         new(function, index, FunctionIsIndexed(function) ? SignificantIndex : 0, eax, ebx, ecx, edx);

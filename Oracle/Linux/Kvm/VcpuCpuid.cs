@@ -128,7 +128,7 @@ public sealed class VcpuCpuid
         GuestSupportedXcr0 = leaf0 is null ? FeatureMask.None : FeatureMask.FromHalves(leaf0.Eax, leaf0.Edx) & caps.SupportedXcr0;
         GuestSupportedXss = leaf1 is null ? FeatureMask.None : FeatureMask.FromHalves(leaf1.Ecx, leaf1.Edx) & caps.SupportedXss;
 
-        // The guest capabilities are looked up by reverse_cpuid's (function, index): (1, 0) for XSAVE, (0xD, 1) for
+        // R79: the guest capabilities are looked up by reverse_cpuid's (function, index): (1, 0) for XSAVE, (0xD, 1) for
         // XSAVES/XFD, (7, 0) for SHSTK/IBT. Leaf 1 is not indexed, so its entry matches at any index; 7 and 0xD are.
         var basic1 = Find(_cpuid, 1, 0);
         var leaf7 = Find(_cpuid, 7, 0);
