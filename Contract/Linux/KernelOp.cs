@@ -215,7 +215,13 @@ public sealed record GuestWriteRegister(int Component, int Offset, ulong Value) 
     public int Offset { get; } = Offset >= 0 ? Offset : throw new ArgumentException($"write_reg: offset {Offset} is negative");
 }
 
-/// <summary>One CPUID entry as KVM_SET_CPUID2/KVM_GET_SUPPORTED_CPUID carry it.</summary>
+/// <summary>
+/// One CPUID entry as KVM_SET_CPUID2/KVM_GET_SUPPORTED_CPUID carry it. It has no flags field: an entry stands for a
+/// struct kvm_cpuid_entry2 with KVM_CPUID_FLAG_SIGNIFCANT_INDEX set exactly when the function is indexed
+/// (cpuid_function_is_indexed: 4, 7, 0xB, 0xD, 0xF, 0x10, 0x12, 0x14, 0x17, 0x18, 0x1D, 0x1E, 0x1F, 0x24, 0x8000001D),
+/// as KVM_GET_SUPPORTED_CPUID reports and QEMU passes them. KVM keeps userspace's flags, and its lookups (R78, R79)
+/// match an unflagged entry at any index: a leaf 1 or 0x80000008 entry counts whatever its Index.
+/// </summary>
 public sealed record CpuidEntry(uint Function, uint Index, CpuidRegs Regs);
 
 /// <summary>One struct kvm_xcr.</summary>

@@ -52,6 +52,18 @@ public static class KvmAbi
     /// <summary>KVM_CPUID_FLAG_SIGNIFCANT_INDEX (sic).</summary>
     public const uint CpuidFlagSignificantIndex = 1;
 
+    /// <summary>cpuid_function_is_indexed (asm/cpuid/api.h) for functions 0..63, one bit each: 4, 7, 0xB, 0xD, 0xF,
+    /// 0x10, 0x12, 0x14, 0x17, 0x18, 0x1D, 0x1E, 0x1F, 0x24. The only indexed extended function is 0x8000001D.</summary>
+    private const ulong IndexedBasicFunctions = 0x10_E195_A890UL;
+    private const uint IndexedExtendedFunction = 0x8000001D;
+
+    /// <summary>The flags an entry of the contract's KVM_SET_CPUID2 table stands for: SIGNIFCANT_INDEX exactly for the
+    /// indexed functions (what KVM_GET_SUPPORTED_CPUID reports and QEMU passes; KVM keeps userspace's flags, and R78/R79's lookups
+    /// depend on them).</summary>
+    public static uint CpuidUserFlags(uint function) =>
+        (function < 64 ? (IndexedBasicFunctions >> (int)function & 1) != 0 : function == IndexedExtendedFunction)
+            ? CpuidFlagSignificantIndex : 0;
+
     /// <summary>XCR_XFEATURE_ENABLED_MASK: the only XCR.</summary>
     public const uint XcrXfeatureEnabledMask = 0;
 

@@ -39,12 +39,13 @@ public sealed class VcpuCpuid
         if (_vcpu.Vm.Dead) return Vcpu.Errors.EIO;
         if (entries.Count > KvmAbi.MaxCpuidEntries) return Vcpu.Errors.E2BIG;
 
-        // The ioctl's own copy of the user array (kvm_set_cpuid2 -> vmemdup_array_user).
+        // The ioctl's own copy of the user array (kvm_set_cpuid2 -> vmemdup_array_user), flags as userspace gave them:
+        // the contract's flag-less entries carry SIGNIFCANT_INDEX exactly on the indexed functions.
         var incoming = new KvmCpuidEntry2[entries.Count];
         for (int k = 0; k < incoming.Length; k++)
         {
             var e = entries[k];
-            incoming[k] = new KvmCpuidEntry2(e.Function, e.Index, KvmAbi.CpuidFlagSignificantIndex,
+            incoming[k] = new KvmCpuidEntry2(e.Function, e.Index, KvmAbi.CpuidUserFlags(e.Function),
                 e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
         }
 
@@ -91,8 +92,9 @@ public sealed class VcpuCpuid
     /// <summary>R78 kvm_check_cpuid.</summary>
     private long CheckCpuid(TaskGroup group, ReadOnlySpan<KvmCpuidEntry2> table)
     {
-        // R78: the virtual-address width must be 48 or 57 bits (or not given).
-        int ext8 = KvmCpuidEntry2.Find(table, 0x80000008, 0);
+        // R78: the virtual-address width must be 48 or 57 bits (or not given); kvm_find_cpuid_entry takes the first
+        // 0x80000008 entry at any index.
+        int ext8 = KvmCpuidEntry2.FindFirst(table, 0x80000008);
         if (ext8 >= 0)
         {
             uint vaddrBits = (table[ext8].Eax & 0xFF00) >> 8;
@@ -118,6 +120,8 @@ public sealed class VcpuCpuid
         ReadOnlySpan<KvmCpuidEntry2> t = _cpuid;
         int sub0 = KvmCpuidEntry2.Find(t, 0xD, 0);
         int sub1 = KvmCpuidEntry2.Find(t, 0xD, 1);
+        // R79, reverse_cpuid's lookups: (1, 0) for XSAVE, (7, 0) for SHSTK/IBT, (0xD, 1) for XSAVES/XFD; an unflagged
+        // (non-indexed) leaf 1 entry answers for index 0 whatever its own index.
         int leaf1 = KvmCpuidEntry2.Find(t, 1, 0);
         int leaf7 = KvmCpuidEntry2.Find(t, 7, 0);
 

@@ -88,11 +88,19 @@ public sealed class VcpuCpuid
     public static KvmCpuidEntry2? Find(IReadOnlyList<KvmCpuidEntry2> table, uint function, uint index) =>
         table.FirstOrDefault(e => e.Matches(function, index));
 
+    /// <summary>
+    /// kvm_find_cpuid_entry: KVM's lookup of a function it treats as not indexed (KVM_CPUID_INDEX_NOT_SIGNIFICANT).
+    /// kvm_find_cpuid_entry2 then returns the first entry of the function whatever its index and flags.
+    /// </summary>
+    public static KvmCpuidEntry2? FindAnyIndex(IReadOnlyList<KvmCpuidEntry2> table, uint function) =>
+        table.FirstOrDefault(e => e.Function == function);
+
     /// <summary>R78 kvm_check_cpuid.</summary>
     private KResult CheckCpuid(IReadOnlyList<KvmCpuidEntry2> table)
     {
-        // R78: the canonical-address checks assume a 48- or 57-bit virtual address width (or none given).
-        var ext8 = Find(table, 0x80000008, 0);
+        // R78: the canonical-address checks assume a 48- or 57-bit virtual address width (or none given). The lookup
+        // is kvm_find_cpuid_entry(vcpu, 0x80000008): the first 0x80000008 entry, whatever index the VMM gave it.
+        var ext8 = FindAnyIndex(table, 0x80000008);
         if (ext8 is not null)
         {
             uint vaddrBits = (ext8.Eax & 0xFF00) >> 8;
@@ -120,6 +128,8 @@ public sealed class VcpuCpuid
         GuestSupportedXcr0 = leaf0 is null ? FeatureMask.None : FeatureMask.FromHalves(leaf0.Eax, leaf0.Edx) & caps.SupportedXcr0;
         GuestSupportedXss = leaf1 is null ? FeatureMask.None : FeatureMask.FromHalves(leaf1.Ecx, leaf1.Edx) & caps.SupportedXss;
 
+        // R79: the guest capabilities are looked up by reverse_cpuid's (function, index): (1, 0) for XSAVE, (0xD, 1) for
+        // XSAVES/XFD, (7, 0) for SHSTK/IBT. Leaf 1 is not indexed, so its entry matches at any index; 7 and 0xD are.
         var basic1 = Find(_cpuid, 1, 0);
         var leaf7 = Find(_cpuid, 7, 0);
         GuestHasXsave = basic1 is not null && (basic1.Ecx & (1u << 26)) != 0 && caps.HostXsave;

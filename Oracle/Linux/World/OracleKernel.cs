@@ -268,7 +268,7 @@ public sealed partial class OracleKernel : IKernel
     private static CpuidEntry ToContract(KvmCpuidEntry2 e) => new(e.Function, e.Index, new CpuidRegs(e.Eax, e.Ebx, e.Ecx, e.Edx));
 
     private static KvmCpuidEntry2 ToKvm(CpuidEntry e) =>
-        new(e.Function, e.Index, KvmCpuidEntry2.SignificantIndex, e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
+        KvmCpuidEntry2.FromUser(e.Function, e.Index, e.Regs.Eax, e.Regs.Ebx, e.Regs.Ecx, e.Regs.Edx);
 
     // ---- names ----
 
