@@ -32,7 +32,7 @@ internal static class FpuInit
     {
         var bitmap = InitialCaps(cpu, config);
         // boot_cpu_has() with a constant: FPU, FXSR and XMM are REQUIRED_MASK0 bits on 64-bit kernels, so a cleared
-        // bitmap bit does not matter there (as long as the CPU has them); R37's variable lookup reads the bitmap.
+        // bitmap bit does not matter there (a CPU without them is refused below); R37's variable lookup reads the bitmap.
         var caps = config.Is64Bit ? bitmap | (HardwareCaps(cpu, config) & Required) : bitmap;
         ulong userSupported = config.Is64Bit ? Xfeatures.UserSupported : Xfeatures.UserSupported & ~Xfeatures.Xtile;
 
