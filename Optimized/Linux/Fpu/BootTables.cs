@@ -43,7 +43,7 @@ public sealed class BootTables
 
     public readonly string? DisabledReason;
 
-    /// <summary>The boot died (XSETBV refused the XCR0 the kernel wrote, or a 64-bit kernel found no FPU): no user space.</summary>
+    /// <summary>The boot died (XSETBV refused the XCR0 written, or a 64-bit kernel lacks FPU/FXSR/SSE): no user space.</summary>
     public readonly bool Failed;
 
     private readonly string? _failure;
