@@ -43,8 +43,10 @@ public sealed class BootTables
 
     public readonly string? DisabledReason;
 
-    /// <summary>The boot died at XSETBV (the kernel wrote an XCR0 it refuses): no user space exists.</summary>
+    /// <summary>The boot died (XSETBV refused the XCR0 written, or a 64-bit kernel lacks FPU/FXSR/SSE): no user space.</summary>
     public readonly bool Failed;
+
+    private readonly string? _failure;
 
     /// <summary>XCR0 (= user.max_features), IA32_XSS and IA32_XFD as written by fpu__init_cpu_xstate (R40).</summary>
     public readonly ulong Xcr0, Xss, Xfd;
@@ -117,6 +119,7 @@ public sealed class BootTables
         Compacted = s.Compacted;
         DisabledReason = s.DisabledReason;
         Failed = s.Failed;
+        _failure = s.Failure;
         Xcr0 = s.Xcr0;
         Xss = s.Xss;
         Xfd = s.Xfd;
@@ -208,7 +211,7 @@ public sealed class BootTables
     }
 
     /// <summary>The contract's summary of this boot.</summary>
-    public BootSummary Summary() => Failed ? BootSummary.FailedAt(new FeatureMask(Xcr0)) : new(XsaveEnabled, Compacted, DisabledReason, new FeatureMask(Xcr0), new FeatureMask(Xss),
+    public BootSummary Summary() => Failed ? BootSummary.FailedWith(new FeatureMask(Xcr0), _failure!) : new(XsaveEnabled, Compacted, DisabledReason, new FeatureMask(Xcr0), new FeatureMask(Xss),
         Summarize(Kernel), Summarize(User), new FeatureMask(Guest.Features), Guest.Size);
 
     private static FpuConfigSummary Summarize(in FpuStateConfig c) => new(new FeatureMask(c.MaxFeatures),
@@ -220,7 +223,7 @@ internal struct BootState
 {
     public CpuCaps Caps;
     public bool XsaveEnabled, Compacted, Failed;
-    public string? DisabledReason;
+    public string? DisabledReason, Failure;
     public ulong Xcr0, Xss, Xfd, InitXfd, UserSupported;
     public FpuStateConfig Kernel, User;
     public GuestConfig Guest;

@@ -32,7 +32,7 @@ internal static class FpuInit
     {
         var bitmap = InitialCaps(cpu, config);
         // boot_cpu_has() with a constant: FPU, FXSR and XMM are REQUIRED_MASK0 bits on 64-bit kernels, so a cleared
-        // bitmap bit does not matter there (as long as the CPU has them); R37's variable lookup reads the bitmap.
+        // bitmap bit does not matter there (a CPU without them is refused below); R37's variable lookup reads the bitmap.
         var caps = config.Is64Bit ? bitmap | (HardwareCaps(cpu, config) & Required) : bitmap;
         ulong userSupported = config.Is64Bit ? Xfeatures.UserSupported : Xfeatures.UserSupported & ~Xfeatures.Xtile;
 
@@ -47,6 +47,16 @@ internal static class FpuInit
         else { legacySize = BootTables.FregsSize; legacyFeatures = 1UL << Xfeatures.Fp; }
 
         var s = new BootState { MxcsrFeatureMask = mxcsrMask, UserSupported = userSupported };
+
+        // verify_cpu (startup_64): a 64-bit kernel stops on a CPU without its REQUIRED_MASK0 bits; of those this model
+        // has FPU, FXSR and SSE. The hardware's bits, not the bitmap: clearcpuid= has not run yet there.
+        var absent = config.Is64Bit ? Required & ~HardwareCaps(cpu, config) : CpuCaps.None;
+        if (absent != CpuCaps.None)
+        {
+            s.Failed = true;
+            s.Failure = BootSummary.RequiredFeaturesFailure(RequiredNames(absent));
+            return Legacy(ref s, caps, null, legacySize, legacyFeatures);
+        }
 
         if ((caps & CpuCaps.Fpu) == 0)
             return Legacy(ref s, CpuCapDeps.Clear(caps, CpuCaps.Xsave), "no FPU (math emulation)", legacySize, legacyFeatures);
@@ -118,6 +128,7 @@ internal static class FpuInit
         if (!RegisterChecks.IsValidXcr0(xcr0, t.SupportedXcr0))
         {
             s.Failed = true;
+            s.Failure = BootSummary.XsetbvFailure(new FeatureMask(xcr0));
             s.Xcr0 = xcr0;
             return Legacy(ref s, caps, null, legacySize, legacyFeatures);
         }
@@ -178,6 +189,10 @@ internal static class FpuInit
     }
 
     private const CpuCaps Required = CpuCaps.Fpu | CpuCaps.Fxsr | CpuCaps.Xmm;
+
+    /// <summary>validate_cpu's list: the cpuinfo names of <paramref name="absent"/> in bit order (fpu, fxsr, sse).</summary>
+    private static string RequiredNames(CpuCaps absent) => string.Join(' ',
+        new[] { (CpuCaps.Fpu, "fpu"), (CpuCaps.Fxsr, "fxsr"), (CpuCaps.Xmm, "sse") }.Where(p => (absent & p.Item1) != 0).Select(p => p.Item2));
 
     /// <summary>
     /// boot_cpu_data before the FPU setup: the CPU's flags; the command line (noxsave, noxsaveopt, noxsaves, clearcpuid=,

@@ -63,7 +63,10 @@ public static class SigRestore
     public static void ClearUserStates(BootTables b, TaskThread thread)
     {
         var fps = thread.Own;
-        InitStates(b, thread, (Xfeatures.UserSupported & ~PkruBit) & fps.Xfeatures);
+        // restore_fpregs_from_init_fpstate(XFEATURE_MASK_USER_RESTORE): the mask reaches only os_xrstor; without XSAVE
+        // fps.Xfeatures is 0 but fxrstor/frstor of init_fpstate resets the legacy state regardless (fpu/core.c).
+        if (b.XsaveEnabled) InitStates(b, thread, (Xfeatures.UserSupported & ~PkruBit) & fps.Xfeatures);
+        else LegacyInit(b, fps);
         if (!b.Has(CpuCaps.Ospke)) return;
         thread.Pkru = InitPkruValue;
         TaskPkru.Write(b, thread, InitPkruValue);
@@ -76,21 +79,43 @@ public static class SigRestore
     }
 
     /// <summary>
-    /// os_xrstor(&amp;init_fpstate, mask), init_fpstate's XSTATE_BV being 0: every component of the mask (FP|SSE without
-    /// XSAVE) initialised, MXCSR = 0x1F80 when the restore covers it (compacted: SSE; standard/FXRSTOR: SSE or YMM),
-    /// PKRU = 0 when PKRU is in the mask.
+    /// os_xrstor(&amp;init_fpstate, mask), init_fpstate's XSTATE_BV being 0: every component of the mask initialised,
+    /// MXCSR = 0x1F80 when the restore covers it (compacted: SSE; standard: SSE or YMM), PKRU = 0 when PKRU is in the
+    /// mask. XSAVE kernels only (the legacy reset is <see cref="LegacyInit"/>).
     /// </summary>
     private static void InitStates(BootTables b, TaskThread thread, ulong mask)
     {
         var fps = thread.Own;
-        ulong rfbm = b.XsaveEnabled ? mask & b.Xcr0 : mask & Xfeatures.FpSse;
+        ulong rfbm = mask & b.Xcr0;
         for (ulong m = rfbm; m != 0; m &= m - 1) TaskRegs.Initialize(b, fps, System.Numerics.BitOperations.TrailingZeroCount(m));
-        bool mxcsr = b.XsaveEnabled && b.Compacted ? (rfbm & SseBit) != 0 : (rfbm & (SseBit | YmmBit)) != 0;
+        bool mxcsr = b.Compacted ? (rfbm & SseBit) != 0 : (rfbm & (SseBit | YmmBit)) != 0;
         if (mxcsr) TaskRegs.SetMxcsr(b, fps, Xfeatures.InitMxcsr);
         if ((rfbm & PkruBit) != 0) thread.Pkru = 0;
     }
 
-    /// <summary>FXRSTOR of the legacy region: #GP on MXCSR bits outside the CPU's MXCSR_MASK, #PF past the frame.</summary>
+    /// <summary>
+    /// restore_fpregs_from_init_fpstate without XSAVE: with FXSR, FXRSTOR of init_fpstate's FXSAVE image (x87 init: FCW
+    /// 0x37F, tags empty; XMM zero; MXCSR 0x1F80); without, FRSTOR of its FSAVE image, which holds no SSE state.
+    /// </summary>
+    private static void LegacyInit(BootTables b, Fpstate fps)
+    {
+        if (!b.Has(CpuCaps.Fxsr))
+        {
+            // The fpstate is an fregs_state here (R43); a 64-bit kernel never gets here (it needs FXSR).
+            b.InitFpstateRegs.AsSpan(0, (int)BootTables.FregsSize).CopyTo(fps.Regs);
+            return;
+        }
+        TaskRegs.Initialize(b, fps, Xfeatures.Fp);
+        TaskRegs.Initialize(b, fps, Xfeatures.Sse);
+        TaskRegs.SetMxcsr(b, fps, Xfeatures.InitMxcsr);
+    }
+
+    /// <summary>
+    /// FXRSTOR of the legacy region: #GP on MXCSR bits outside the CPU's MXCSR_MASK, #PF past the frame. A frame shorter
+    /// than 512 bytes stands for one whose user mapping ends there: the m512byte operand does not fit (SDM FXRSTOR; AMD
+    /// family 19h faults even when only bytes 464..511 are missing), and the kernel's fault_in_readable of user_size
+    /// bytes after the #PF fails as well (restore_fpregs_from_user), so the restore fails.
+    /// </summary>
     private static bool Fxrstor(BootTables b, Fpstate fps, byte[] frame)
     {
         if (frame.Length < Xfeatures.LegacyRegionSize) return false;

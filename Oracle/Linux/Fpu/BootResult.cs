@@ -25,8 +25,9 @@ public sealed record BootResult
     public string? DisabledReason { get; init; }
 
     /// <summary>
-    /// Why the boot died (the contract's text, <see cref="BootSummary.XsetbvFailure"/>); null when it completed. A failed
-    /// boot has no user space; <see cref="Xcr0"/> is then the value XSETBV refused.
+    /// Why the boot died (the contract's text, <see cref="BootSummary.XsetbvFailure"/> or
+    /// <see cref="BootSummary.RequiredFeaturesFailure"/>); null when it completed. A failed boot has no user space;
+    /// <see cref="Xcr0"/> is then the value XSETBV refused (0 when the CPU was refused).
     /// </summary>
     public string? Failure { get; init; }
 

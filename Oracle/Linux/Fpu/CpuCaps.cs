@@ -126,7 +126,7 @@ public sealed record CpuCaps
     /// <summary>
     /// What boot_cpu_has(X86_FEATURE_...) with a constant answers: on a 64-bit kernel FPU, FXSR and XMM are in
     /// REQUIRED_MASK0 (required-features.h), so a constant test is true whatever clearcpuid= cleared from the bitmap.
-    /// Only the bits the CPU reports come back (a CPU without them is a model edge case the boot keeps as it was).
+    /// Only the bits the CPU reports come back (a 64-bit kernel refuses a CPU without them before this: FpuBoot).
     /// Tests with a variable feature (xsave_cpuid_features[] in R37) still read the bitmap.
     /// </summary>
     public CpuCaps WithRequired(CpuModel cpu, KernelConfig config)

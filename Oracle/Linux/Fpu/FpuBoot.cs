@@ -45,6 +45,11 @@ public static class FpuBoot
 
         var ctx = new BootContext(cpu, config, log, mxcsrFeatureMask, legacySize, legacyFeatures);
 
+        // x86-64 requires FPU, FXSR and SSE (REQUIRED_MASK0): verify_cpu refuses a CPU without them before the kernel
+        // proper runs. Only the CPU's own bits count: clearcpuid= acts later, on the capability bitmap.
+        if (config.Is64Bit && MissingRequired(cpu.Flags) is { } missing)
+            return ctx.Refused(caps, BootSummary.RequiredFeaturesFailure(missing));
+
         // No FPU at all: math emulation (32-bit only), nothing XSAVE-related happens.
         if (!caps.Has(CpuCap.Fpu))
             return ctx.Legacy(caps.Without(CpuCap.Xsave), "no FPU (math emulation)");
@@ -227,6 +232,16 @@ public static class FpuBoot
         return (LegacyFpu.FregsStateSize, FeatureMask.Of(XFeature.Fp));
     }
 
+    /// <summary>The x86-64 baseline bits this model knows (FPU, FXSR, SSE) the CPU lacks, as cpuinfo names; null if none.</summary>
+    private static string? MissingRequired(CpuFeatureFlags f)
+    {
+        var names = new List<string>();
+        if (!f.Fpu) names.Add("fpu");
+        if (!f.Fxsr) names.Add("fxsr");
+        if (!f.Xmm) names.Add("sse");
+        return names.Count == 0 ? null : string.Join(' ', names);
+    }
+
     /// <summary>The masks computed before a late disable; as coded, R44 clears only kernel.max_features.</summary>
     private sealed record PartialConfig(FeatureMask KernelMax, FeatureMask KernelDefault, FeatureMask Independent,
         FeatureMask UserMax, FeatureMask UserDefault, FeatureMask GuestFeatures);
@@ -241,6 +256,13 @@ public static class FpuBoot
             Log.Add($"general protection fault in xsetbv (fpu__init_cpu_xstate): XCR0 {xcr0}");
             Log.Add("Kernel panic - not syncing: Attempted to kill the idle task!");
             return Legacy(caps, "boot failed") with { DisabledReason = null, Xcr0 = xcr0, Failure = BootSummary.XsetbvFailure(xcr0) };
+        }
+
+        /// <summary>The CPU is refused before the FPU code runs (<paramref name="failure"/>, the contract's words); XCR0 0.</summary>
+        public BootResult Refused(CpuCaps caps, string failure)
+        {
+            Log.Add(failure);
+            return Legacy(caps, "boot failed") with { DisabledReason = null, Failure = failure };
         }
 
         /// <summary>R43: XSAVE is not used at all; every size is the legacy size, no feature set beyond the legacy one.</summary>

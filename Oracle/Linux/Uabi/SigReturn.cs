@@ -95,7 +95,10 @@ public static class SigReturn
     /// </summary>
     public static void ClearUserStates(BootResult boot, Fpstate fps, PkruHolder pkru)
     {
-        InitFromInitFpstate(boot, fps, pkru, XfeatureMasks.UserRestore & fps.Xfeatures);
+        // restore_fpregs_from_init_fpstate: only the XSAVE branch (os_xrstor) uses the mask. Without XSAVE the task's
+        // fpstate xfeatures are 0 (kernel default features, R43/R44), yet the kernel resets x87/SSE all the same.
+        if (boot.XsaveEnabled) InitFromInitFpstate(boot, fps, pkru, XfeatureMasks.UserRestore & fps.Xfeatures);
+        else RestoreLegacyInitFpstate(boot, fps);
         if (!boot.Caps.Has(CpuCap.Ospke)) return;
         pkru.Value = InitPkruValue;
         Process.TaskPkru.Save(boot, fps, InitPkruValue);
@@ -107,14 +110,34 @@ public static class SigReturn
     /// </summary>
     private static void InitFromInitFpstate(BootResult boot, Fpstate fps, PkruHolder pkru, FeatureMask mask)
     {
-        // Without XSAVE the kernel FXRSTORs init_fpstate: x87 and SSE.
-        var rfbm = boot.XsaveEnabled ? mask & boot.Xcr0 : mask & XfeatureMasks.FpSse;
+        // Only reached with XSAVE (the legacy reset is RestoreLegacyInitFpstate): RFBM = mask & XCR0.
+        var rfbm = mask & boot.Xcr0;
         foreach (int i in rfbm.Indices()) TaskRegisters.Initialize(boot, fps, i);
         bool mxcsrTouched = boot.Compacted
             ? rfbm.Contains(XFeature.Sse)
             : rfbm.Contains(XFeature.Sse) || rfbm.Contains(XFeature.Ymm);
         if (mxcsrTouched) TaskRegisters.SetMxcsr(boot, fps, LegacyRegion.InitMxcsr);
         if (rfbm.Contains(XFeature.Pkru)) pkru.Value = 0;
+    }
+
+    /// <summary>
+    /// restore_fpregs_from_init_fpstate without XSAVE (fpu/core.c), whatever the mask: fxrstor(&amp;init_fpstate.regs.fxsave)
+    /// with FXSR — x87, MXCSR and XMM0-15 from the image fpstate_init_fxstate left (FCW 0x37F, MXCSR 0x1F80, the rest
+    /// zero: every tag empty, R17) — else frstor(&amp;init_fpstate.regs.fsave), x87 only, from fpstate_init_fstate's words.
+    /// </summary>
+    private static void RestoreLegacyInitFpstate(BootResult boot, Fpstate fps)
+    {
+        var image = boot.InitFpstate.Regs;
+        if (!boot.Caps.Has(CpuCap.Fxsr))
+        {
+            // FRSTOR: the task's buffer is itself an FSAVE image (R43); FRSTOR has no SSE state to touch. Unreached by
+            // the contract today: signals run on 64-bit kernels only, and those need FXSR (verify_cpu).
+            image.AsSpan(0, (int)LegacyFpu.FregsStateSize).CopyTo(fps.Regs);
+            return;
+        }
+        TaskRegisters.Load(boot, fps, (int)XFeature.Fp, image.AsSpan(0, UabiLayout.Size(boot.Cpu, (int)XFeature.Fp)));
+        TaskRegisters.Load(boot, fps, (int)XFeature.Sse, image.AsSpan(LegacyRegion.XmmRegisters, UabiLayout.Size(boot.Cpu, (int)XFeature.Sse)));
+        TaskRegisters.SetMxcsr(boot, fps, BitConverter.ToUInt32(image, LegacyRegion.Mxcsr));
     }
 
     private static uint CurrentPkru(BootResult boot, Fpstate fps)

@@ -45,10 +45,17 @@ public static class SigframeXrstor
         return null;
     }
 
-    /// <summary>FXRSTOR of the frame's legacy region: x87, MXCSR and XMM0-15 loaded; #GP on reserved MXCSR bits.</summary>
+    /// <summary>
+    /// FXRSTOR of the frame's legacy region: x87, MXCSR and XMM0-15 loaded; #GP on reserved MXCSR bits. The frame is
+    /// all the user memory there is: a shorter buffer stands for a frame whose mapping ends after that many bytes.
+    /// </summary>
     public static string? Fxrstor(BootResult boot, Fpstate fps, byte[] frame)
     {
-        if (frame.Length < LegacyRegion.SwReserved) return "#PF: the legacy region lies outside the frame";
+        // The operand is m512byte, bytes 464..511 included, though FXRSTOR ignores their contents (SDM FXRSTOR;
+        // measured on AMD family 19h: a mapping ending at 400..496 #PFs, docs/findings.md). The kernel adds no check:
+        // fxrstor_from_user_sigframe runs the instruction on the frame and, after a #PF, fault_in_readable(buf,
+        // user_size = 512) fails too, so __fpu_restore_sig fails (SIGSEGV).
+        if (frame.Length < LegacyFpu.FxregsStateSize) return "#PF: the 512-byte FXRSTOR operand runs past the frame";
         // FXRSTOR's MXCSR check is XRSTOR's (#GP on bits outside MXCSR_MASK).
         if (XrstorSemantics.MxcsrFault(boot.Cpu, XsaveBuffer.From(frame), "FXRSTOR") is { } fault) return fault.ToString();
         uint mxcsr = BitConverter.ToUInt32(frame, LegacyRegion.Mxcsr);

@@ -314,7 +314,7 @@ public sealed partial class OracleKernel : IKernel
     public static FpStateSnapshot Snap(Fpstate f) => new(f.Size, f.UserSize, f.Xfeatures, f.UserXfeatures, f.Xfd, f.IsGuest,
         f.InUse, new FeatureMask(f.XstateBv), new FeatureMask(f.XcompBv), FpStateSnapshot.HashOf(f.Regs));
 
-    private static BootSummary Summarize(BootResult b) => b.Failure is not null ? BootSummary.FailedAt(b.Xcr0)
+    private static BootSummary Summarize(BootResult b) => b.Failure is not null ? BootSummary.FailedWith(b.Xcr0, b.Failure)
         : new(b.XsaveEnabled, b.Compacted, b.DisabledReason, b.Xcr0, b.Xss, Config(b.Kernel), Config(b.User), b.Guest.Features, b.Guest.Size);
 
     private static FpuConfigSummary Config(FpuStateConfig c) =>

@@ -42,15 +42,21 @@ public class FpuDerivedCpuTests
     }
 
     /// <summary>
-    /// R43 on a 64-bit build without an FPU (the contract boots any model; x86_64 itself requires one): sizeof(struct
-    /// swregs_state) is 136 bytes there. Only the boot is compared (the oracle does not run tasks on such a host).
+    /// A 64-bit kernel on a CPU without FPU (or FXSR, or SSE) does not boot: they are REQUIRED_MASK0 bits of x86-64
+    /// (Kconfig.cpufeatures X86_REQUIRED_FEATURE_FPU/FXSR/XMM depend on X86_64 or !MATH_EMULATION), verify_cpu refuses
+    /// the CPU, and fpu__init_system_early_generic would halt without an FPU ("Giving up, no FPU found and no math
+    /// emulation present"). Both models used to boot it and then throw on the first signal (136-byte swregs buffer).
     /// </summary>
-    [Fact]
-    public void NoFpu64_BootSizes()
+    [Theory]
+    [InlineData("fpu fxsr sse")]
+    [InlineData("fxsr sse")]
+    public void WithoutTheX8664Baseline_The64BitBootFails(string missing)
     {
-        var w = Properties.Tests.Differential.Kernels(NoFpu, KernelConfig.Default);
-        Assert.Equal("no FPU (math emulation)", w.Boot.DisabledReason);
-        Assert.Equal(136u, w.Boot.Kernel.MaxSize);
+        var cpu = missing.StartsWith("fpu") ? NoFpu : FsaveOnly;
+        var w = Properties.Tests.Differential.Kernels(cpu, KernelConfig.Default);
+        Assert.True(w.Boot.Failed);
+        Assert.Contains($"not present on the CPU: {missing} ", w.Boot.Failure);
+        Assert.Equal(0UL, w.Boot.Xcr0.Bits);
     }
 
     /// <summary>R43: FPU without FXSR: FNSAVE's 112-byte fregs_state, user.legacy_features = FP.</summary>

@@ -88,11 +88,12 @@ public class KvmCapabilityTests
         Assert.Equal(0UL, small.Caps.SupportedXss);
     }
 
+    /// <summary>On a 32-bit kernel: a 64-bit one does not boot without FXSR (REQUIRED_MASK0, verify_cpu).</summary>
     [Fact]
     public void Load_WithoutFxsr_FailsWithEopnotsupp_R73()
     {
         var cpu = ObservedHost.Zen5() with { Flags = ObservedHost.Zen5().Flags with { Fxsr = false } };
-        var host = new KvmHost(cpu);
+        var host = new KvmHost(cpu, KernelConfig.Default with { Is64Bit = false });
         Assert.Equal(EOPNOTSUPP, host.R(new KvmCheckExtensionOp(1, CapXsave)));
         Assert.Equal(EOPNOTSUPP, host.R(new VcpuCreateOp(1)));
         Assert.Empty(host.Kernel.Snapshot()!.Vcpus);

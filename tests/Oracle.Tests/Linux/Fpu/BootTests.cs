@@ -97,8 +97,9 @@ public class BootTests
     [Fact]
     public void R43_NoFxsr_FsaveSizeAndFpOnly()
     {
+        // A 32-bit kernel: a 64-bit one does not boot without FXSR (REQUIRED_MASK0, verify_cpu).
         var cpu = Zen5Ko() with { Flags = Zen5Ko().Flags with { Xsave = false, Fxsr = false } };
-        var boot = Boot(cpu);
+        var boot = FpuBoot.Run(cpu, KernelConfig.Default with { Is64Bit = false });
         // R43: sizeof(fregs_state) = 112, legacy_features = FP.
         Assert.Equal(112u, boot.Kernel.MaxSize);
         Assert.Equal(112u, boot.Guest.Size);
