@@ -41,5 +41,9 @@ public static class MutantCatalog
         new ExecKeepsSiblingThreads(correct),
         new InitClearsAvxRegisters(correct),
         new ClearCpuidNoClosure(correct),
+        new SetXsaveKeepsXfdBits(correct),
+        new SupportedCpuidKeepsXtileCfg(correct),
+        new SetXsaveChecksGuestCpuid(correct),
+        new GuestXfdStartsArmed(correct),
     ];
 }
