@@ -45,5 +45,9 @@ public static class MutantCatalog
         new ApxMpxConflictUnchecked(correct),
         new LbrInXssWithoutEnumeration(correct),
         new CompactedOffsetsOfMaxFeatures(correct),
+        new SetXsaveKeepsXfdBits(correct),
+        new SupportedCpuidKeepsXtileCfg(correct),
+        new SetXsaveChecksGuestCpuid(correct),
+        new GuestXfdStartsArmed(correct),
     ];
 }
