@@ -41,4 +41,20 @@ public class KillListTests
         var missed = report.Mutants.Where(m => !m.Caught).Select(m => m.Mutant.Id).ToList();
         Assert.True(missed.Count == 0, "not caught with seed 1: " + string.Join(", ", missed));
     }
+
+    [Fact]
+    public void Every_historical_bug_is_put_back_by_a_mutant_or_its_absence_is_explained()
+    {
+        var mutants = MutantSpecs.All();
+        var missing = new List<string>();
+        for (int n = 1; n <= 25; n++)
+        {
+            string id = $"H{n}";
+            var named = mutants.Where(m => System.Text.RegularExpressions.Regex.IsMatch(m.Description, $@"\b{id}\b")).Select(m => m.Id).ToList();
+            bool explained = Xsave.Mutants.UnexpressedHistoricalBugs.All.ContainsKey(id);
+            if (named.Count == 0 && !explained) missing.Add($"{id}: no mutant names it and no reason is given");
+            if (named.Count > 0 && explained) missing.Add($"{id}: named by {string.Join(", ", named)} and also listed as unexpressed");
+        }
+        Assert.True(missing.Count == 0, string.Join("\n", missing));
+    }
 }
