@@ -22,7 +22,6 @@ public sealed class PtraceSetIgnoresPkru(IXstateImplementation inner) : MutantIm
     private sealed class Broken(IKernel inner, CpuModel cpu) : KernelDecorator(inner)
     {
         private const int Pkru = (int)XFeature.Pkru;
-        private const int XstateBvOffset = 512;
 
         public override KernelOutcome Apply(KernelOp op)
         {
@@ -33,7 +32,7 @@ public sealed class PtraceSetIgnoresPkru(IXstateImplementation inner) : MutantIm
             var before = Inner.Apply(new PtraceGetXstateOp(set.Pid, set.Tid, full)).Data;
             var outcome = Inner.Apply(op);
             if (outcome.Result < 0 || before is null || before.Length < full) return outcome;
-            ulong bv = BinaryPrimitives.ReadUInt64LittleEndian(before.AsSpan(XstateBvOffset, 8));
+            ulong bv = BinaryPrimitives.ReadUInt64LittleEndian(before.AsSpan(XsaveImage.XstateBvOffset, 8));
             int at = cpu.StandardOffset(Pkru);
             uint old = (bv & (1UL << Pkru)) != 0 ? BinaryPrimitives.ReadUInt32LittleEndian(before.AsSpan(at, 4)) : 0;
             Inner.Apply(new WritePkruOp(set.Pid, set.Tid, old));
