@@ -14,6 +14,7 @@ public sealed record KernelScenario(CpuCase Cpu, KernelConfig Config, IReadOnlyL
     {
         var sb = new StringBuilder();
         sb.Append(Cpu).Append(" policy=").Append(Config.Policy).Append(Config.Is64Bit ? "" : " 32-bit");
+        if (Config.NoXsave) sb.Append(" noxsave");
         if (Config.NoXsaves) sb.Append(" noxsaves");
         if (Config.NoXsaveopt) sb.Append(" noxsaveopt");
         if (Config.ClearCpuid != CpuidFlags.None) sb.Append(" clearcpuid=").Append(CpuidFlagNames.Format(Config.ClearCpuid));
