@@ -114,7 +114,7 @@ public class OperationCoverageTests(ITestOutputHelper output)
     public void BothImplementations_AnswerEveryOperation()
     {
         var applied = new Dictionary<string, int>();
-        foreach (var s in Generated.Value.Take(150))
+        foreach (var s in Generated.Value)
             foreach (var impl in new Contract.Implementations.IXstateImplementation[] { new OracleImplementation(), new OptimizedImplementation() })
                 foreach (var step in KernelRun.Execute(impl, s).Steps.Where(x => x.Outcome is not null)) // throws ImplementationFault
                     applied[$"{impl.Name}:{KernelOps.For(step.Op).Name}"] = applied.GetValueOrDefault($"{impl.Name}:{KernelOps.For(step.Op).Name}") + 1;
