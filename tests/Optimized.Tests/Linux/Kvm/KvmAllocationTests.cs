@@ -9,13 +9,21 @@ namespace Xsave.Optimized.Tests.Linux.Kvm;
 /// </summary>
 public class KvmAllocationTests
 {
+    /// <summary>The fewest bytes any of three rounds of <paramref name="repeat"/> calls allocated: a cost per call shows
+    /// in every round, while a one-off (a lazy static or cache first built when the JIT replaces a method's code with
+    /// its next tier in the middle of a round) does not. Seen once in a full run: 6,576 bytes in one round.</summary>
     private static long AllocatedBy(Action action, int repeat = 64)
     {
         action(); // warm up: JIT, lazy statics, the array pool
         action();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < repeat; k++) action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int k = 0; k < repeat; k++) action();
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return fewest;
     }
 
     [Fact]
