@@ -49,5 +49,6 @@ public static class MutantCatalog
         new SupportedCpuidKeepsXtileCfg(correct),
         new SetXsaveChecksGuestCpuid(correct),
         new GuestXfdStartsArmed(correct),
+        new CpuidNonIndexedLeavesByIndex(correct),
     ];
 }
