@@ -17,12 +17,12 @@ public sealed class SupportedCpuidKeepsXtileCfg(IXstateImplementation inner) : M
     public override string Description => "H10/R75/I17: KVM_GET_SUPPORTED_CPUID offers XTILE_CFG without XTILE_DATA when TILEDATA is not permitted";
     public override string Source => "KVM: x86: Filter out XTILE_CFG if XTILE_DATA isn't permitted (Sean Christopherson, 2023, reported by Aaron Lewis; follow-up to 445ecdf79be0), H10";
 
-    public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config), cpu);
+    public override IKernel Boot(CpuModel cpu, KernelConfig config) => new Broken(Inner.Boot(cpu, config), cpu, Inner.Architecture(cpu));
 
     private const int XtileCfg = (int)XFeature.XtileCfg, XtileData = (int)XFeature.XtileData;
-    private const uint LegacyAndHeader = 576, Leaf0D1XsavecOrXsaves = 0xA, Leaf0D1Xfd = 0x10;
+    private const uint Leaf0D1XsavecOrXsaves = 0xA, Leaf0D1Xfd = 0x10;
 
-    private sealed class Broken(IKernel inner, CpuModel cpu) : KernelDecorator(inner)
+    private sealed class Broken(IKernel inner, CpuModel cpu, ICpuArchitecture arch) : KernelDecorator(inner)
     {
         public override KernelOutcome Apply(KernelOp op)
         {
@@ -60,21 +60,10 @@ public sealed class SupportedCpuidKeepsXtileCfg(IXstateImplementation inner) : M
             return result;
         }
 
-        /// <summary>xstate_required_size(mask, false): the end of the furthest component, at least legacy + header.</summary>
-        private uint StandardSize(FeatureMask mask) =>
-            mask.Indices().Where(i => i >= 2).Select(i => cpu.SubLeaf(i).Ebx + cpu.SubLeaf(i).Eax).Append(LegacyAndHeader).Max();
+        // xstate_required_size(mask, false / true) is the standard (R14) / compacted (R15) size of the mask on this CPU:
+        // asked of the implementation the mutant wraps rather than computed again here.
+        private uint StandardSize(FeatureMask mask) => (uint)arch.StandardSize(mask);
 
-        /// <summary>xstate_required_size(mask, true): components packed in index order, 64-aligned where ECX[1] says.</summary>
-        private uint CompactedSize(FeatureMask mask)
-        {
-            uint size = LegacyAndHeader;
-            foreach (int i in mask.Indices().Where(i => i >= 2))
-            {
-                var r = cpu.SubLeaf(i);
-                if ((r.Ecx & 2) != 0) size = (size + 63) & ~63u;
-                size += r.Eax;
-            }
-            return size;
-        }
+        private uint CompactedSize(FeatureMask mask) => (uint)arch.CompactedSize(mask);
     }
 }
